@@ -1,0 +1,22 @@
+package io.chatai;
+
+import io.chatai.store.Database;
+import io.helidon.webserver.WebServer;
+
+/**
+ * A running server and what it owns; closing it stops accepting, then releases the database.
+ *
+ * @param adminKey the admin key in effect (tests use it; it is never logged)
+ */
+public record ChatAiServer(WebServer webServer, Database database, String adminKey) implements AutoCloseable {
+
+    public int port() {
+        return webServer.port();
+    }
+
+    @Override
+    public void close() {
+        webServer.stop();
+        database.close();
+    }
+}

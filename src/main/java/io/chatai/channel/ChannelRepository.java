@@ -1,0 +1,99 @@
+package io.chatai.channel;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.chatai.store.Database;
+import io.chatai.web.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/** Stores channels, keeping keys and header values sealed by the {@link SecretBox}. Thread-safe. */
+public final class ChannelRepository {
+    private static final String COLUMNS = "id, name, type, base_url, api_keys, models, model_mapping, priority, weight, "
+            + "enabled, timeout_ms, headers, proxy, model_path, options, revision, created_at, updated_at";
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() { };
+
+    private final Database database;
+    private final SecretBox secrets;
+
+    public ChannelRepository(Database database, SecretBox secrets) {
+        this.database = database;
+        this.secrets = secrets;
+    }
+
+    public List<Channel> list() {
+        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM channels ORDER BY priority DESC, created_at, id")
+                .map((rs, ctx) -> map(rs))
+                .list());
+    }
+
+    public Optional<Channel> find(String id) {
+        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM channels WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> map(rs))
+                .findOne());
+    }
+
+    public void insert(Channel channel) {
+        database.update(handle -> bind(handle.createUpdate("INSERT INTO channels (" + COLUMNS + ") VALUES (:id, :name, "
+                + ":type, :baseUrl, :apiKeys, :models, :modelMapping, :priority, :weight, :enabled, :timeoutMs, "
+                + ":headers, :proxy, :modelPath, :options, :revision, :createdAt, :updatedAt)"), channel).execute());
+    }
+
+    /** Replaces a channel; false when it no longer exists. */
+    public boolean update(Channel channel) {
+        return database.write(handle -> bind(handle.createUpdate("UPDATE channels SET name = :name, type = :type, "
+                + "base_url = :baseUrl, api_keys = :apiKeys, models = :models, model_mapping = :modelMapping, "
+                + "priority = :priority, weight = :weight, enabled = :enabled, timeout_ms = :timeoutMs, "
+                + "headers = :headers, proxy = :proxy, model_path = :modelPath, options = :options, "
+                + "revision = :revision, updated_at = :updatedAt WHERE id = :id"), channel).execute() == 1);
+    }
+
+    public boolean delete(String id) {
+        return database.write(handle -> handle.createUpdate("DELETE FROM channels WHERE id = :id").bind("id", id).execute() == 1);
+    }
+
+    private <S extends SqlStatement<S>> S bind(S statement, Channel c) {
+        return statement.bind("id", c.id())
+                .bind("name", c.name())
+                .bind("type", c.type())
+                .bind("baseUrl", c.baseUrl())
+                .bind("apiKeys", secrets.seal(Json.writeString(c.apiKeys())))
+                .bind("models", Json.writeString(c.models()))
+                .bind("modelMapping", Json.writeString(c.modelMapping()))
+                .bind("priority", c.priority())
+                .bind("weight", c.weight())
+                .bind("enabled", c.enabled())
+                .bind("timeoutMs", c.timeoutMs())
+                .bind("headers", secrets.seal(Json.writeString(c.headers())))
+                .bind("proxy", c.proxy())
+                .bind("modelPath", c.modelPath())
+                .bind("options", Json.writeString(c.options()))
+                .bind("revision", c.revision())
+                .bind("createdAt", c.createdAt())
+                .bind("updatedAt", c.updatedAt());
+    }
+
+    private Channel map(ResultSet rs) throws SQLException {
+        return new Channel(rs.getString("id"), rs.getString("name"), rs.getString("type"), rs.getString("base_url"),
+                read(secrets.open(rs.getString("api_keys")), STRINGS), read(rs.getString("models"), STRINGS),
+                read(rs.getString("model_mapping"), STRING_MAP), rs.getInt("priority"), rs.getInt("weight"),
+                rs.getBoolean("enabled"), rs.getInt("timeout_ms"), read(secrets.open(rs.getString("headers")), STRING_MAP),
+                rs.getString("proxy"), rs.getString("model_path"), read(rs.getString("options"), OBJECT_MAP),
+                rs.getLong("revision"), rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored channel column is not valid JSON", e);
+        }
+    }
+}

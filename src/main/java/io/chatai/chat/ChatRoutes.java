@@ -1,0 +1,69 @@
+package io.chatai.chat;
+
+import io.chatai.ApiException;
+import io.chatai.auth.AuthFilter;
+import io.chatai.auth.Caller;
+import io.chatai.provider.CallCancelledException;
+import io.chatai.provider.Cancellation;
+import io.chatai.web.ErrorResponses;
+import io.chatai.web.Requests;
+import io.chatai.web.Responses;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code POST /api/chat} and {@code POST /api/chat/stream}: the published Chat API. */
+public final class ChatRoutes implements HttpService {
+    private final TurnService turns;
+    private final int maxMessageChars;
+    private final Duration keepAliveInterval;
+
+    public ChatRoutes(TurnService turns, int maxMessageChars, Duration keepAliveInterval) {
+        this.turns = turns;
+        this.maxMessageChars = maxMessageChars;
+        this.keepAliveInterval = keepAliveInterval;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/", this::chat).post("/stream", this::stream);
+    }
+
+    private ChatRequest accept(ServerRequest req) {
+        Caller caller = AuthFilter.caller(req);
+        ChatRequest chat = ChatRequest.parse(Requests.json(req), maxMessageChars);
+        caller.requireMayActAs(chat.userId());
+        return chat;
+    }
+
+    private void chat(ServerRequest req, ServerResponse res) {
+        ChatRequest chat = accept(req);
+        TurnResult result = turns.chat(chat, new Cancellation());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("response", result.response());
+        data.put("conversationId", result.conversationId());
+        data.put("usage", UsageView.of(result.usage()));
+        data.put("model", result.model());
+        Responses.ok(res, data);
+    }
+
+    private void stream(ServerRequest req, ServerResponse res) {
+        ChatRequest chat = accept(req);
+        Cancellation cancellation = new Cancellation();
+        try (SseTurnStream out = new SseTurnStream(req, res, cancellation, keepAliveInterval)) {
+            try {
+                turns.stream(chat, cancellation, out);
+            } catch (CallCancelledException gone) {
+                // the client left: the upstream call is already aborted and nothing was committed
+            } catch (ApiException e) {
+                out.fail(e);
+            } catch (RuntimeException e) {
+                out.fail(ErrorResponses.toApiException(req, e)); // a bug: logged there with the request id
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.chatai.chat;
+
+import io.chatai.provider.TokenUsage;
+
+/**
+ * The outcome of a committed (or replayed) turn. Immutable.
+ *
+ * @param model the model name as requested (before any channel mapping)
+ */
+public record TurnResult(String conversationId, String response, String model, TokenUsage usage) {
+}

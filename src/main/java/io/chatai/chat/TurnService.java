@@ -1,0 +1,166 @@
+package io.chatai.chat;
+
+import io.chatai.ApiException;
+import io.chatai.ErrorCode;
+import io.chatai.channel.ChannelRouter;
+import io.chatai.conversation.ContextWindow;
+import io.chatai.conversation.ConversationGate;
+import io.chatai.conversation.ConversationRepository;
+import io.chatai.conversation.ConversationResolver;
+import io.chatai.conversation.Scope;
+import io.chatai.conversation.StoredTurn;
+import io.chatai.conversation.TurnCommit;
+import io.chatai.preset.Preset;
+import io.chatai.preset.PresetRepository;
+import io.chatai.preset.PromptTemplate;
+import io.chatai.provider.CallCancelledException;
+import io.chatai.provider.Cancellation;
+import io.chatai.provider.ChatMessage;
+import io.chatai.provider.Completion;
+import io.chatai.provider.ModelRequest;
+import io.chatai.provider.StreamEvent;
+import io.chatai.provider.TokenUsage;
+import io.chatai.tokens.TokenCounter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.List;
+
+/**
+ * Runs a chat turn, and is the only place that knows the order of its steps: resolve preset and
+ * conversation, own the conversation, read history, call the model through the router, commit the turn
+ * atomically, release. A failed or abandoned turn commits nothing. Thread-safe; every turn runs on its
+ * request's virtual thread.
+ */
+public final class TurnService {
+    private final PresetRepository presets;
+    private final ConversationRepository conversations;
+    private final ConversationResolver resolver;
+    private final ConversationGate gate;
+    private final ChannelRouter router;
+    private final TokenCounter tokens;
+    private final Clock clock;
+    private final String defaultModel;
+    private final Duration turnWait;
+
+    public TurnService(PresetRepository presets, ConversationRepository conversations, ConversationResolver resolver,
+                       ConversationGate gate, ChannelRouter router, TokenCounter tokens, Clock clock,
+                       String defaultModel, Duration turnWait) {
+        this.presets = presets;
+        this.conversations = conversations;
+        this.resolver = resolver;
+        this.gate = gate;
+        this.router = router;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.defaultModel = defaultModel;
+        this.turnWait = turnWait;
+    }
+
+    /** A non-streamed turn: the whole answer, committed. */
+    public TurnResult chat(ChatRequest request, Cancellation cancellation) {
+        return run(request, cancellation, null);
+    }
+
+    /** A streamed turn: deltas go to {@code out} as they arrive; {@code end} follows the commit. */
+    public TurnResult stream(ChatRequest request, Cancellation cancellation, TurnStream out) {
+        return run(request, cancellation, out);
+    }
+
+    private TurnResult run(ChatRequest request, Cancellation cancellation, TurnStream out) {
+        long receivedAt = clock.millis();
+        Preset preset = presets.find(request.preset()).orElseThrow(() -> new ApiException(ErrorCode.PRESET_NOT_FOUND,
+                "No preset '" + request.preset() + "'"));
+        Scope scope = new Scope(request.userId(), request.groupId());
+        String model = request.model() != null ? request.model() : preset.model() != null ? preset.model() : defaultModel;
+        if (request.requestId() != null) {
+            var stored = conversations.findTurn(scope, request.requestId());
+            if (stored.isPresent()) {
+                return replay(stored.get(), out);
+            }
+        }
+        router.requireCandidates(model);
+        try (ConversationResolver.Target target = resolver.resolve(scope, request.conversationId(), request.newConversation());
+             ConversationGate.Lease lease = gate.acquire(target.id(), turnWait)) {
+            // Everything below sees every turn committed before this one: we own the conversation now.
+            if (request.requestId() != null) {
+                var stored = conversations.findTurn(scope, request.requestId());
+                if (stored.isPresent()) {
+                    return replay(stored.get(), out);
+                }
+            }
+            if (!target.mayCreate() && conversations.find(target.id()).isEmpty()) {
+                throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "Conversation " + target.id() + " was deleted");
+            }
+            String system = PromptTemplate.render(preset.systemPrompt(), scope.userId(), scope.groupId(),
+                    ZonedDateTime.now(clock));
+            int userTokens = tokens.count(request.message());
+            List<ChatMessage> messages = ContextWindow.build(system, tokens.count(system),
+                    conversations.recentMessages(target.id(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
+                    request.message(), userTokens, preset.maxContextMessages(), preset.maxContextTokens());
+            ModelRequest modelRequest = new ModelRequest(model, messages, preset.temperature(), preset.topP(), preset.maxTokens());
+
+            Completion completion = out == null
+                    ? router.route(model, (provider, upstream, upstreamModel) ->
+                            provider.complete(upstream, modelRequest.withModel(upstreamModel), cancellation),
+                            cancellation, () -> false).result()
+                    : streamInto(out, target.id(), model, modelRequest, cancellation);
+            if (cancellation.isCancelled()) {
+                throw new CallCancelledException("client left before the turn was committed");
+            }
+            TokenUsage usage = completion.usage() != null ? completion.usage()
+                    : new TokenUsage(tokens.countPrompt(messages), tokens.count(completion.text()), true);
+            conversations.commit(new TurnCommit(target.id(), scope, preset.id(), target.mayCreate(),
+                    request.message(), userTokens, receivedAt, completion.text(), tokens.count(completion.text()),
+                    clock.millis(), request.requestId(), model, usage), lease::verify);
+            TurnResult result = new TurnResult(target.id(), completion.text(), model, usage);
+            if (out != null) {
+                out.end(usage);
+            }
+            return result;
+        }
+    }
+
+    private Completion streamInto(TurnStream out, String conversationId, String model, ModelRequest modelRequest,
+                                  Cancellation cancellation) {
+        boolean[] started = {false};
+        return router.route(model, (provider, upstream, upstreamModel) -> {
+            // A fresh buffer per attempt: a failover only happens while nothing reached the client.
+            StringBuilder text = new StringBuilder();
+            DeltaJoiner joiner = new DeltaJoiner();
+            Completion[] done = {null};
+            provider.stream(upstream, modelRequest.withModel(upstreamModel), event -> {
+                switch (event) {
+                    case StreamEvent.Delta delta -> {
+                        String ready = joiner.accept(delta.text());
+                        if (!ready.isEmpty()) {
+                            if (!started[0]) {
+                                out.start(conversationId);
+                                started[0] = true;
+                            }
+                            text.append(ready);
+                            out.content(ready);
+                        }
+                    }
+                    case StreamEvent.Done finished -> done[0] = new Completion(text.toString(), finished.usage(), finished.finishReason());
+                }
+            }, cancellation);
+            if (!started[0]) {
+                out.start(conversationId);
+                started[0] = true;
+            }
+            return done[0];
+        }, cancellation, () -> started[0]).result();
+    }
+
+    private static TurnResult replay(StoredTurn stored, TurnStream out) {
+        if (out != null) {
+            out.start(stored.conversationId());
+            if (!stored.response().isEmpty()) {
+                out.content(stored.response());
+            }
+            out.end(stored.usage());
+        }
+        return new TurnResult(stored.conversationId(), stored.response(), stored.model(), stored.usage());
+    }
+}

@@ -1,0 +1,16 @@
+package io.chatai.chat;
+
+import io.chatai.provider.TokenUsage;
+
+/**
+ * Where a streamed turn goes, in order: {@link #start}, any number of {@link #content}, then {@link #end}
+ * once the turn is committed. Implementations throw {@link io.chatai.provider.CallCancelledException} when
+ * their client has left. Used by one turn's thread (and its keep-alive).
+ */
+public interface TurnStream {
+    void start(String conversationId);
+
+    void content(String text);
+
+    void end(TokenUsage usage);
+}

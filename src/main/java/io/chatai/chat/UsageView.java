@@ -1,0 +1,12 @@
+package io.chatai.chat;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.chatai.provider.TokenUsage;
+
+/** {@code usage} as the Chat API shows it; {@code estimated} appears only when true. Immutable. */
+public record UsageView(int promptTokens, int completionTokens, int totalTokens,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean estimated) {
+    public static UsageView of(TokenUsage usage) {
+        return new UsageView(usage.promptTokens(), usage.completionTokens(), usage.totalTokens(), usage.estimated());
+    }
+}

@@ -1,0 +1,44 @@
+package io.chatai.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Every setting of one server instance, validated once at start by {@link ConfigLoader}. Immutable.
+ *
+ * @param databaseUrl        JDBC URL; SQLite in the data dir unless {@code CHATAI_DATABASE_URL} names another
+ * @param adminKey           the admin key from the environment, or null to use (or create) {@code <dataDir>/admin.key}
+ * @param secretKey          passphrase for encrypting channel keys at rest, or null to store them plainly
+ * @param turnWait           how long a turn waits for its busy conversation before 409 {@code CONVERSATION_BUSY}
+ * @param keepAliveInterval  how often an idle SSE stream gets a {@code : keep-alive} comment
+ */
+public record Config(
+        String host,
+        int port,
+        Path dataDir,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        String adminKey,
+        String secretKey,
+        String defaultModel,
+        int rateLimitPerMinute,
+        int userRateLimitPerMinute,
+        int maxMessageChars,
+        int maxAttempts,
+        long maxBodyBytes,
+        Path localModel,
+        String localModelName,
+        LogFormat logFormat,
+        boolean metricsPublic,
+        Path configFile,
+        Duration turnWait,
+        Duration keepAliveInterval) {
+
+    /** How log lines are written. */
+    public enum LogFormat { TEXT, JSON }
+
+    public boolean usesPostgres() {
+        return databaseUrl.startsWith("jdbc:postgresql:");
+    }
+}

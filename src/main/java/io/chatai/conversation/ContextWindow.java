@@ -1,0 +1,54 @@
+package io.chatai.conversation;
+
+import io.chatai.provider.ChatMessage;
+import io.chatai.tokens.TokenCounter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds what a turn sends upstream: the system prompt (never dropped), then the newest whole turns of
+ * history that fit both the message and the token budget, then the new user message. Old turns go
+ * first and whole, so the model never sees a question without its answer. Stateless.
+ */
+public final class ContextWindow {
+    private ContextWindow() {
+    }
+
+    /** The history rows worth reading for a message budget: whole turns only. */
+    public static int historyRowsFor(int maxContextMessages) {
+        return maxContextMessages - maxContextMessages % 2;
+    }
+
+    /**
+     * @param systemTokens tokens of the system prompt's text (0 when it is empty)
+     * @param newestFirst  committed history, newest message first, in whole turns (assistant, then user)
+     * @param userTokens   tokens of the new message's text
+     * @param maxMessages  history messages allowed (the system prompt and the new message not counted)
+     * @param maxTokens    prompt tokens allowed in all; history only gets what the rest leaves
+     */
+    public static List<ChatMessage> build(String systemPrompt, int systemTokens, List<StoredMessage> newestFirst,
+                                          String userMessage, int userTokens, int maxMessages, int maxTokens) {
+        boolean hasSystem = !systemPrompt.isEmpty();
+        int used = TokenCounter.REPLY_PRIMING + userTokens + TokenCounter.PER_MESSAGE
+                + (hasSystem ? systemTokens + TokenCounter.PER_MESSAGE : 0);
+        int taken = 0;
+        for (int i = 0; i + 1 < newestFirst.size(); i += 2) {
+            int cost = newestFirst.get(i).tokens() + newestFirst.get(i + 1).tokens() + 2 * TokenCounter.PER_MESSAGE;
+            if (taken + 2 > maxMessages || used + cost > maxTokens) {
+                break; // the newest turns that fit, contiguous: never skip to an older, smaller one
+            }
+            used += cost;
+            taken += 2;
+        }
+        List<ChatMessage> messages = new ArrayList<>(taken + 2);
+        if (hasSystem) {
+            messages.add(ChatMessage.system(systemPrompt));
+        }
+        for (int i = taken - 1; i >= 0; i--) {
+            StoredMessage stored = newestFirst.get(i);
+            messages.add(new ChatMessage(stored.role(), stored.content()));
+        }
+        messages.add(ChatMessage.user(userMessage));
+        return messages;
+    }
+}

@@ -1,0 +1,204 @@
+package io.chatai.conversation;
+
+import io.chatai.ApiException;
+import io.chatai.ErrorCode;
+import io.chatai.provider.ChatMessage;
+import io.chatai.provider.TokenUsage;
+import io.chatai.store.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * Stores conversations and their messages. A turn is written by {@link #commit} in one transaction, so
+ * a conversation only ever holds whole turns. Thread-safe.
+ */
+public final class ConversationRepository {
+    private static final String COLUMNS = "id, user_id, group_id, preset_id, created_at, updated_at, message_count, last_message, next_seq";
+    private static final int LAST_MESSAGE_CHARS = 200;
+
+    private final Database database;
+
+    public ConversationRepository(Database database) {
+        this.database = database;
+    }
+
+    /** One page of a listing and the number of all matches. */
+    public record Page(List<Conversation> conversations, long total) { }
+
+    public Optional<Conversation> find(String id) {
+        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM conversations WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> map(rs))
+                .findOne());
+    }
+
+    /** The scope's most recently updated conversation, which a chat without {@code conversationId} continues. */
+    public Optional<Conversation> latest(Scope scope) {
+        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM conversations "
+                        + "WHERE user_id = :userId AND group_id = :groupId ORDER BY updated_at DESC, id DESC LIMIT 1")
+                .bind("userId", scope.userId())
+                .bind("groupId", scope.groupKey())
+                .map((rs, ctx) -> map(rs))
+                .findOne());
+    }
+
+    /** Conversations matching the optional filters, newest first (ties by id), and how many match in all. */
+    public Page list(String userId, String groupId, int limit, int offset) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        if (userId != null) {
+            where.append(" AND user_id = :userId");
+        }
+        if (groupId != null) {
+            where.append(" AND group_id = :groupId");
+        }
+        return database.read(handle -> {
+            Query page = handle.createQuery("SELECT " + COLUMNS + " FROM conversations" + where
+                    + " ORDER BY updated_at DESC, id DESC LIMIT :limit OFFSET :offset");
+            Query count = handle.createQuery("SELECT COUNT(*) FROM conversations" + where);
+            for (Query query : List.of(page, count)) {
+                if (userId != null) {
+                    query.bind("userId", userId);
+                }
+                if (groupId != null) {
+                    query.bind("groupId", groupId);
+                }
+            }
+            List<Conversation> conversations = page.bind("limit", limit).bind("offset", offset).map((rs, ctx) -> map(rs)).list();
+            return new Page(conversations, count.mapTo(Long.class).one());
+        });
+    }
+
+    /** All messages, oldest first. */
+    public List<StoredMessage> messages(String conversationId) {
+        return database.read(handle -> handle.createQuery("SELECT seq, role, content, tokens, created_at FROM messages "
+                        + "WHERE conversation_id = :id ORDER BY seq")
+                .bind("id", conversationId)
+                .map((rs, ctx) -> message(rs))
+                .list());
+    }
+
+    /** The newest messages, newest first: the history a turn may draw its context from. */
+    public List<StoredMessage> recentMessages(String conversationId, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return database.read(handle -> handle.createQuery("SELECT seq, role, content, tokens, created_at FROM messages "
+                        + "WHERE conversation_id = :id ORDER BY seq DESC LIMIT :limit")
+                .bind("id", conversationId)
+                .bind("limit", limit)
+                .map((rs, ctx) -> message(rs))
+                .list());
+    }
+
+    /** The stored result of an earlier turn with this requestId in this scope. */
+    public Optional<StoredTurn> findTurn(Scope scope, String requestId) {
+        return database.read(handle -> handle.createQuery("SELECT conversation_id, response, model, prompt_tokens, "
+                        + "completion_tokens, estimated FROM turn_requests "
+                        + "WHERE user_id = :userId AND group_id = :groupId AND request_id = :requestId")
+                .bind("userId", scope.userId())
+                .bind("groupId", scope.groupKey())
+                .bind("requestId", requestId)
+                .map((rs, ctx) -> new StoredTurn(rs.getString("conversation_id"), rs.getString("response"),
+                        rs.getString("model"), new TokenUsage(rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"),
+                        rs.getBoolean("estimated"))))
+                .findOne());
+    }
+
+    /**
+     * Writes a turn: both messages, the conversation's counters and the requestId, or nothing at all.
+     *
+     * @param guard runs first inside the transaction and may veto the commit (a lost lease)
+     * @throws ApiException {@code CONVERSATION_NOT_FOUND} if the conversation was deleted meanwhile
+     */
+    public void commit(TurnCommit turn, java.util.function.Consumer<Handle> guard) {
+        database.update(handle -> {
+            guard.accept(handle);
+            Long nextSeq = handle.createQuery("SELECT next_seq FROM conversations WHERE id = :id")
+                    .bind("id", turn.conversationId()).mapTo(Long.class).findOne().orElse(null);
+            if (nextSeq == null) {
+                if (!turn.create()) {
+                    throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND,
+                            "The conversation was deleted while this turn was running");
+                }
+                handle.createUpdate("INSERT INTO conversations (" + COLUMNS + ") VALUES (:id, :userId, :groupId, "
+                                + ":presetId, :now, :now, 0, NULL, 0)")
+                        .bind("id", turn.conversationId())
+                        .bind("userId", turn.scope().userId())
+                        .bind("groupId", turn.scope().groupKey())
+                        .bind("presetId", turn.presetId())
+                        .bind("now", turn.userAt())
+                        .execute();
+                nextSeq = 0L;
+            }
+            var insert = handle.prepareBatch("INSERT INTO messages (conversation_id, seq, role, content, tokens, created_at) "
+                    + "VALUES (:id, :seq, :role, :content, :tokens, :createdAt)");
+            insert.bind("id", turn.conversationId()).bind("seq", nextSeq).bind("role", "user")
+                    .bind("content", turn.userMessage()).bind("tokens", turn.userTokens()).bind("createdAt", turn.userAt()).add();
+            insert.bind("id", turn.conversationId()).bind("seq", nextSeq + 1).bind("role", "assistant")
+                    .bind("content", turn.reply()).bind("tokens", turn.replyTokens()).bind("createdAt", turn.replyAt()).add();
+            insert.execute();
+            handle.createUpdate("UPDATE conversations SET preset_id = :presetId, updated_at = :now, "
+                            + "message_count = message_count + 2, last_message = :last, next_seq = :nextSeq WHERE id = :id")
+                    .bind("presetId", turn.presetId())
+                    .bind("now", turn.replyAt())
+                    .bind("last", cut(turn.reply()))
+                    .bind("nextSeq", nextSeq + 2)
+                    .bind("id", turn.conversationId())
+                    .execute();
+            if (turn.requestId() != null) {
+                handle.createUpdate("INSERT INTO turn_requests (user_id, group_id, request_id, conversation_id, response, "
+                                + "model, prompt_tokens, completion_tokens, estimated, created_at) VALUES (:userId, :groupId, "
+                                + ":requestId, :id, :response, :model, :prompt, :completion, :estimated, :now) "
+                                + "ON CONFLICT (user_id, group_id, request_id) DO NOTHING")
+                        .bind("userId", turn.scope().userId())
+                        .bind("groupId", turn.scope().groupKey())
+                        .bind("requestId", turn.requestId())
+                        .bind("id", turn.conversationId())
+                        .bind("response", turn.reply())
+                        .bind("model", turn.model())
+                        .bind("prompt", turn.usage().promptTokens())
+                        .bind("completion", turn.usage().completionTokens())
+                        .bind("estimated", turn.usage().estimated())
+                        .bind("now", turn.replyAt())
+                        .execute();
+            }
+        });
+    }
+
+    /** Removes the messages but keeps the conversation, its id and scope; false when it does not exist. */
+    public boolean clear(String id, long now) {
+        return database.write(handle -> {
+            handle.createUpdate("DELETE FROM messages WHERE conversation_id = :id").bind("id", id).execute();
+            return handle.createUpdate("UPDATE conversations SET message_count = 0, last_message = NULL, updated_at = :now "
+                    + "WHERE id = :id").bind("id", id).bind("now", now).execute() == 1;
+        });
+    }
+
+    /** Deletes the conversation and, by cascade, its messages and stored turns. */
+    public boolean delete(String id) {
+        return database.write(handle -> handle.createUpdate("DELETE FROM conversations WHERE id = :id").bind("id", id).execute() == 1);
+    }
+
+    /** The text cut to at most 200 code points, never splitting a character. */
+    static String cut(String text) {
+        if (text.codePointCount(0, text.length()) <= LAST_MESSAGE_CHARS) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, LAST_MESSAGE_CHARS));
+    }
+
+    private static Conversation map(ResultSet rs) throws SQLException {
+        return new Conversation(rs.getString("id"), Scope.fromStored(rs.getString("user_id"), rs.getString("group_id")),
+                rs.getString("preset_id"), rs.getLong("created_at"), rs.getLong("updated_at"), rs.getInt("message_count"),
+                rs.getString("last_message"), rs.getLong("next_seq"));
+    }
+
+    private static StoredMessage message(ResultSet rs) throws SQLException {
+        return new StoredMessage(rs.getLong("seq"), ChatMessage.Role.fromWire(rs.getString("role")), rs.getString("content"),
+                rs.getInt("tokens"), rs.getLong("created_at"));
+    }
+}

@@ -1,0 +1,117 @@
+package io.chatai.conversation;
+
+import io.chatai.ApiException;
+import io.chatai.ErrorCode;
+import io.chatai.auth.AuthFilter;
+import io.chatai.auth.Caller;
+import io.chatai.web.Requests;
+import io.chatai.web.Responses;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /api/conversations}: list, read, delete and clear. A key bound to a user only ever sees that
+ * user's conversations; another user's id answers 404 exactly as an unknown one would. Delete and clear
+ * take the conversation's gate, so they never cut into a running turn.
+ */
+public final class ConversationRoutes implements HttpService {
+    private final ConversationRepository conversations;
+    private final ConversationGate gate;
+    private final Clock clock;
+    private final Duration wait;
+
+    public ConversationRoutes(ConversationRepository conversations, ConversationGate gate, Clock clock, Duration wait) {
+        this.conversations = conversations;
+        this.gate = gate;
+        this.clock = clock;
+        this.wait = wait;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::list)
+                .get("/{id}", this::get)
+                .delete("/{id}", this::delete)
+                .post("/{id}/clear", this::clear);
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        Caller caller = AuthFilter.caller(req);
+        String userId = Requests.textQuery(req, "userId", 64);
+        String groupId = Requests.textQuery(req, "groupId", 64);
+        int limit = Requests.intQuery(req, "limit", 20, 1, 100);
+        int offset = Requests.intQuery(req, "offset", 0, 0, Integer.MAX_VALUE);
+        if (caller.boundUserId() != null) {
+            if (userId != null && !caller.canSee(userId)) {
+                Responses.ok(res, Map.of("conversations", List.of(), "total", 0));
+                return;
+            }
+            userId = caller.boundUserId();
+        }
+        ConversationRepository.Page page = conversations.list(userId, groupId, limit, offset);
+        List<Map<String, Object>> items = page.conversations().stream().map(ConversationRoutes::summary).toList();
+        Responses.ok(res, Map.of("conversations", items, "total", page.total()));
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        Conversation conversation = visible(req);
+        Map<String, Object> data = summary(conversation);
+        data.put("messages", conversations.messages(conversation.id()).stream()
+                .map(m -> Map.of("role", m.role().wire(), "content", m.content(), "timestamp", m.createdAt()))
+                .toList());
+        Responses.ok(res, data);
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        Conversation conversation = visible(req);
+        try (var lease = gate.acquire(conversation.id(), wait)) {
+            if (!conversations.delete(conversation.id())) {
+                throw notFound(conversation.id());
+            }
+        }
+        Responses.send(res, 200, Map.of("success", true));
+    }
+
+    private void clear(ServerRequest req, ServerResponse res) {
+        Conversation conversation = visible(req);
+        try (var lease = gate.acquire(conversation.id(), wait)) {
+            if (!conversations.clear(conversation.id(), clock.millis())) {
+                throw notFound(conversation.id());
+            }
+        }
+        Responses.send(res, 200, Map.of("success", true, "message", "Context cleared"));
+    }
+
+    /** The conversation of the path, if it exists and the caller may see it; 404 otherwise. */
+    private Conversation visible(ServerRequest req) {
+        String id = Requests.pathId(req, "id", ErrorCode.CONVERSATION_NOT_FOUND);
+        Caller caller = AuthFilter.caller(req);
+        return conversations.find(id)
+                .filter(c -> caller.canSee(c.scope().userId()))
+                .orElseThrow(() -> notFound(id));
+    }
+
+    private static Map<String, Object> summary(Conversation c) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", c.id());
+        view.put("userId", c.scope().userId());
+        view.put("groupId", c.scope().groupId());
+        view.put("preset", c.presetId());
+        view.put("messageCount", c.messageCount());
+        view.put("lastMessage", c.lastMessage());
+        view.put("createdAt", c.createdAt());
+        view.put("updatedAt", c.updatedAt());
+        return view;
+    }
+
+    private static ApiException notFound(String id) {
+        return new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + id);
+    }
+}

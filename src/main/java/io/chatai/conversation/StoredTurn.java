@@ -1,0 +1,7 @@
+package io.chatai.conversation;
+
+import io.chatai.provider.TokenUsage;
+
+/** The stored result of a turn sent with a {@code requestId}, returned again to a retry. Immutable. */
+public record StoredTurn(String conversationId, String response, String model, TokenUsage usage) {
+}

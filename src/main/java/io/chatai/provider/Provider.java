@@ -1,0 +1,19 @@
+package io.chatai.provider;
+
+/**
+ * One upstream wire format (OpenAI, Anthropic, Gemini, a local model). An adapter keeps its wire DTOs
+ * to itself and reports every failure as an {@link UpstreamException} carrying the {@link UpstreamError}
+ * taxonomy, so routing never looks at a provider's status codes or bodies. Implementations are
+ * thread-safe and do not retry: retrying is the router's job alone.
+ */
+public interface Provider {
+
+    /** Asks for the whole answer at once; blocks the calling (virtual) thread. */
+    Completion complete(Upstream upstream, ModelRequest request, Cancellation cancellation);
+
+    /**
+     * Streams the answer into the sink, returning after {@link StreamEvent.Done}. A stream that ends
+     * without the provider's end marker is an {@link UpstreamError.BrokenStream}, never a short answer.
+     */
+    void stream(Upstream upstream, ModelRequest request, StreamSink sink, Cancellation cancellation);
+}

@@ -1,0 +1,110 @@
+package io.chatai.provider;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.api.WebClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The HTTP transport every HTTP provider shares: keep-alive connection pools, the channel's timeout as
+ * a socket read timeout (so it bounds the first byte and each gap, not the whole answer), its proxy and
+ * extra headers, and non-2xx statuses turned into {@link UpstreamException}s. No retries, no redirects.
+ * Thread-safe.
+ */
+public final class UpstreamHttp {
+    /** Error bodies are only read for their message. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+    /** A whole non-streamed answer; far above any real one. */
+    private static final int MAX_BODY = 32 * 1024 * 1024;
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ConcurrentMap<Duration, WebClient> clients = new ConcurrentHashMap<>();
+
+    /**
+     * POSTs a JSON body and returns the open 2xx response, which the caller must close. Any other status,
+     * or a transport failure, is thrown as an {@link UpstreamException}.
+     */
+    public HttpClientResponse postJson(Upstream upstream, String url, Map<String, String> headers, byte[] body, boolean stream) {
+        HttpClientRequest request = client(upstream.timeout()).post(url)
+                .readTimeout(upstream.timeout())
+                .followRedirects(false)
+                .proxy(proxy(upstream.proxy()));
+        request.header(HeaderNames.CONTENT_TYPE, "application/json");
+        request.header(HeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
+        headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        upstream.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        HttpClientResponse response;
+        try {
+            response = request.submit(body);
+        } catch (RuntimeException e) {
+            throw new UpstreamException(UpstreamFailures.fromTransport(e, false), e);
+        }
+        int status = response.status().code();
+        if (status / 100 == 2) {
+            return response;
+        }
+        try (response) {
+            String errorBody = readText(response, MAX_ERROR_BODY);
+            String retryAfter = response.headers().first(HeaderNames.RETRY_AFTER).orElse(null);
+            throw new UpstreamException(UpstreamFailures.fromStatus(status, errorBody, retryAfter, upstream.apiKey()));
+        }
+    }
+
+    /** Reads a whole (bounded) 2xx body as UTF-8, mapping transport failures. */
+    public static String readBody(HttpClientResponse response) {
+        try {
+            String text = readText(response, MAX_BODY);
+            if (text == null) {
+                throw new UpstreamException(new UpstreamError.BrokenStream("empty or unreadable body"));
+            }
+            return text;
+        } catch (UpstreamException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new UpstreamException(UpstreamFailures.fromTransport(e, true), e);
+        }
+    }
+
+    private static String readText(HttpClientResponse response, int limit) {
+        try (InputStream in = response.inputStream()) {
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw new UpstreamException(new UpstreamError.BrokenStream("body larger than " + limit + " bytes"));
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UpstreamException(UpstreamFailures.fromTransport(e, true), e);
+        }
+    }
+
+    private WebClient client(Duration timeout) {
+        Duration connect = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
+        return clients.computeIfAbsent(connect, c -> WebClient.builder()
+                .connectTimeout(c)
+                .followRedirects(false)
+                .sendExpectContinue(false)
+                .keepAlive(true)
+                .build());
+    }
+
+    private static Proxy proxy(String proxy) {
+        if (proxy == null) {
+            return Proxy.noProxy();
+        }
+        URI uri = URI.create(proxy);
+        return Proxy.builder()
+                .type(Proxy.ProxyType.HTTP)
+                .host(uri.getHost())
+                .port(uri.getPort() < 0 ? 80 : uri.getPort())
+                .build();
+    }
+}

@@ -1,0 +1,139 @@
+package io.chatai.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.chatai.config.Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The data source of one server: migrated on open, with reads and writes kept apart so that SQLite's
+ * single writer is never fought over. Thread-safe.
+ *
+ * <p>On SQLite every write goes through one dedicated connection (a pool of one): writers queue in the
+ * JVM instead of spinning on {@code SQLITE_BUSY}, while readers use their own pool in WAL mode and are
+ * never blocked by the writer. On PostgreSQL both share one pool.
+ */
+public final class Database implements AutoCloseable {
+    private final Dialect dialect;
+    private final HikariDataSource readPool;
+    private final HikariDataSource writePool;
+    private final Jdbi reader;
+    private final Jdbi writer;
+
+    private Database(Dialect dialect, HikariDataSource readPool, HikariDataSource writePool) {
+        this.dialect = dialect;
+        this.readPool = readPool;
+        this.writePool = writePool;
+        this.reader = Jdbi.create(readPool);
+        this.writer = writePool == readPool ? reader : Jdbi.create(writePool);
+    }
+
+    /** Opens the database named by the configuration and applies any pending migrations. */
+    public static Database open(Config config) {
+        Database database = config.usesPostgres() ? openPostgres(config) : openSqlite(config);
+        try {
+            Flyway.configure()
+                    .dataSource(database.writePool)
+                    .locations(database.dialect.migrations())
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    private static Database openSqlite(Config config) {
+        createParentDirectory(config.databaseUrl().substring("jdbc:sqlite:".length()));
+        HikariDataSource readPool = new HikariDataSource(sqlite(config, "chatai-read", 8));
+        HikariDataSource writePool = new HikariDataSource(sqlite(config, "chatai-write", 1));
+        return new Database(Dialect.SQLITE, readPool, writePool);
+    }
+
+    private static HikariConfig sqlite(Config config, String name, int size) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(name);
+        hikari.setJdbcUrl(config.databaseUrl());
+        hikari.setMaximumPoolSize(size);
+        hikari.setMinimumIdle(size);
+        hikari.setConnectionTimeout(60_000);
+        hikari.addDataSourceProperty("journal_mode", "WAL");
+        hikari.addDataSourceProperty("foreign_keys", "true");
+        // NORMAL in WAL mode survives a killed process (the WAL is in the OS page cache); only a power
+        // loss can drop the newest commits. It keeps a commit to an append instead of an fsync.
+        hikari.addDataSourceProperty("synchronous", "NORMAL");
+        hikari.addDataSourceProperty("busy_timeout", "30000");
+        return hikari;
+    }
+
+    private static Database openPostgres(Config config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("chatai-pg");
+        hikari.setJdbcUrl(config.databaseUrl());
+        hikari.setUsername(config.databaseUser());
+        hikari.setPassword(config.databasePassword());
+        hikari.setMaximumPoolSize(16);
+        hikari.setConnectionTimeout(30_000);
+        HikariDataSource pool = new HikariDataSource(hikari);
+        return new Database(Dialect.POSTGRESQL, pool, pool);
+    }
+
+    private static void createParentDirectory(String file) {
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+            return;
+        }
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the database directory " + parent, e);
+        }
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Runs a read; it may see any committed state, never a half-written transaction. */
+    public <R> R read(HandleCallback<R, RuntimeException> callback) {
+        return reader.withHandle(callback);
+    }
+
+    /** Runs the callback in one transaction on the write connection; it commits or leaves no trace. */
+    public <R> R write(HandleCallback<R, RuntimeException> callback) {
+        return writer.inTransaction(callback);
+    }
+
+    /** Runs a write that needs no result. */
+    public void update(java.util.function.Consumer<Handle> work) {
+        write(handle -> {
+            work.accept(handle);
+            return null;
+        });
+    }
+
+    /** True when a trivial query answers: the readiness check. */
+    public boolean isReachable() {
+        try {
+            return read(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        readPool.close();
+        if (writePool != readPool) {
+            writePool.close();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.chatai.tokens;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+import io.chatai.provider.ChatMessage;
+import java.util.List;
+
+/**
+ * Counts tokens with a real BPE tokenizer (OpenAI's o200k_base via jtokkit). Other providers tokenize
+ * differently, so counts for them are close estimates; they only decide how much history fits and
+ * stand in for usage an upstream did not report. Thread-safe.
+ */
+public final class TokenCounter {
+    /** Framing tokens per message in the chat format ({@code <|start|>role ... <|end|>}). */
+    public static final int PER_MESSAGE = 4;
+    /** Tokens that prime the assistant's reply. */
+    public static final int REPLY_PRIMING = 3;
+
+    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+
+    public int count(String text) {
+        return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+    }
+
+    /** Tokens one message costs in a prompt, framing included. */
+    public int countMessage(String content) {
+        return count(content) + PER_MESSAGE;
+    }
+
+    /** The prompt tokens of a whole request, as the upstream would have counted them. */
+    public int countPrompt(List<ChatMessage> messages) {
+        int total = REPLY_PRIMING;
+        for (ChatMessage message : messages) {
+            total += countMessage(message.content());
+        }
+        return total;
+    }
+}

@@ -1,0 +1,105 @@
+package io.chatai.web;
+
+import io.chatai.ApiException;
+import io.chatai.ErrorCode;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.NotFoundException;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into the contract's error envelope: no stack trace, no HTML, and a bug logged
+ * with its request id so the operator can find it. Also answers what Helidon rejects before routing
+ * (unparseable requests, bodies over the limit). Stateless.
+ */
+public final class ErrorResponses {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {
+    }
+
+    /** The error handler for everything thrown while routing. */
+    static void handle(ServerRequest req, ServerResponse res, Throwable thrown) {
+        send(req, res, toApiException(req, thrown));
+    }
+
+    /** Writes an error response in the envelope of the route's API. */
+    public static void send(ServerRequest req, ServerResponse res, ApiException e) {
+        res.status(e.code().status());
+        if (e.retryAfterSeconds() != null) {
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        }
+        res.header(Responses.JSON);
+        res.send(Json.write(envelope(e)));
+    }
+
+    /** {@code {"success": false, "error", "code", "details"?}}. */
+    public static Map<String, Object> envelope(ApiException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", false);
+        body.put("error", e.getMessage());
+        body.put("code", e.code().name());
+        if (e.details() != null) {
+            body.put("details", e.details());
+        }
+        return body;
+    }
+
+    /** The envelope's view of any failure; anything unexpected is logged as a bug with the request id. */
+    public static ApiException toApiException(ServerRequest req, Throwable thrown) {
+        if (thrown instanceof ApiException api) {
+            return api;
+        }
+        if (thrown instanceof NotFoundException) {
+            return new ApiException(ErrorCode.NOT_FOUND,
+                    "No route for " + req.prologue().method().text() + " " + req.path().path());
+        }
+        if (thrown instanceof HttpException http && http.status().code() < 500) {
+            return fromStatus(http.status(), http.getMessage());
+        }
+        LOG.error("Unhandled error [requestId={}] {} {}", RequestIds.of(req), req.prologue().method().text(),
+                req.path().path(), thrown);
+        return new ApiException(ErrorCode.INTERNAL_ERROR,
+                "Internal error; quote request id " + RequestIds.of(req) + " when reporting it");
+    }
+
+    private static ApiException fromStatus(Status status, String message) {
+        return switch (status.code()) {
+            case 413 -> new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "Request body is larger than the configured limit");
+            case 404 -> new ApiException(ErrorCode.NOT_FOUND, "Not found");
+            case 401 -> new ApiException(ErrorCode.UNAUTHORIZED, "Unauthorized");
+            case 403 -> new ApiException(ErrorCode.FORBIDDEN, "Forbidden");
+            default -> ApiException.invalid(message == null || message.isBlank() ? "Bad request" : sanitize(message));
+        };
+    }
+
+    private static String sanitize(String message) {
+        return message.length() > 200 ? message.substring(0, 200) : message;
+    }
+
+    /** Answers requests rejected before routing (bad framing, body over the limit) in the envelope. */
+    static DirectHandler directHandler() {
+        return (request, eventType, status, headers, message) -> {
+            ApiException e = status.code() >= 500
+                    ? new ApiException(ErrorCode.INTERNAL_ERROR, "Internal error")
+                    : fromStatus(status, message);
+            ServerResponseHeaders responseHeaders = ServerResponseHeaders.create();
+            responseHeaders.set(Responses.JSON);
+            responseHeaders.set(RequestIds.HEADER, RequestIds.generate());
+            return DirectHandler.TransportResponse.builder()
+                    .status(Status.create(e.code().status()))
+                    .headers(responseHeaders)
+                    .entity(Json.write(envelope(e)))
+                    .keepAlive(eventType.keepAlive())
+                    .build();
+        };
+    }
+}

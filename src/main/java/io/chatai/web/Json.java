@@ -1,0 +1,101 @@
+package io.chatai.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chatai.ApiException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one JSON configuration of the server: strict on input (UTF-8 only, no duplicate keys, bounded
+ * nesting, nothing after the value), plain on output. Thread-safe; the mapper is immutable once built.
+ */
+public final class Json {
+    /** Deep enough for any real request, shallow enough that a hostile one costs nothing. */
+    public static final int MAX_NESTING_DEPTH = 32;
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .serializationInclusion(JsonInclude.Include.ALWAYS)
+            .build();
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH)
+                .maxNumberLength(64)
+                .build());
+    }
+
+    private Json() {
+    }
+
+    /** Parses a request body that must be one JSON object; anything else is 400 {@code INVALID_REQUEST}. */
+    public static ObjectNode parseObject(byte[] body) {
+        if (body.length == 0) {
+            throw ApiException.invalid("Request body is empty; send a JSON object");
+        }
+        for (byte b : body) {
+            // Valid UTF-8 JSON never holds a zero byte; UTF-16/32 always does. Jackson would guess those.
+            if (b == 0) {
+                throw ApiException.invalid("Request body must be JSON encoded as UTF-8");
+            }
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("Malformed JSON: " + describe(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw ApiException.invalid("Request body must be a JSON object");
+        }
+        return object;
+    }
+
+    /** Serialises a value; only fails on a programming error. */
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise " + value.getClass().getName(), e);
+        }
+    }
+
+    public static String writeString(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise " + value.getClass().getName(), e);
+        }
+    }
+
+    /** Parses JSON that the server itself stored or an upstream sent; failures are the caller's to map. */
+    public static JsonNode tree(String json) throws JsonProcessingException {
+        return MAPPER.readTree(json);
+    }
+
+    private static String describe(JsonProcessingException e) {
+        // Jackson's original message names the problem without echoing the (possibly huge) input.
+        String message = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source: [^]]*][^)]*\\)", "");
+        if (message.length() > 200) {
+            message = message.substring(0, 200) + "...";
+        }
+        var location = e.getLocation();
+        return location == null ? message : message + " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+}

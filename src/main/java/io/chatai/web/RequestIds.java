@@ -1,0 +1,48 @@
+package io.chatai.web;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import java.security.SecureRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Gives every request an id, kept from the caller's {@code X-Request-Id} when it is a sane token,
+ * and echoes it on the response so a log line and a client report can be matched. Thread-safe.
+ */
+public final class RequestIds {
+    public static final HeaderName HEADER = HeaderNames.create("X-Request-Id");
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+    private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private RequestIds() {
+    }
+
+    /** The id carried by the request's context, set by the filter. */
+    public record RequestId(String value) {
+    }
+
+    static void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String id = req.headers().first(HEADER).filter(v -> VALID.matcher(v).matches()).orElseGet(RequestIds::generate);
+        req.context().register(new RequestId(id));
+        res.header(HEADER, id);
+        chain.proceed();
+    }
+
+    /** The request's id, or "-" outside a request. */
+    public static String of(ServerRequest req) {
+        return req.context().get(RequestId.class).map(RequestId::value).orElse("-");
+    }
+
+    static String generate() {
+        char[] id = new char[20];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        }
+        return new String(id);
+    }
+}

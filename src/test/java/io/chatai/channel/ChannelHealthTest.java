@@ -1,0 +1,82 @@
+package io.chatai.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatai.provider.UpstreamError;
+import io.chatai.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChannelHealthTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ChannelHealth health = new ChannelHealth(clock);
+    private static final UpstreamError SERVER_ERROR = new UpstreamError.ServerError(500, "boom");
+
+    static Channel channel(String id, long revision, String... keys) {
+        return new Channel(id, id, "openai", "http://x", List.of(keys), List.of("*"), Map.of(), 0, 1, true, 1000,
+                Map.of(), null, null, Map.of(), revision, 0, 0);
+    }
+
+    @Test
+    void should_cool_down_30_then_60_then_300_seconds_and_admit_one_probe_after_each() {
+        Channel c = channel("c", 1, "k");
+        assertThat(health.admit(c)).isInstanceOf(ChannelHealth.Admission.Ready.class);
+
+        for (long seconds : new long[] {30, 60, 300, 300}) {
+            long until = health.failed(c, SERVER_ERROR);
+            assertThat(until - clock.millis()).isEqualTo(seconds * 1000);
+            assertThat(health.admit(c)).isInstanceOf(ChannelHealth.Admission.Cooling.class);
+            assertThat(health.view(c).state()).isEqualTo("cooling");
+            clock.advance(Duration.ofSeconds(seconds));
+            assertThat(health.admit(c)).isInstanceOf(ChannelHealth.Admission.Probe.class);
+            assertThat(health.admit(c)).as("only one probe at a time").isInstanceOf(ChannelHealth.Admission.Cooling.class);
+        }
+        health.succeeded(c);
+        assertThat(health.admit(c)).isInstanceOf(ChannelHealth.Admission.Ready.class);
+        assertThat(health.view(c).state()).isEqualTo("healthy");
+        assertThat(health.failed(c, SERVER_ERROR) - clock.millis()).as("the ladder starts over").isEqualTo(30_000);
+    }
+
+    @Test
+    void should_honour_retry_after_of_a_429() {
+        Channel c = channel("c", 1, "k");
+        long until = health.failed(c, new UpstreamError.RateLimited(429, "slow", Duration.ofSeconds(7)));
+
+        assertThat(until - clock.millis()).isEqualTo(7_000);
+    }
+
+    @Test
+    void should_let_another_request_probe_when_the_probe_ended_without_a_verdict() {
+        Channel c = channel("c", 1, "k");
+        health.failed(c, SERVER_ERROR);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(health.admit(c)).isInstanceOf(ChannelHealth.Admission.Probe.class);
+        health.released(c);
+        assertThat(health.admit(c)).isInstanceOf(ChannelHealth.Admission.Probe.class);
+    }
+
+    @Test
+    void should_keep_refused_keys_out_until_the_channel_is_edited() {
+        Channel c = channel("c", 1, "good", "bad");
+        health.refuseKey(c, "bad");
+        assertThat(health.keyUsable(c, "bad")).isFalse();
+        assertThat(health.keyUsable(c, "good")).isTrue();
+        assertThat(health.view(c).refusedKeys()).isEqualTo(1);
+
+        assertThat(health.keyUsable(channel("c", 2, "good", "bad"), "bad")).isTrue();
+    }
+
+    @Test
+    void should_cool_a_rate_limited_key_alone() {
+        Channel c = channel("c", 1, "a", "b");
+        health.coolKey(c, "a", new UpstreamError.RateLimited(429, null, Duration.ofSeconds(5)));
+
+        assertThat(health.keyUsable(c, "a")).isFalse();
+        assertThat(health.keyUsable(c, "b")).isTrue();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(health.keyUsable(c, "a")).isTrue();
+    }
+}
