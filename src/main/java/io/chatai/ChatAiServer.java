@@ -1,6 +1,7 @@
 package io.chatai;
 
 import io.chatai.store.Database;
+import io.chatai.web.SlowRequestGuard;
 import io.helidon.webserver.WebServer;
 
 /**
@@ -8,7 +9,8 @@ import io.helidon.webserver.WebServer;
  *
  * @param adminKey the admin key in effect (tests use it; it is never logged)
  */
-public record ChatAiServer(WebServer webServer, Database database, String adminKey) implements AutoCloseable {
+public record ChatAiServer(WebServer webServer, Database database, SlowRequestGuard guard, String adminKey)
+        implements AutoCloseable {
 
     public int port() {
         return webServer.port();
@@ -17,6 +19,7 @@ public record ChatAiServer(WebServer webServer, Database database, String adminK
     @Override
     public void close() {
         webServer.stop();
+        guard.close();
         database.close();
     }
 }

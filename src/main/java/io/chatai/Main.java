@@ -1,8 +1,12 @@
 package io.chatai;
 
 import io.chatai.auth.AdminKey;
+import io.chatai.auth.ApiKeyRepository;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Authenticator;
+import io.chatai.auth.KeyRoutes;
+import io.chatai.auth.SessionRoutes;
+import io.chatai.auth.Sessions;
 import io.chatai.channel.Channel;
 import io.chatai.channel.ChannelCatalog;
 import io.chatai.channel.ChannelForm;
@@ -30,11 +34,14 @@ import io.chatai.preset.PresetRoutes;
 import io.chatai.provider.Providers;
 import io.chatai.provider.UpstreamHttp;
 import io.chatai.provider.openai.OpenAiProvider;
+import io.chatai.ratelimit.ChatLimits;
+import io.chatai.ratelimit.LocalRateLimiter;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenCounter;
 import io.chatai.web.HealthRoutes;
 import io.chatai.web.HttpServer;
 import io.chatai.web.JsonBody;
+import io.chatai.web.SlowRequestGuard;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -101,14 +108,22 @@ public final class Main {
             TurnService turns = new TurnService(presets, conversations, new LocalConversationResolver(conversations), gate,
                     router, new TokenCounter(), clock, config.defaultModel(), config.turnWait());
 
-            HttpServer server = new HttpServer(List.of(new AuthFilter(new Authenticator(adminKey))))
+            ApiKeyRepository keys = new ApiKeyRepository(database);
+            Authenticator authenticator = new Authenticator(adminKey, keys);
+            Sessions sessions = new Sessions(database, adminKey, clock);
+            ChatLimits limits = new ChatLimits(new LocalRateLimiter(), config.rateLimitPerMinute(), config.userRateLimitPerMinute());
+
+            SlowRequestGuard guard = new SlowRequestGuard(config.requestReadTimeout());
+            HttpServer server = new HttpServer(config, guard, List.of(new AuthFilter(authenticator, sessions)))
                     .register("/", new HealthRoutes(database))
-                    .register("/api/chat", new ChatRoutes(turns, config.maxMessageChars(), config.keepAliveInterval()))
+                    .register("/api/auth", new SessionRoutes(sessions, authenticator))
+                    .register("/api/keys", new KeyRoutes(keys, authenticator, clock))
+                    .register("/api/chat", new ChatRoutes(turns, limits, config.maxMessageChars(), config.keepAliveInterval()))
                     .register("/api/conversations", new ConversationRoutes(conversations, gate, clock, config.turnWait()))
                     .register("/api/presets", new PresetRoutes(presets, clock))
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock));
-            return new ChatAiServer(server.start(config), database, adminKey);
+            return new ChatAiServer(server.start(), database, guard, adminKey);
         } catch (RuntimeException e) {
             database.close();
             throw e;

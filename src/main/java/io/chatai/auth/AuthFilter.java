@@ -8,35 +8,58 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.Optional;
 
 /**
- * Requires a valid key on every {@code /api/*} and {@code /v1/*} route and puts the {@link Caller} into
- * the request context; other paths ({@code /health}, {@code /ready}, the panel's files) pass. Thread-safe.
+ * Requires a valid key (or an admin panel session cookie) on every {@code /api/*} and {@code /v1/*}
+ * route, except opening and closing a session, and puts the {@link Caller} into the request context;
+ * other paths ({@code /health}, {@code /ready}, the panel's files) pass. Thread-safe.
  */
 public final class AuthFilter implements Filter {
     private final Authenticator authenticator;
+    private final Sessions sessions;
 
-    public AuthFilter(Authenticator authenticator) {
+    public AuthFilter(Authenticator authenticator, Sessions sessions) {
         this.authenticator = authenticator;
+        this.sessions = sessions;
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if (path.startsWith("/api/") || path.equals("/api") || path.startsWith("/v1/")) {
-            String key = bearer(req);
-            Caller caller = authenticator.authenticate(key).orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED,
-                    key == null ? "Send the key as 'Authorization: Bearer <key>'" : "Unknown or revoked key"));
-            req.context().register(caller);
+        boolean guarded = path.startsWith("/api/") || path.equals("/api") || path.startsWith("/v1/");
+        if (guarded && !path.startsWith("/api/auth/")) {
+            req.context().register(authenticate(req));
         }
         chain.proceed();
     }
 
-    private static String bearer(RoutingRequest req) {
+    private Caller authenticate(RoutingRequest req) {
+        String key = bearer(req);
+        if (key != null) {
+            return authenticator.authenticate(key)
+                    .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "Unknown or revoked key"));
+        }
+        Optional<String> cookie = sessionCookie(req);
+        if (cookie.isPresent()) {
+            if (sessions.isValid(cookie.get())) {
+                return Caller.administrator();
+            }
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "The session expired or ended; log in again");
+        }
+        throw new ApiException(ErrorCode.UNAUTHORIZED, "Send the key as 'Authorization: Bearer <key>'");
+    }
+
+    private static String bearer(ServerRequest req) {
         return req.headers().first(HeaderNames.AUTHORIZATION)
                 .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(value -> value.substring(7).strip())
                 .orElse(null);
+    }
+
+    /** The panel session cookie of the request, if any. */
+    static Optional<String> sessionCookie(ServerRequest req) {
+        return req.headers().cookies().first(Sessions.COOKIE).asOptional();
     }
 
     /** The authenticated caller of a request that passed this filter. */

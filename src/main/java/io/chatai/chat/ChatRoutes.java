@@ -4,6 +4,7 @@ import io.chatai.ApiException;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
 import io.chatai.provider.CallCancelledException;
+import io.chatai.ratelimit.ChatLimits;
 import io.chatai.provider.Cancellation;
 import io.chatai.web.ErrorResponses;
 import io.chatai.web.Requests;
@@ -19,11 +20,13 @@ import java.util.Map;
 /** {@code POST /api/chat} and {@code POST /api/chat/stream}: the published Chat API. */
 public final class ChatRoutes implements HttpService {
     private final TurnService turns;
+    private final ChatLimits limits;
     private final int maxMessageChars;
     private final Duration keepAliveInterval;
 
-    public ChatRoutes(TurnService turns, int maxMessageChars, Duration keepAliveInterval) {
+    public ChatRoutes(TurnService turns, ChatLimits limits, int maxMessageChars, Duration keepAliveInterval) {
         this.turns = turns;
+        this.limits = limits;
         this.maxMessageChars = maxMessageChars;
         this.keepAliveInterval = keepAliveInterval;
     }
@@ -33,15 +36,17 @@ public final class ChatRoutes implements HttpService {
         rules.post("/", this::chat).post("/stream", this::stream);
     }
 
-    private ChatRequest accept(ServerRequest req) {
+    /** Authentication, validation, permission, then the rate limits: a refused request costs no token. */
+    private ChatRequest accept(ServerRequest req, ServerResponse res) {
         Caller caller = AuthFilter.caller(req);
         ChatRequest chat = ChatRequest.parse(Requests.json(req), maxMessageChars);
         caller.requireMayActAs(chat.userId());
+        limits.take(caller, chat.userId(), res);
         return chat;
     }
 
     private void chat(ServerRequest req, ServerResponse res) {
-        ChatRequest chat = accept(req);
+        ChatRequest chat = accept(req, res);
         TurnResult result = turns.chat(chat, new Cancellation());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("response", result.response());
@@ -52,7 +57,7 @@ public final class ChatRoutes implements HttpService {
     }
 
     private void stream(ServerRequest req, ServerResponse res) {
-        ChatRequest chat = accept(req);
+        ChatRequest chat = accept(req, res);
         Cancellation cancellation = new Cancellation();
         try (SseTurnStream out = new SseTurnStream(req, res, cancellation, keepAliveInterval)) {
             try {

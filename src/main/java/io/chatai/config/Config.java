@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param secretKey          passphrase for encrypting channel keys at rest, or null to store them plainly
  * @param turnWait           how long a turn waits for its busy conversation before 409 {@code CONVERSATION_BUSY}
  * @param keepAliveInterval  how often an idle SSE stream gets a {@code : keep-alive} comment
+ * @param requestReadTimeout how long a client may take to send a request's headers and body
+ * @param corsOrigins        origins allowed to call the API from a browser; empty means CORS is off
  */
 public record Config(
         String host,
@@ -33,7 +35,9 @@ public record Config(
         boolean metricsPublic,
         Path configFile,
         Duration turnWait,
-        Duration keepAliveInterval) {
+        Duration keepAliveInterval,
+        Duration requestReadTimeout,
+        java.util.List<String> corsOrigins) {
 
     /** How log lines are written. */
     public enum LogFormat { TEXT, JSON }

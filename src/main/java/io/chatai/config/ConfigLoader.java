@@ -61,7 +61,9 @@ public final class ConfigLoader {
                 bool("CHATAI_METRICS_PUBLIC", false),
                 optionalPath("CHATAI_CONFIG"),
                 Duration.ofSeconds(integer("CHATAI_TURN_WAIT_SECONDS", 120, 1, 3600)),
-                Duration.ofSeconds(integer("CHATAI_KEEPALIVE_SECONDS", 10, 1, 15)));
+                Duration.ofSeconds(integer("CHATAI_KEEPALIVE_SECONDS", 10, 1, 15)),
+                Duration.ofSeconds(integer("CHATAI_REQUEST_READ_TIMEOUT_SECONDS", 20, 1, 600)),
+                corsOrigins());
     }
 
     private String text(String name, String fallback) {
@@ -100,6 +102,20 @@ public final class ConfigLoader {
     private Path optionalPath(String name) {
         String value = text(name, null);
         return value == null ? null : Path.of(value);
+    }
+
+    private java.util.List<String> corsOrigins() {
+        String value = text("CHATAI_CORS_ORIGINS", null);
+        if (value == null) {
+            return java.util.List.of();
+        }
+        java.util.List<String> origins = java.util.Arrays.stream(value.split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList();
+        for (String origin : origins) {
+            if (!origin.equals("*") && !origin.matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?")) {
+                throw new ConfigException("CHATAI_CORS_ORIGINS must be a comma-separated list of origins like https://panel.example.com (or *), got \"" + origin + "\"");
+            }
+        }
+        return origins;
     }
 
     private Config.LogFormat logFormat() {

@@ -7,20 +7,31 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http1.Http1Config;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the HTTP server: request ids first, then authentication, then the routes, with every failure
- * answered in the contract's envelope. Tests build the same routing, so they exercise the real thing.
+ * Builds the HTTP server: request ids first, then CORS, then the given filters (authentication), then
+ * the routes, with every failure answered in the contract's envelope; bodies over the limit are refused
+ * from their {@code Content-Length} before they are read, and requests that trickle in are cut off by
+ * the {@link SlowRequestGuard}. Tests build the same routing, so they exercise the real thing.
  */
 public final class HttpServer {
+    /** Keep-alive connections idle longer than this are closed (nginx uses 75 s). */
+    private static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Config config;
+    private final SlowRequestGuard guard;
     private final Map<String, HttpService> services = new LinkedHashMap<>();
     private final List<Filter> filters;
 
-    /** @param filters run in order after the request-id filter, before any route */
-    public HttpServer(List<Filter> filters) {
+    /** @param filters run in order after request ids and CORS, before any route */
+    public HttpServer(Config config, SlowRequestGuard guard, List<Filter> filters) {
+        this.config = config;
+        this.guard = guard;
         this.filters = List.copyOf(filters);
     }
 
@@ -30,13 +41,19 @@ public final class HttpServer {
     }
 
     public HttpRouting.Builder routing() {
-        HttpRouting.Builder routing = HttpRouting.builder().addFilter(RequestIds::filter);
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(RequestIds::filter)
+                .addFilter((chain, req, res) -> {
+                    req.context().register(guard); // lets body readers stop the request's read clock
+                    chain.proceed();
+                })
+                .addFilter(new Cors(config.corsOrigins()));
         filters.forEach(routing::addFilter);
         services.forEach(routing::register);
         return routing.error(Throwable.class, ErrorResponses::handle);
     }
 
-    public WebServer start(Config config) {
+    public WebServer start() {
         DirectHandler direct = ErrorResponses.directHandler();
         DirectHandlers.Builder handlers = DirectHandlers.builder();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
@@ -46,6 +63,12 @@ public final class HttpServer {
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(config.maxBodyBytes())
+                .idleConnectionTimeout(IDLE_CONNECTION_TIMEOUT)
+                .idleConnectionPeriod(Duration.ofSeconds(10))
+                .addProtocol(Http1Config.builder()
+                        .addReceiveListener(guard.receiveListener())
+                        .addSendListener(guard.sendListener())
+                        .build())
                 .directHandlers(handlers.build())
                 .routing(routing())
                 .build()

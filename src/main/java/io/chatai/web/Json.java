@@ -12,8 +12,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatai.ApiException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one JSON configuration of the server: strict on input (UTF-8 only, no duplicate keys, bounded
@@ -47,24 +49,32 @@ public final class Json {
         if (body.length == 0) {
             throw ApiException.invalid("Request body is empty; send a JSON object");
         }
-        for (byte b : body) {
-            // Valid UTF-8 JSON never holds a zero byte; UTF-16/32 always does. Jackson would guess those.
-            if (b == 0) {
-                throw ApiException.invalid("Request body must be JSON encoded as UTF-8");
-            }
-        }
         JsonNode node;
         try {
-            node = MAPPER.readTree(body);
+            node = MAPPER.readTree(strictUtf8(body));
         } catch (JsonProcessingException e) {
             throw ApiException.invalid("Malformed JSON: " + describe(e));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         if (!(node instanceof ObjectNode object)) {
             throw ApiException.invalid("Request body must be a JSON object");
         }
         return object;
+    }
+
+    /**
+     * Decodes UTF-8 strictly. Jackson alone would guess UTF-16/32 and let overlong forms or stray
+     * continuation bytes through; the JDK decoder refuses all of them.
+     */
+    private static String strictUtf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.invalid("Request body must be JSON encoded as UTF-8");
+        }
     }
 
     /** Serialises a value; only fails on a programming error. */

@@ -17,11 +17,14 @@ public final class Requests {
 
     /** The body as a JSON object; the listener has already refused bodies over the configured size. */
     public static JsonBody json(ServerRequest req) {
+        byte[] body;
         try (InputStream in = req.content().inputStream()) {
-            return JsonBody.parse(in.readAllBytes());
+            body = in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        req.context().get(SlowRequestGuard.class).ifPresent(guard -> guard.bodyRead(req));
+        return JsonBody.parse(body);
     }
 
     /** A path parameter that must look like an id; anything else cannot exist, so it is a 404. */

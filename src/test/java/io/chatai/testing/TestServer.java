@@ -44,6 +44,9 @@ public final class TestServer implements AutoCloseable {
         all.put("CHATAI_PORT", "0");
         all.put("CHATAI_DATA_DIR", dataDir.toString());
         all.put("CHATAI_ADMIN_KEY", ADMIN_KEY);
+        // Tests that are not about limits must not trip over them; the limit tests set their own.
+        all.put("CHATAI_RATE_LIMIT_PER_MINUTE", "0");
+        all.put("CHATAI_USER_RATE_LIMIT_PER_MINUTE", "0");
         all.putAll(env);
         Config config = ConfigLoader.load(all);
         return new TestServer(Main.start(config, clock), dataDir);
@@ -73,6 +76,19 @@ public final class TestServer implements AutoCloseable {
     /** A client with the given key (or none, for null). */
     public Api as(String key) {
         return new Api(baseUrl(), key);
+    }
+
+    /** Creates a client key and returns its secret. */
+    public String createKey(String name, String userId, Integer rateLimitPerMinute) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", name);
+        if (userId != null) {
+            body.put("userId", userId);
+        }
+        if (rateLimitPerMinute != null) {
+            body.put("rateLimitPerMinute", rateLimitPerMinute);
+        }
+        return admin.post("/api/keys", body).data().path("key").asText();
     }
 
     /** Adds an openai channel serving every model through the fake; returns its id. */

@@ -70,6 +70,13 @@ class ValidationIT {
                 Arguments.of("model a list", "{\"message\": \"hi\", \"userId\": \"u\", \"model\": [\"a\"]}", 400),
                 Arguments.of("requestId too long", "{\"message\": \"hi\", \"userId\": \"u\", \"requestId\": \"" + "r".repeat(129) + "\"}", 400),
                 Arguments.of("requestId a number", "{\"message\": \"hi\", \"userId\": \"u\", \"requestId\": 7}", 400),
+                Arguments.of("a 100-digit number", "{\"message\": \"hi\", \"userId\": \"u\", \"x\": " + "9".repeat(100) + "}", 400),
+                Arguments.of("an invalid escape", "{\"message\": \"a\\xb\", \"userId\": \"u\"}", 400),
+                Arguments.of("a raw control character", "{\"message\": \"a\u0001b\", \"userId\": \"u\"}", 400),
+                Arguments.of("single quotes", "{'message': 'hi', 'userId': 'u'}", 400),
+                Arguments.of("a comment", "{\"message\": \"hi\", /* sneaky */ \"userId\": \"u\"}", 400),
+                Arguments.of("a trailing comma", "{\"message\": \"hi\", \"userId\": \"u\",}", 400),
+                Arguments.of("NaN", "{\"message\": \"hi\", \"userId\": \"u\", \"x\": NaN}", 400),
                 Arguments.of("deeply nested", "{\"message\": \"hi\", \"userId\": \"u\", \"x\": " + "[".repeat(100) + "]".repeat(100) + "}", 400),
                 Arguments.of("body over the byte limit", "{\"message\": \"hi\", \"userId\": \"u\", \"pad\": \"" + "p".repeat(5000) + "\"}", 413));
     }
@@ -109,12 +116,40 @@ class ValidationIT {
     void should_refuse_bodies_that_are_not_utf8() {
         byte[] utf16 = "{\"message\": \"hi\", \"userId\": \"u\"}".getBytes(StandardCharsets.UTF_16LE);
         byte[] latin1 = "{\"message\": \"caf\u00e9\", \"userId\": \"u\"}".getBytes(StandardCharsets.ISO_8859_1);
+        // "/" encoded in two bytes (overlong), a classic filter bypass; and a lone continuation byte
+        byte[] overlong = concat("{\"message\": \"a", new byte[] {(byte) 0xC0, (byte) 0xAF}, "\", \"userId\": \"u\"}");
+        byte[] continuation = concat("{\"message\": \"a", new byte[] {(byte) 0x80}, "\", \"userId\": \"u\"}");
 
-        for (byte[] body : new byte[][] {utf16, latin1}) {
+        for (byte[] body : new byte[][] {utf16, latin1, overlong, continuation}) {
             Api.Response response = api.postBytes("/api/chat", body);
             assertThat(response.status()).isEqualTo(400);
             assertThat(response.json().path("code").asText()).isEqualTo("INVALID_REQUEST");
         }
+    }
+
+    private static byte[] concat(String before, byte[] middle, String after) {
+        byte[] a = before.getBytes(StandardCharsets.UTF_8);
+        byte[] c = after.getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[a.length + middle.length + c.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(middle, 0, all, a.length, middle.length);
+        System.arraycopy(c, 0, all, a.length + middle.length, c.length);
+        return all;
+    }
+
+    @Test
+    void should_treat_sql_in_values_as_plain_text() {
+        String sneaky = "x' OR '1'='1";
+        Api.Response chat = api.post("/api/chat", Map.of("message", "'; DROP TABLE messages; --", "userId", sneaky, "groupId", "g\" OR 1=1 --"));
+        assertThat(chat.status()).isEqualTo(200);
+
+        var list = api.get("/api/conversations?userId=" + java.net.URLEncoder.encode(sneaky, StandardCharsets.UTF_8)).data();
+        assertThat(list.path("total").asInt()).isEqualTo(1);
+        assertThat(list.path("conversations").path(0).path("userId").asText()).isEqualTo(sneaky);
+        var stored = api.get("/api/conversations/" + chat.data().path("conversationId").asText()).data();
+        assertThat(stored.path("messages").path(0).path("content").asText()).isEqualTo("'; DROP TABLE messages; --");
+        assertThat(api.get("/api/conversations?userId=" + java.net.URLEncoder.encode("' OR 1=1 --", StandardCharsets.UTF_8))
+                .data().path("total").asInt()).isZero();
     }
 
     @Test
