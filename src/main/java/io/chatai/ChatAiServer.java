@@ -1,6 +1,8 @@
 package io.chatai;
 
+import io.chatai.observe.Metrics;
 import io.chatai.store.Database;
+import io.chatai.usage.UsageWriter;
 import io.chatai.web.SlowRequestGuard;
 import io.helidon.webserver.WebServer;
 
@@ -9,8 +11,8 @@ import io.helidon.webserver.WebServer;
  *
  * @param adminKey the admin key in effect (tests use it; it is never logged)
  */
-public record ChatAiServer(WebServer webServer, Database database, SlowRequestGuard guard, String adminKey)
-        implements AutoCloseable {
+public record ChatAiServer(WebServer webServer, Database database, SlowRequestGuard guard, UsageWriter usage,
+                           Metrics metrics, String adminKey) implements AutoCloseable {
 
     public int port() {
         return webServer.port();
@@ -20,6 +22,8 @@ public record ChatAiServer(WebServer webServer, Database database, SlowRequestGu
     public void close() {
         webServer.stop();
         guard.close();
+        usage.close();
         database.close();
+        metrics.close();
     }
 }

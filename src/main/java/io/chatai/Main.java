@@ -7,6 +7,7 @@ import io.chatai.auth.Authenticator;
 import io.chatai.auth.KeyRoutes;
 import io.chatai.auth.SessionRoutes;
 import io.chatai.auth.Sessions;
+import io.chatai.channel.CallListener;
 import io.chatai.channel.Channel;
 import io.chatai.channel.ChannelCatalog;
 import io.chatai.channel.ChannelForm;
@@ -15,6 +16,7 @@ import io.chatai.channel.ChannelRepository;
 import io.chatai.channel.ChannelRouter;
 import io.chatai.channel.ChannelRoutes;
 import io.chatai.channel.ChannelTester;
+import io.chatai.channel.ModelCalls;
 import io.chatai.channel.SecretBox;
 import io.chatai.chat.ChatRoutes;
 import io.chatai.chat.TurnService;
@@ -27,6 +29,13 @@ import io.chatai.conversation.ConversationRepository;
 import io.chatai.conversation.ConversationRoutes;
 import io.chatai.conversation.LocalConversationGate;
 import io.chatai.conversation.LocalConversationResolver;
+import io.chatai.gateway.GatewayRoutes;
+import io.chatai.gateway.ModelDirectory;
+import io.chatai.observe.AccessLog;
+import io.chatai.observe.CallMetrics;
+import io.chatai.observe.Logging;
+import io.chatai.observe.Metrics;
+import io.chatai.observe.MetricsRoutes;
 import io.chatai.preset.Preset;
 import io.chatai.preset.PresetForm;
 import io.chatai.preset.PresetRepository;
@@ -38,6 +47,11 @@ import io.chatai.ratelimit.ChatLimits;
 import io.chatai.ratelimit.LocalRateLimiter;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenCounter;
+import io.chatai.usage.UsageListener;
+import io.chatai.usage.UsageRepository;
+import io.chatai.usage.UsageRoutes;
+import io.chatai.usage.UsageWriter;
+import io.chatai.web.Cors;
 import io.chatai.web.HealthRoutes;
 import io.chatai.web.HttpServer;
 import io.chatai.web.JsonBody;
@@ -47,7 +61,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Starts ChatAI Server: configuration, then the database, repositories, provider adapters, services and
@@ -63,8 +76,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
         Config config;
         try {
             config = ConfigLoader.load(System.getenv());
@@ -73,6 +84,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        Logging.configure(config.logFormat());
         ChatAiServer server;
         try {
             server = start(config, Clock.systemDefaultZone());
@@ -89,43 +101,68 @@ public final class Main {
     /** Builds and starts everything; the caller owns the returned server. */
     public static ChatAiServer start(Config config, Clock clock) {
         DeclaredResources declared = config.configFile() == null ? DeclaredResources.none() : DeclaredResources.read(config.configFile());
-        Database database = Database.open(config);
+        Metrics metrics = new Metrics();
+        Database database = Database.open(config, metrics.registry());
+        UsageWriter usageWriter = null;
+        SlowRequestGuard guard = null;
         try {
             String adminKey = AdminKey.resolve(config.adminKey(), config.dataDir());
             PresetRepository presets = new PresetRepository(database);
             ConversationRepository conversations = new ConversationRepository(database);
             ChannelRepository channels = new ChannelRepository(database, new SecretBox(config.secretKey()));
+            ApiKeyRepository keys = new ApiKeyRepository(database);
+            UsageRepository usage = new UsageRepository(database);
 
             UpstreamHttp http = new UpstreamHttp();
             Providers providers = new Providers(Map.of("openai", new OpenAiProvider(http)));
             ChannelForm channelForm = new ChannelForm(providers.types());
             applyDeclared(declared, channels, channelForm, presets, clock);
 
+            usageWriter = new UsageWriter(usage);
+            UsageListener usageListener = new UsageListener(usageWriter, clock);
+            CallMetrics callMetrics = new CallMetrics(metrics);
+            CallListener calls = report -> {
+                usageListener.onCall(report);
+                callMetrics.onCall(report);
+            };
             ChannelCatalog catalog = new ChannelCatalog(channels::list);
             ChannelHealth health = new ChannelHealth(clock);
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
+            TokenCounter tokens = new TokenCounter();
+            ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
             ConversationGate gate = new LocalConversationGate(MAX_WAITERS_PER_CONVERSATION);
             TurnService turns = new TurnService(presets, conversations, new LocalConversationResolver(conversations), gate,
-                    router, new TokenCounter(), clock, config.defaultModel(), config.turnWait());
+                    modelCalls, tokens, clock, config.defaultModel(), config.turnWait());
 
-            ApiKeyRepository keys = new ApiKeyRepository(database);
             Authenticator authenticator = new Authenticator(adminKey, keys);
             Sessions sessions = new Sessions(database, adminKey, clock);
             ChatLimits limits = new ChatLimits(new LocalRateLimiter(), config.rateLimitPerMinute(), config.userRateLimitPerMinute());
 
-            SlowRequestGuard guard = new SlowRequestGuard(config.requestReadTimeout());
-            HttpServer server = new HttpServer(config, guard, List.of(new AuthFilter(authenticator, sessions)))
+            guard = new SlowRequestGuard(config.requestReadTimeout());
+            HttpServer server = new HttpServer(config, guard, List.of(new AccessLog(metrics), new Cors(config.corsOrigins()),
+                    new AuthFilter(authenticator, sessions)))
                     .register("/", new HealthRoutes(database))
+                    .register("/", new MetricsRoutes(metrics, authenticator, config.metricsPublic()))
                     .register("/api/auth", new SessionRoutes(sessions, authenticator))
                     .register("/api/keys", new KeyRoutes(keys, authenticator, clock))
-                    .register("/api/chat", new ChatRoutes(turns, limits, config.maxMessageChars(), config.keepAliveInterval()))
+                    .register("/api/chat", new ChatRoutes(turns, limits, metrics, config.maxMessageChars(), config.keepAliveInterval()))
                     .register("/api/conversations", new ConversationRoutes(conversations, gate, clock, config.turnWait()))
                     .register("/api/presets", new PresetRoutes(presets, clock))
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
-                            new ChannelTester(providers, health, config.defaultModel()), clock));
-            return new ChatAiServer(server.start(), database, guard, adminKey);
+                            new ChannelTester(providers, health, config.defaultModel()), clock))
+                    .register("/api/stats", new UsageRoutes(usage, clock))
+                    .register("/v1", new GatewayRoutes(modelCalls, limits, new ModelDirectory(catalog, presets, config.defaultModel()),
+                            metrics, clock, config.keepAliveInterval()));
+            return new ChatAiServer(server.start(), database, guard, usageWriter, metrics, adminKey);
         } catch (RuntimeException e) {
+            if (guard != null) {
+                guard.close();
+            }
+            if (usageWriter != null) {
+                usageWriter.close();
+            }
             database.close();
+            metrics.close();
             throw e;
         }
     }

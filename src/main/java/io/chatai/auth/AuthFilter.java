@@ -26,7 +26,7 @@ public final class AuthFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        String path = req.path().path();
+        String path = req.prologue().uriPath().path();
         boolean guarded = path.startsWith("/api/") || path.equals("/api") || path.startsWith("/v1/");
         if (guarded && !path.startsWith("/api/auth/")) {
             req.context().register(authenticate(req));

@@ -47,7 +47,7 @@ public final class ChannelRouter {
     /** One upstream call on a chosen channel and key. */
     @FunctionalInterface
     public interface Call<T> {
-        T run(Provider provider, Upstream upstream, String upstreamModel);
+        T run(Channel channel, Provider provider, Upstream upstream, String upstreamModel);
     }
 
     /** The result and where it came from. */
@@ -92,7 +92,7 @@ public final class ChannelRouter {
                     }
                     attempts++;
                     try {
-                        T result = call.run(provider, upstream(channel, key), channel.upstreamModel(model));
+                        T result = call.run(channel, provider, upstream(channel, key), channel.upstreamModel(model));
                         health.succeeded(channel);
                         verdict = true;
                         return new Routed<>(result, channel, channel.upstreamModel(model), attempts);

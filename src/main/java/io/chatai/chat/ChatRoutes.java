@@ -3,12 +3,15 @@ package io.chatai.chat;
 import io.chatai.ApiException;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
+import io.chatai.observe.AccessLog;
+import io.chatai.observe.Metrics;
 import io.chatai.provider.CallCancelledException;
 import io.chatai.ratelimit.ChatLimits;
 import io.chatai.provider.Cancellation;
 import io.chatai.web.ErrorResponses;
 import io.chatai.web.Requests;
 import io.chatai.web.Responses;
+import io.chatai.web.SseChannel;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -21,12 +24,14 @@ import java.util.Map;
 public final class ChatRoutes implements HttpService {
     private final TurnService turns;
     private final ChatLimits limits;
+    private final Metrics metrics;
     private final int maxMessageChars;
     private final Duration keepAliveInterval;
 
-    public ChatRoutes(TurnService turns, ChatLimits limits, int maxMessageChars, Duration keepAliveInterval) {
+    public ChatRoutes(TurnService turns, ChatLimits limits, Metrics metrics, int maxMessageChars, Duration keepAliveInterval) {
         this.turns = turns;
         this.limits = limits;
+        this.metrics = metrics;
         this.maxMessageChars = maxMessageChars;
         this.keepAliveInterval = keepAliveInterval;
     }
@@ -37,8 +42,7 @@ public final class ChatRoutes implements HttpService {
     }
 
     /** Authentication, validation, permission, then the rate limits: a refused request costs no token. */
-    private ChatRequest accept(ServerRequest req, ServerResponse res) {
-        Caller caller = AuthFilter.caller(req);
+    private ChatRequest accept(ServerRequest req, ServerResponse res, Caller caller) {
         ChatRequest chat = ChatRequest.parse(Requests.json(req), maxMessageChars);
         caller.requireMayActAs(chat.userId());
         limits.take(caller, chat.userId(), res);
@@ -46,8 +50,10 @@ public final class ChatRoutes implements HttpService {
     }
 
     private void chat(ServerRequest req, ServerResponse res) {
-        ChatRequest chat = accept(req, res);
-        TurnResult result = turns.chat(chat, new Cancellation());
+        Caller caller = AuthFilter.caller(req);
+        ChatRequest chat = accept(req, res, caller);
+        TurnResult result = turns.chat(chat, caller.keyId(), new Cancellation());
+        AccessLog.channel(req, result.channel());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("response", result.response());
         data.put("conversationId", result.conversationId());
@@ -57,11 +63,14 @@ public final class ChatRoutes implements HttpService {
     }
 
     private void stream(ServerRequest req, ServerResponse res) {
-        ChatRequest chat = accept(req, res);
+        Caller caller = AuthFilter.caller(req);
+        ChatRequest chat = accept(req, res, caller);
         Cancellation cancellation = new Cancellation();
-        try (SseTurnStream out = new SseTurnStream(req, res, cancellation, keepAliveInterval)) {
+        metrics.streamOpened();
+        try (SseChannel sse = new SseChannel(req, res, cancellation, keepAliveInterval, metrics::streamClosed)) {
+            SseTurnStream out = new SseTurnStream(sse);
             try {
-                turns.stream(chat, cancellation, out);
+                AccessLog.channel(req, turns.stream(chat, caller.keyId(), cancellation, out).channel());
             } catch (CallCancelledException gone) {
                 // the client left: the upstream call is already aborted and nothing was committed
             } catch (ApiException e) {

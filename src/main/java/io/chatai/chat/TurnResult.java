@@ -5,7 +5,8 @@ import io.chatai.provider.TokenUsage;
 /**
  * The outcome of a committed (or replayed) turn. Immutable.
  *
- * @param model the model name as requested (before any channel mapping)
+ * @param model   the model name as requested (before any channel mapping)
+ * @param channel the name of the channel that answered, or null for a replayed turn
  */
-public record TurnResult(String conversationId, String response, String model, TokenUsage usage) {
+public record TurnResult(String conversationId, String response, String model, TokenUsage usage, String channel) {
 }

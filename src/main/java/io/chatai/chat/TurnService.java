@@ -2,7 +2,8 @@ package io.chatai.chat;
 
 import io.chatai.ApiException;
 import io.chatai.ErrorCode;
-import io.chatai.channel.ChannelRouter;
+import io.chatai.channel.CallContext;
+import io.chatai.channel.ModelCalls;
 import io.chatai.conversation.ContextWindow;
 import io.chatai.conversation.ConversationGate;
 import io.chatai.conversation.ConversationRepository;
@@ -16,10 +17,10 @@ import io.chatai.preset.PromptTemplate;
 import io.chatai.provider.CallCancelledException;
 import io.chatai.provider.Cancellation;
 import io.chatai.provider.ChatMessage;
+import io.chatai.provider.DeltaJoiner;
 import io.chatai.provider.Completion;
 import io.chatai.provider.ModelRequest;
 import io.chatai.provider.StreamEvent;
-import io.chatai.provider.TokenUsage;
 import io.chatai.tokens.TokenCounter;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,20 +38,20 @@ public final class TurnService {
     private final ConversationRepository conversations;
     private final ConversationResolver resolver;
     private final ConversationGate gate;
-    private final ChannelRouter router;
+    private final ModelCalls calls;
     private final TokenCounter tokens;
     private final Clock clock;
     private final String defaultModel;
     private final Duration turnWait;
 
     public TurnService(PresetRepository presets, ConversationRepository conversations, ConversationResolver resolver,
-                       ConversationGate gate, ChannelRouter router, TokenCounter tokens, Clock clock,
+                       ConversationGate gate, ModelCalls calls, TokenCounter tokens, Clock clock,
                        String defaultModel, Duration turnWait) {
         this.presets = presets;
         this.conversations = conversations;
         this.resolver = resolver;
         this.gate = gate;
-        this.router = router;
+        this.calls = calls;
         this.tokens = tokens;
         this.clock = clock;
         this.defaultModel = defaultModel;
@@ -58,16 +59,16 @@ public final class TurnService {
     }
 
     /** A non-streamed turn: the whole answer, committed. */
-    public TurnResult chat(ChatRequest request, Cancellation cancellation) {
-        return run(request, cancellation, null);
+    public TurnResult chat(ChatRequest request, String keyId, Cancellation cancellation) {
+        return run(request, keyId, cancellation, null);
     }
 
     /** A streamed turn: deltas go to {@code out} as they arrive; {@code end} follows the commit. */
-    public TurnResult stream(ChatRequest request, Cancellation cancellation, TurnStream out) {
-        return run(request, cancellation, out);
+    public TurnResult stream(ChatRequest request, String keyId, Cancellation cancellation, TurnStream out) {
+        return run(request, keyId, cancellation, out);
     }
 
-    private TurnResult run(ChatRequest request, Cancellation cancellation, TurnStream out) {
+    private TurnResult run(ChatRequest request, String keyId, Cancellation cancellation, TurnStream out) {
         long receivedAt = clock.millis();
         Preset preset = presets.find(request.preset()).orElseThrow(() -> new ApiException(ErrorCode.PRESET_NOT_FOUND,
                 "No preset '" + request.preset() + "'"));
@@ -79,7 +80,7 @@ public final class TurnService {
                 return replay(stored.get(), out);
             }
         }
-        router.requireCandidates(model);
+        calls.requireCandidates(model);
         try (ConversationResolver.Target target = resolver.resolve(scope, request.conversationId(), request.newConversation());
              ConversationGate.Lease lease = gate.acquire(target.id(), turnWait)) {
             // Everything below sees every turn committed before this one: we own the conversation now.
@@ -100,57 +101,49 @@ public final class TurnService {
                     request.message(), userTokens, preset.maxContextMessages(), preset.maxContextTokens());
             ModelRequest modelRequest = new ModelRequest(model, messages, preset.temperature(), preset.topP(), preset.maxTokens());
 
-            Completion completion = out == null
-                    ? router.route(model, (provider, upstream, upstreamModel) ->
-                            provider.complete(upstream, modelRequest.withModel(upstreamModel), cancellation),
-                            cancellation, () -> false).result()
-                    : streamInto(out, target.id(), model, modelRequest, cancellation);
+            CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, scope.userId(),
+                    scope.groupId(), target.id());
+            ModelCalls.Result answer = out == null
+                    ? calls.complete(modelRequest, context, cancellation)
+                    : streamInto(out, target.id(), modelRequest, context, cancellation);
             if (cancellation.isCancelled()) {
                 throw new CallCancelledException("client left before the turn was committed");
             }
-            TokenUsage usage = completion.usage() != null ? completion.usage()
-                    : new TokenUsage(tokens.countPrompt(messages), tokens.count(completion.text()), true);
+            Completion completion = answer.completion();
             conversations.commit(new TurnCommit(target.id(), scope, preset.id(), target.mayCreate(),
                     request.message(), userTokens, receivedAt, completion.text(), tokens.count(completion.text()),
-                    clock.millis(), request.requestId(), model, usage), lease::verify);
-            TurnResult result = new TurnResult(target.id(), completion.text(), model, usage);
+                    clock.millis(), request.requestId(), model, answer.usage()), lease::verify);
+            TurnResult result = new TurnResult(target.id(), completion.text(), model, answer.usage(), answer.channel().name());
             if (out != null) {
-                out.end(usage);
+                out.end(answer.usage());
             }
             return result;
         }
     }
 
-    private Completion streamInto(TurnStream out, String conversationId, String model, ModelRequest modelRequest,
-                                  Cancellation cancellation) {
+    private ModelCalls.Result streamInto(TurnStream out, String conversationId, ModelRequest modelRequest,
+                                         CallContext context, Cancellation cancellation) {
         boolean[] started = {false};
-        return router.route(model, (provider, upstream, upstreamModel) -> {
-            // A fresh buffer per attempt: a failover only happens while nothing reached the client.
-            StringBuilder text = new StringBuilder();
+        ModelCalls.Result result = calls.stream(modelRequest, context, cancellation, () -> {
+            // A fresh joiner per attempt: a failover only happens while nothing reached the client.
             DeltaJoiner joiner = new DeltaJoiner();
-            Completion[] done = {null};
-            provider.stream(upstream, modelRequest.withModel(upstreamModel), event -> {
-                switch (event) {
-                    case StreamEvent.Delta delta -> {
-                        String ready = joiner.accept(delta.text());
-                        if (!ready.isEmpty()) {
-                            if (!started[0]) {
-                                out.start(conversationId);
-                                started[0] = true;
-                            }
-                            text.append(ready);
-                            out.content(ready);
+            return event -> {
+                if (event instanceof StreamEvent.Delta delta) {
+                    String ready = joiner.accept(delta.text());
+                    if (!ready.isEmpty()) {
+                        if (!started[0]) {
+                            out.start(conversationId);
+                            started[0] = true;
                         }
+                        out.content(ready);
                     }
-                    case StreamEvent.Done finished -> done[0] = new Completion(text.toString(), finished.usage(), finished.finishReason());
                 }
-            }, cancellation);
-            if (!started[0]) {
-                out.start(conversationId);
-                started[0] = true;
-            }
-            return done[0];
-        }, cancellation, () -> started[0]).result();
+            };
+        }, () -> started[0]);
+        if (!started[0]) {
+            out.start(conversationId); // an empty answer still gets its start before its end
+        }
+        return result;
     }
 
     private static TurnResult replay(StoredTurn stored, TurnStream out) {
@@ -161,6 +154,6 @@ public final class TurnService {
             }
             out.end(stored.usage());
         }
-        return new TurnResult(stored.conversationId(), stored.response(), stored.model(), stored.usage());
+        return new TurnResult(stored.conversationId(), stored.response(), stored.model(), stored.usage(), null);
     }
 }

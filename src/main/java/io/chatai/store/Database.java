@@ -35,9 +35,13 @@ public final class Database implements AutoCloseable {
         this.writer = writePool == readPool ? reader : Jdbi.create(writePool);
     }
 
-    /** Opens the database named by the configuration and applies any pending migrations. */
-    public static Database open(Config config) {
-        Database database = config.usesPostgres() ? openPostgres(config) : openSqlite(config);
+    /**
+     * Opens the database named by the configuration and applies any pending migrations.
+     *
+     * @param metrics where the connection pools report (HikariCP's own metrics), or null
+     */
+    public static Database open(Config config, Object metrics) {
+        Database database = config.usesPostgres() ? openPostgres(config, metrics) : openSqlite(config, metrics);
         try {
             Flyway.configure()
                     .dataSource(database.writePool)
@@ -51,15 +55,16 @@ public final class Database implements AutoCloseable {
         return database;
     }
 
-    private static Database openSqlite(Config config) {
+    private static Database openSqlite(Config config, Object metrics) {
         createParentDirectory(config.databaseUrl().substring("jdbc:sqlite:".length()));
-        HikariDataSource readPool = new HikariDataSource(sqlite(config, "chatai-read", 8));
-        HikariDataSource writePool = new HikariDataSource(sqlite(config, "chatai-write", 1));
+        HikariDataSource readPool = new HikariDataSource(sqlite(config, "chatai-read", 8, metrics));
+        HikariDataSource writePool = new HikariDataSource(sqlite(config, "chatai-write", 1, metrics));
         return new Database(Dialect.SQLITE, readPool, writePool);
     }
 
-    private static HikariConfig sqlite(Config config, String name, int size) {
+    private static HikariConfig sqlite(Config config, String name, int size, Object metrics) {
         HikariConfig hikari = new HikariConfig();
+        hikari.setMetricRegistry(metrics);
         hikari.setPoolName(name);
         hikari.setJdbcUrl(config.databaseUrl());
         hikari.setMaximumPoolSize(size);
@@ -74,8 +79,9 @@ public final class Database implements AutoCloseable {
         return hikari;
     }
 
-    private static Database openPostgres(Config config) {
+    private static Database openPostgres(Config config, Object metrics) {
         HikariConfig hikari = new HikariConfig();
+        hikari.setMetricRegistry(metrics);
         hikari.setPoolName("chatai-pg");
         hikari.setJdbcUrl(config.databaseUrl());
         hikari.setUsername(config.databaseUser());

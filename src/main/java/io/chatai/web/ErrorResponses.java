@@ -38,7 +38,25 @@ public final class ErrorResponses {
             res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
         res.header(Responses.JSON);
-        res.send(Json.write(envelope(e)));
+        // The OpenAI-compatible routes answer in OpenAI's error shape, so its SDKs raise proper errors.
+        res.send(Json.write(req.prologue().uriPath().path().startsWith("/v1/") ? openAiError(e) : envelope(e)));
+    }
+
+    /** OpenAI's error shape {@code {"error": {"message", "type", "code", "param"}}}, for the {@code /v1} routes. */
+    public static Map<String, Object> openAiError(ApiException e) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", e.getMessage());
+        error.put("type", switch (e.code()) {
+            case INVALID_REQUEST, PAYLOAD_TOO_LARGE, CONVERSATION_BUSY -> "invalid_request_error";
+            case UNAUTHORIZED -> "authentication_error";
+            case FORBIDDEN -> "permission_error";
+            case CONVERSATION_NOT_FOUND, PRESET_NOT_FOUND, NOT_FOUND -> "not_found_error";
+            case RATE_LIMITED -> "rate_limit_error";
+            case MODEL_ERROR, CHANNEL_UNAVAILABLE, INTERNAL_ERROR -> "api_error";
+        });
+        error.put("code", e.code().name().toLowerCase(java.util.Locale.ROOT));
+        error.put("param", null);
+        return Map.of("error", error);
     }
 
     /** {@code {"success": false, "error", "code", "details"?}}. */
@@ -60,13 +78,13 @@ public final class ErrorResponses {
         }
         if (thrown instanceof NotFoundException) {
             return new ApiException(ErrorCode.NOT_FOUND,
-                    "No route for " + req.prologue().method().text() + " " + req.path().path());
+                    "No route for " + req.prologue().method().text() + " " + req.prologue().uriPath().path());
         }
         if (thrown instanceof HttpException http && http.status().code() < 500) {
             return fromStatus(http.status(), http.getMessage());
         }
         LOG.error("Unhandled error [requestId={}] {} {}", RequestIds.of(req), req.prologue().method().text(),
-                req.path().path(), thrown);
+                req.prologue().uriPath().path(), thrown);
         return new ApiException(ErrorCode.INTERNAL_ERROR,
                 "Internal error; quote request id " + RequestIds.of(req) + " when reporting it");
     }

@@ -9,12 +9,12 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http1.Http1Config;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the HTTP server: request ids first, then CORS, then the given filters (authentication), then
+ * Builds the HTTP server: request ids first, then the given filters (access log, CORS, authentication), then
  * the routes, with every failure answered in the contract's envelope; bodies over the limit are refused
  * from their {@code Content-Length} before they are read, and requests that trickle in are cut off by
  * the {@link SlowRequestGuard}. Tests build the same routing, so they exercise the real thing.
@@ -25,10 +25,10 @@ public final class HttpServer {
 
     private final Config config;
     private final SlowRequestGuard guard;
-    private final Map<String, HttpService> services = new LinkedHashMap<>();
+    private final List<Map.Entry<String, HttpService>> services = new ArrayList<>();
     private final List<Filter> filters;
 
-    /** @param filters run in order after request ids and CORS, before any route */
+    /** @param filters run in order after request ids, before any route */
     public HttpServer(Config config, SlowRequestGuard guard, List<Filter> filters) {
         this.config = config;
         this.guard = guard;
@@ -36,7 +36,7 @@ public final class HttpServer {
     }
 
     public HttpServer register(String path, HttpService service) {
-        services.put(path, service);
+        services.add(Map.entry(path, service));
         return this;
     }
 
@@ -46,10 +46,9 @@ public final class HttpServer {
                 .addFilter((chain, req, res) -> {
                     req.context().register(guard); // lets body readers stop the request's read clock
                     chain.proceed();
-                })
-                .addFilter(new Cors(config.corsOrigins()));
+                });
         filters.forEach(routing::addFilter);
-        services.forEach(routing::register);
+        services.forEach(entry -> routing.register(entry.getKey(), entry.getValue()));
         return routing.error(Throwable.class, ErrorResponses::handle);
     }
 

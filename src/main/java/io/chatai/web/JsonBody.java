@@ -20,6 +20,11 @@ public final class JsonBody {
         this.node = node;
     }
 
+    /** The parsed object, for fields that need more than these typed accessors. */
+    public ObjectNode node() {
+        return node;
+    }
+
     public static JsonBody parse(byte[] body) {
         return new JsonBody(Json.parseObject(body));
     }

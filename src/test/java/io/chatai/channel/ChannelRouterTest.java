@@ -62,7 +62,7 @@ class ChannelRouterTest {
     }
 
     private String route(ChannelRouter router, String model) {
-        return router.route(model, (provider, upstream, upstreamModel) ->
+        return router.route(model, (channel, provider, upstream, upstreamModel) ->
                 provider.complete(upstream, new ModelRequest(upstreamModel, List.of(), null, null, null), new Cancellation()).text(),
                 new Cancellation(), () -> false).result();
     }
@@ -213,7 +213,7 @@ class ChannelRouterTest {
         add("second", 0, 1, List.of("*"), "b");
         failures.put("first", new UpstreamError.BrokenStream("connection reset"));
 
-        assertThatThrownBy(() -> router(3).route("m", (provider, upstream, model) ->
+        assertThatThrownBy(() -> router(3).route("m", (channel, provider, upstream, model) ->
                 provider.complete(upstream, new ModelRequest(model, List.of(), null, null, null), new Cancellation()),
                 new Cancellation(), () -> true)).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.MODEL_ERROR));

@@ -86,7 +86,7 @@ public final class Api {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     raw.append(line).append('\n');
-                    if (line.startsWith("data: ")) {
+                    if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
                         events.add(JSON.readTree(line.substring(6)));
                     }
                 }

@@ -97,6 +97,11 @@ public final class TestServer implements AutoCloseable {
                 "baseUrl", fake.baseUrl(), "apiKeys", java.util.List.of("sk-test-0123456789"))).json().path("data").path("id").asText();
     }
 
+    /** Waits until every usage record of calls made so far is in the database. */
+    public void flushUsage() {
+        server.usage().flush(java.time.Duration.ofSeconds(10));
+    }
+
     /** Replaces every channel by one fresh channel for the fake, so no cooldown of an earlier test remains. */
     public String resetChannels(FakeOpenAi fake) {
         for (var channel : admin.get("/api/channels").data()) {

@@ -1,4 +1,4 @@
-package io.chatai.chat;
+package io.chatai.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

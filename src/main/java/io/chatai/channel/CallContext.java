@@ -1,0 +1,12 @@
+package io.chatai.channel;
+
+/**
+ * Who a model call is for, carried into every usage record of it. Immutable.
+ *
+ * @param route          {@code chat}, {@code chat_stream} or {@code v1}
+ * @param userId         the chat user or the OpenAI {@code user} field, or null
+ * @param groupId        null for private chats and {@code /v1}
+ * @param conversationId null for {@code /v1}
+ */
+public record CallContext(String route, String keyId, String userId, String groupId, String conversationId) {
+}

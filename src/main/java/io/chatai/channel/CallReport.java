@@ -1,0 +1,18 @@
+package io.chatai.channel;
+
+import io.chatai.provider.TokenUsage;
+import io.chatai.provider.UpstreamError;
+
+/**
+ * What happened in one upstream call: where it went, how long it took, what it cost. Immutable.
+ *
+ * @param model        the model as requested (before the channel's mapping)
+ * @param outcome      {@code ok}, {@code error} or {@code cancelled}
+ * @param ttftNanos    time to the first streamed token, or null
+ * @param usage        tokens (reported or estimated); zero for calls that produced nothing
+ * @param error        the failure, or null
+ * @param failedOver   the request moved on to another key or channel after this call
+ */
+public record CallReport(CallContext context, Channel channel, String model, String outcome, long latencyNanos,
+                         Long ttftNanos, TokenUsage usage, UpstreamError error, boolean failedOver) {
+}

@@ -1,0 +1,117 @@
+package io.chatai.channel;
+
+import io.chatai.provider.CallCancelledException;
+import io.chatai.provider.Cancellation;
+import io.chatai.provider.Completion;
+import io.chatai.provider.ModelRequest;
+import io.chatai.provider.StreamEvent;
+import io.chatai.provider.StreamSink;
+import io.chatai.provider.TokenUsage;
+import io.chatai.provider.UpstreamException;
+import io.chatai.tokens.TokenCounter;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Runs a model request through the {@link ChannelRouter} and accounts for every call it makes: latency,
+ * time to first token, tokens (the upstream's, or counted here when it reported none) and outcome go to
+ * the {@link CallListener}, failed attempts included. The only place usage is estimated. Thread-safe.
+ */
+public final class ModelCalls {
+    private final ChannelRouter router;
+    private final TokenCounter tokens;
+    private final CallListener listener;
+
+    public ModelCalls(ChannelRouter router, TokenCounter tokens, CallListener listener) {
+        this.router = router;
+        this.tokens = tokens;
+        this.listener = listener;
+    }
+
+    /** The answer (with usage always set) and the channel that gave it. */
+    public record Result(Completion completion, Channel channel) {
+        public TokenUsage usage() {
+            return completion.usage();
+        }
+    }
+
+    /** Fails fast when no enabled channel serves the model at all. */
+    public void requireCandidates(String model) {
+        router.requireCandidates(model);
+    }
+
+    public Result complete(ModelRequest request, CallContext context, Cancellation cancellation) {
+        return run(request, context, cancellation, null, () -> false);
+    }
+
+    /**
+     * Streams the answer: each attempt gets a fresh sink from {@code sinks}, since a failover only happens
+     * while nothing reached the client.
+     */
+    public Result stream(ModelRequest request, CallContext context, Cancellation cancellation, Supplier<StreamSink> sinks,
+                         BooleanSupplier contentSent) {
+        return run(request, context, cancellation, sinks, contentSent);
+    }
+
+    private Result run(ModelRequest request, CallContext context, Cancellation cancellation, Supplier<StreamSink> sinks,
+                       BooleanSupplier contentSent) {
+        var routed = router.route(request.model(), (channel, provider, upstream, upstreamModel) -> {
+            ModelRequest upstreamRequest = request.withModel(upstreamModel);
+            long started = System.nanoTime();
+            long[] firstToken = {0};
+            StringBuilder text = new StringBuilder();
+            try {
+                Completion completion;
+                if (sinks == null) {
+                    completion = provider.complete(upstream, upstreamRequest, cancellation);
+                } else {
+                    StreamSink sink = sinks.get();
+                    Completion[] done = {null};
+                    provider.stream(upstream, upstreamRequest, event -> {
+                        switch (event) {
+                            case StreamEvent.Delta delta -> {
+                                if (firstToken[0] == 0) {
+                                    firstToken[0] = System.nanoTime();
+                                }
+                                text.append(delta.text());
+                            }
+                            case StreamEvent.Done finished ->
+                                    done[0] = new Completion(text.toString(), finished.usage(), finished.finishReason());
+                        }
+                        sink.accept(event);
+                    }, cancellation);
+                    completion = done[0];
+                }
+                TokenUsage usage = completion.usage() != null ? completion.usage()
+                        : new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(completion.text()), true);
+                Completion accounted = new Completion(completion.text(), usage, completion.finishReason());
+                report(context, channel, request, "ok", started, firstToken[0], usage, null, false);
+                return accounted;
+            } catch (UpstreamException e) {
+                boolean cancelled = cancellation.isCancelled();
+                report(context, channel, request, cancelled ? "cancelled" : "error", started, firstToken[0],
+                        partialUsage(request, text), cancelled ? null : e,
+                        !cancelled && e.error().retryable() && !contentSent.getAsBoolean());
+                throw e;
+            } catch (CallCancelledException e) {
+                report(context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, text), null, false);
+                throw e;
+            }
+        }, cancellation, contentSent);
+        return new Result(routed.result(), routed.channel());
+    }
+
+    /** What a call that ended early cost: the prompt it read and whatever it generated before it ended. */
+    private TokenUsage partialUsage(ModelRequest request, StringBuilder text) {
+        if (text.isEmpty()) {
+            return new TokenUsage(0, 0, true);
+        }
+        return new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(text.toString()), true);
+    }
+
+    private void report(CallContext context, Channel channel, ModelRequest request, String outcome, long started,
+                        long firstToken, TokenUsage usage, UpstreamException error, boolean failedOver) {
+        listener.onCall(new CallReport(context, channel, request.model(), outcome, System.nanoTime() - started,
+                firstToken == 0 ? null : firstToken - started, usage, error == null ? null : error.error(), failedOver));
+    }
+}

@@ -1,0 +1,44 @@
+package io.chatai.gateway;
+
+import io.chatai.channel.Channel;
+import io.chatai.channel.ChannelCatalog;
+import io.chatai.preset.Preset;
+import io.chatai.preset.PresetRepository;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The models a caller can reach, for {@code GET /v1/models}: every model an enabled channel names
+ * (aliases of its {@code modelMapping} included), plus the presets' models and the default model when
+ * some enabled channel serves them. A channel's "*" is not a model and is never listed. Thread-safe.
+ */
+public final class ModelDirectory {
+    private final ChannelCatalog channels;
+    private final PresetRepository presets;
+    private final String defaultModel;
+
+    public ModelDirectory(ChannelCatalog channels, PresetRepository presets, String defaultModel) {
+        this.channels = channels;
+        this.presets = presets;
+        this.defaultModel = defaultModel;
+    }
+
+    public List<String> reachable() {
+        List<Channel> enabled = channels.all().stream().filter(Channel::enabled).toList();
+        Set<String> models = new TreeSet<>();
+        for (Channel channel : enabled) {
+            channel.models().stream().filter(m -> !m.equals("*")).forEach(models::add);
+            models.addAll(channel.modelMapping().keySet());
+        }
+        Set<String> candidates = new TreeSet<>();
+        candidates.add(defaultModel);
+        presets.list().stream().map(Preset::model).filter(m -> m != null).forEach(candidates::add);
+        for (String candidate : candidates) {
+            if (enabled.stream().anyMatch(c -> c.serves(candidate))) {
+                models.add(candidate);
+            }
+        }
+        return List.copyOf(models);
+    }
+}

@@ -1,0 +1,40 @@
+package io.chatai.observe;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import io.chatai.config.Config;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** Applies {@code CHATAI_LOG_FORMAT} to the console appender of {@code logback.xml} and routes JUL into SLF4J. */
+public final class Logging {
+    private Logging() {
+    }
+
+    public static void configure(Config.LogFormat format) {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        if (format != Config.LogFormat.JSON || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        var root = context.getLogger("ROOT");
+        var appender = root.getAppender("ASYNC") instanceof AsyncAppender async ? async.getAppender("STDOUT") : root.getAppender("STDOUT");
+        if (appender instanceof ConsoleAppender<ILoggingEvent> console) {
+            LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+            JsonLayout layout = new JsonLayout();
+            layout.setContext(context);
+            layout.start();
+            encoder.setContext(context);
+            encoder.setLayout(layout);
+            encoder.start();
+            console.stop();
+            console.setEncoder(encoder);
+            console.start();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.chatai.observe;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every metric the server exports, named in one place ({@code chatai_*} plus JVM and connection pool
+ * metrics), backed by Micrometer's Prometheus registry. Tag values are bounded: routes are templates,
+ * channels and models come from configuration. Thread-safe.
+ */
+public final class Metrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger streamsInFlight = new AtomicInteger();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        Gauge.builder("chatai.streams.in.flight", streamsInFlight, AtomicInteger::get)
+                .description("SSE responses currently open").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of everything. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public void httpRequest(String route, String method, int status, long nanos) {
+        Timer.builder("chatai.http.requests")
+                .description("HTTP requests by route and status")
+                .tags("route", route, "method", method, "status", String.valueOf(status))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(2))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One upstream call: its latency, time to first token (streams), outcome and tokens. */
+    public void upstreamCall(String channel, String model, String outcome, long latencyNanos, Long ttftNanos,
+                             int promptTokens, int completionTokens) {
+        Timer.builder("chatai.upstream.latency")
+                .description("Upstream call duration by channel and outcome")
+                .tags("channel", channel, "model", model, "outcome", outcome)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry)
+                .record(latencyNanos, TimeUnit.NANOSECONDS);
+        if (ttftNanos != null) {
+            Timer.builder("chatai.upstream.ttft")
+                    .description("Time to the first streamed token by channel")
+                    .tags("channel", channel, "model", model)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(2))
+                    .register(registry)
+                    .record(ttftNanos, TimeUnit.NANOSECONDS);
+        }
+        if (promptTokens > 0) {
+            tokens(channel, model, "prompt").increment(promptTokens);
+        }
+        if (completionTokens > 0) {
+            tokens(channel, model, "completion").increment(completionTokens);
+        }
+    }
+
+    /** A retryable failure that moved the request on to another key or channel. */
+    public void failover(String channel, String reason) {
+        Counter.builder("chatai.failovers").description("Upstream failures that moved a request on")
+                .tags("channel", channel, "reason", reason).register(registry).increment();
+    }
+
+    /** A channel began to cool down. */
+    public void cooldown(String channel) {
+        Counter.builder("chatai.cooldowns").description("Times a channel started cooling down")
+                .tags("channel", channel).register(registry).increment();
+    }
+
+    public void streamOpened() {
+        streamsInFlight.incrementAndGet();
+    }
+
+    public void streamClosed() {
+        streamsInFlight.decrementAndGet();
+    }
+
+    private Counter tokens(String channel, String model, String kind) {
+        return Counter.builder("chatai.tokens").description("Tokens by channel, model and kind")
+                .tags("channel", channel, "model", model, "kind", kind).register(registry);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

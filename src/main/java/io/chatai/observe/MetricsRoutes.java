@@ -1,0 +1,41 @@
+package io.chatai.observe;
+
+import io.chatai.ApiException;
+import io.chatai.ErrorCode;
+import io.chatai.auth.Authenticator;
+import io.chatai.auth.Caller;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** {@code GET /metrics} in Prometheus text format; needs the admin key unless {@code CHATAI_METRICS_PUBLIC=true}. */
+public final class MetricsRoutes implements HttpService {
+    private final Metrics metrics;
+    private final Authenticator authenticator;
+    private final boolean open;
+
+    public MetricsRoutes(Metrics metrics, Authenticator authenticator, boolean open) {
+        this.metrics = metrics;
+        this.authenticator = authenticator;
+        this.open = open;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/metrics", this::scrape);
+    }
+
+    private void scrape(ServerRequest req, ServerResponse res) {
+        if (!open) {
+            String key = req.headers().first(HeaderNames.AUTHORIZATION)
+                    .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7)).map(v -> v.substring(7).strip()).orElse(null);
+            Caller caller = authenticator.authenticate(key)
+                    .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "/metrics needs the admin key (or CHATAI_METRICS_PUBLIC=true)"));
+            caller.requireAdmin();
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        res.send(metrics.scrape());
+    }
+}

@@ -1,0 +1,19 @@
+package io.chatai.usage;
+
+/**
+ * One upstream call, successful or not. Immutable.
+ *
+ * @param route          which API made the call: {@code chat}, {@code chat_stream} or {@code v1}
+ * @param userId         the chat user (or the OpenAI {@code user} field), or null
+ * @param groupId        null for a private chat or a {@code /v1} call
+ * @param conversationId null for a {@code /v1} call
+ * @param estimated      token counts were counted here, not reported by the upstream
+ * @param ttftMs         time to the first streamed token, or null for non-streamed calls and failures
+ * @param outcome        {@code ok}, {@code error} or {@code cancelled} (the client left)
+ * @param error          the failure's description (never a key), or null
+ */
+public record UsageRecord(long createdAt, String route, String keyId, String userId, String groupId,
+                          String conversationId, String channelId, String channel, String model, int promptTokens,
+                          int completionTokens, boolean estimated, long latencyMs, Long ttftMs, String outcome,
+                          String error) {
+}

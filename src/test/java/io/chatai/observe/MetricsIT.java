@@ -1,0 +1,86 @@
+package io.chatai.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.chatai.testing.Api;
+import io.chatai.testing.FakeOpenAi;
+import io.chatai.testing.Reply;
+import io.chatai.testing.TestServer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** {@code /metrics} after real traffic, its protection, and the access log line of each request. */
+class MetricsIT {
+
+    @Test
+    void should_expose_the_metrics_after_traffic() {
+        try (FakeOpenAi upstream = new FakeOpenAi(); FakeOpenAi broken = new FakeOpenAi(); TestServer server = TestServer.start()) {
+            server.addChannel(upstream);
+            broken.always(Reply.status(503, "overloaded"));
+            server.admin().post("/api/channels", Map.of("name", "flaky", "type", "openai", "baseUrl", broken.baseUrl(), "priority", 5));
+            Api admin = server.admin();
+            admin.post("/api/chat", Map.of("message", "hi", "userId", "m1"));
+            admin.stream("/api/chat/stream", Map.of("message", "hi", "userId", "m1"));
+            admin.post("/v1/chat/completions", Map.of("model", "gpt-4o-mini", "messages", List.of(Map.of("role", "user", "content", "x"))));
+
+            Api.Response metrics = admin.get("/metrics");
+
+            assertThat(metrics.status()).isEqualTo(200);
+            assertThat(metrics.header("Content-Type")).startsWith("text/plain");
+            assertThat(metrics.body())
+                    .contains("chatai_http_requests_seconds_bucket{")
+                    .contains("route=\"/api/chat\"").contains("route=\"/api/chat/stream\"").contains("route=\"/v1/chat/completions\"")
+                    .contains("chatai_upstream_latency_seconds_bucket{")
+                    .contains("chatai_upstream_ttft_seconds_count{")
+                    .contains("chatai_tokens_total{channel=")
+                    .contains("kind=\"prompt\"").contains("kind=\"completion\"")
+                    .contains("chatai_failovers_total{channel=\"flaky\"")
+                    .contains("chatai_streams_in_flight")
+                    .contains("hikaricp_connections")
+                    .contains("jvm_memory_used_bytes")
+                    .contains("jvm_threads_live_threads");
+        }
+    }
+
+    @Test
+    void should_protect_metrics_unless_public() {
+        try (TestServer server = TestServer.start()) {
+            assertThat(server.as(null).get("/metrics").status()).isEqualTo(401);
+            assertThat(server.as(server.createKey("bot", null, null)).get("/metrics").status()).isEqualTo(403);
+        }
+        try (TestServer server = TestServer.start(Map.of("CHATAI_METRICS_PUBLIC", "true"))) {
+            assertThat(server.as(null).get("/metrics").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void should_log_one_line_per_request_with_its_id_route_status_channel_and_duration() throws Exception {
+        Logger access = (Logger) LoggerFactory.getLogger("io.chatai.access");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        access.addAppender(lines);
+        try (FakeOpenAi upstream = new FakeOpenAi(); TestServer server = TestServer.start()) {
+            server.addChannel(upstream);
+            Api admin = server.admin();
+            admin.send(admin.request("/api/chat").header("X-Request-Id", "trace-me-42").header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"message\":\"hi\",\"userId\":\"logged\"}")));
+            Thread.sleep(100);
+        } finally {
+            access.detachAppender(lines);
+        }
+        ILoggingEvent line = lines.list.stream()
+                .filter(e -> e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("requestId") && "trace-me-42".equals(kv.value)))
+                .findFirst().orElseThrow();
+        Map<String, Object> fields = new java.util.HashMap<>();
+        line.getKeyValuePairs().forEach(kv -> fields.put(kv.key, kv.value));
+        assertThat(fields).containsEntry("route", "/api/chat").containsEntry("status", 200).containsEntry("method", "POST");
+        assertThat((String) fields.get("channel")).startsWith("fake-");
+        assertThat((Double) fields.get("durationMs")).isPositive();
+        assertThat(line.getFormattedMessage() + fields).doesNotContain(TestServer.ADMIN_KEY).doesNotContain("sk-test");
+    }
+}
