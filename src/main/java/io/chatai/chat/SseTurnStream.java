@@ -15,26 +15,30 @@ import java.util.Map;
 final class SseTurnStream implements TurnStream {
     private final SseChannel channel;
 
+    // Records keep the contract's field order: "type" first.
+    private record Start(String type, String conversationId) { }
+
+    private record Content(String type, String text) { }
+
+    private record End(String type, UsageView usage) { }
+
     SseTurnStream(SseChannel channel) {
         this.channel = channel;
     }
 
     @Override
     public void start(String conversationId) {
-        channel.send(Json.writeString(Map.of("type", "start", "conversationId", conversationId)));
+        channel.send(Json.writeString(new Start("start", conversationId)));
     }
 
     @Override
     public void content(String text) {
-        channel.send(Json.writeString(Map.of("type", "content", "text", text)));
+        channel.send(Json.writeString(new Content("content", text)));
     }
 
     @Override
     public void end(TokenUsage usage) {
-        Map<String, Object> end = new LinkedHashMap<>();
-        end.put("type", "end");
-        end.put("usage", UsageView.of(usage));
-        channel.send(Json.writeString(end));
+        channel.send(Json.writeString(new End("end", UsageView.of(usage))));
     }
 
     /** Reports a failure: as an HTTP error while nothing was sent, else as the final {@code error} event. */
