@@ -24,11 +24,10 @@ import io.chatai.config.Config;
 import io.chatai.config.ConfigException;
 import io.chatai.config.ConfigLoader;
 import io.chatai.config.DeclaredResources;
-import io.chatai.conversation.ConversationGate;
+import io.chatai.conversation.ConversationLocks;
 import io.chatai.conversation.ConversationRepository;
 import io.chatai.conversation.ConversationRoutes;
-import io.chatai.conversation.LocalConversationGate;
-import io.chatai.conversation.LocalConversationResolver;
+import io.chatai.conversation.LocalConversationLocks;
 import io.chatai.gateway.GatewayRoutes;
 import io.chatai.gateway.ModelDirectory;
 import io.chatai.observe.AccessLog;
@@ -130,9 +129,9 @@ public final class Main {
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
             ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
-            ConversationGate gate = new LocalConversationGate(MAX_WAITERS_PER_CONVERSATION);
-            TurnService turns = new TurnService(presets, conversations, new LocalConversationResolver(conversations), gate,
-                    modelCalls, tokens, clock, config.defaultModel(), config.turnWait());
+            ConversationLocks locks = new LocalConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
+            TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
+                    config.defaultModel(), config.turnWait());
 
             Authenticator authenticator = new Authenticator(adminKey, keys);
             Sessions sessions = new Sessions(database, adminKey, clock);
@@ -146,7 +145,7 @@ public final class Main {
                     .register("/api/auth", new SessionRoutes(sessions, authenticator))
                     .register("/api/keys", new KeyRoutes(keys, authenticator, clock))
                     .register("/api/chat", new ChatRoutes(turns, limits, metrics, config.maxMessageChars(), config.keepAliveInterval()))
-                    .register("/api/conversations", new ConversationRoutes(conversations, gate, clock, config.turnWait()))
+                    .register("/api/conversations", new ConversationRoutes(conversations, locks, clock, config.turnWait()))
                     .register("/api/presets", new PresetRoutes(presets, clock))
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock))

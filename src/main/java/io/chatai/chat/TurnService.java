@@ -5,9 +5,8 @@ import io.chatai.ErrorCode;
 import io.chatai.channel.CallContext;
 import io.chatai.channel.ModelCalls;
 import io.chatai.conversation.ContextWindow;
-import io.chatai.conversation.ConversationGate;
+import io.chatai.conversation.ConversationLocks;
 import io.chatai.conversation.ConversationRepository;
-import io.chatai.conversation.ConversationResolver;
 import io.chatai.conversation.Scope;
 import io.chatai.conversation.StoredTurn;
 import io.chatai.conversation.TurnCommit;
@@ -36,21 +35,19 @@ import java.util.List;
 public final class TurnService {
     private final PresetRepository presets;
     private final ConversationRepository conversations;
-    private final ConversationResolver resolver;
-    private final ConversationGate gate;
+    private final ConversationLocks locks;
     private final ModelCalls calls;
     private final TokenCounter tokens;
     private final Clock clock;
     private final String defaultModel;
     private final Duration turnWait;
 
-    public TurnService(PresetRepository presets, ConversationRepository conversations, ConversationResolver resolver,
-                       ConversationGate gate, ModelCalls calls, TokenCounter tokens, Clock clock,
+    public TurnService(PresetRepository presets, ConversationRepository conversations, ConversationLocks locks,
+                       ModelCalls calls, TokenCounter tokens, Clock clock,
                        String defaultModel, Duration turnWait) {
         this.presets = presets;
         this.conversations = conversations;
-        this.resolver = resolver;
-        this.gate = gate;
+        this.locks = locks;
         this.calls = calls;
         this.tokens = tokens;
         this.clock = clock;
@@ -81,8 +78,8 @@ public final class TurnService {
             }
         }
         calls.requireCandidates(model);
-        try (ConversationResolver.Target target = resolver.resolve(scope, request.conversationId(), request.newConversation());
-             ConversationGate.Lease lease = gate.acquire(target.id(), turnWait)) {
+        try (ConversationLocks.TurnLease target = locks.beginTurn(scope, request.conversationId(), request.newConversation(),
+                turnWait)) {
             // Everything below sees every turn committed before this one: we own the conversation now.
             if (request.requestId() != null) {
                 var stored = conversations.findTurn(scope, request.requestId());
@@ -90,30 +87,30 @@ public final class TurnService {
                     return replay(stored.get(), out);
                 }
             }
-            if (!target.mayCreate() && conversations.find(target.id()).isEmpty()) {
-                throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "Conversation " + target.id() + " was deleted");
+            if (!target.mayCreate() && conversations.find(target.conversationId()).isEmpty()) {
+                throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "Conversation " + target.conversationId() + " was deleted");
             }
             String system = PromptTemplate.render(preset.systemPrompt(), scope.userId(), scope.groupId(),
                     ZonedDateTime.now(clock));
             int userTokens = tokens.count(request.message());
             List<ChatMessage> messages = ContextWindow.build(system, tokens.count(system),
-                    conversations.recentMessages(target.id(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
+                    conversations.recentMessages(target.conversationId(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
                     request.message(), userTokens, preset.maxContextMessages(), preset.maxContextTokens());
             ModelRequest modelRequest = new ModelRequest(model, messages, preset.temperature(), preset.topP(), preset.maxTokens());
 
             CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, scope.userId(),
-                    scope.groupId(), target.id());
+                    scope.groupId(), target.conversationId());
             ModelCalls.Result answer = out == null
                     ? calls.complete(modelRequest, context, cancellation)
-                    : streamInto(out, target.id(), modelRequest, context, cancellation);
+                    : streamInto(out, target.conversationId(), modelRequest, context, cancellation);
             if (cancellation.isCancelled()) {
                 throw new CallCancelledException("client left before the turn was committed");
             }
             Completion completion = answer.completion();
-            conversations.commit(new TurnCommit(target.id(), scope, preset.id(), target.mayCreate(),
+            conversations.commit(new TurnCommit(target.conversationId(), scope, preset.id(), target.mayCreate(),
                     request.message(), userTokens, receivedAt, completion.text(), tokens.count(completion.text()),
-                    clock.millis(), request.requestId(), model, answer.usage()), lease::verify);
-            TurnResult result = new TurnResult(target.id(), completion.text(), model, answer.usage(), answer.channel().name());
+                    clock.millis(), request.requestId(), model, answer.usage()), target::verify);
+            TurnResult result = new TurnResult(target.conversationId(), completion.text(), model, answer.usage(), answer.channel().name());
             if (out != null) {
                 out.end(answer.usage());
             }

@@ -23,13 +23,13 @@ import java.util.Map;
  */
 public final class ConversationRoutes implements HttpService {
     private final ConversationRepository conversations;
-    private final ConversationGate gate;
+    private final ConversationLocks locks;
     private final Clock clock;
     private final Duration wait;
 
-    public ConversationRoutes(ConversationRepository conversations, ConversationGate gate, Clock clock, Duration wait) {
+    public ConversationRoutes(ConversationRepository conversations, ConversationLocks locks, Clock clock, Duration wait) {
         this.conversations = conversations;
-        this.gate = gate;
+        this.locks = locks;
         this.clock = clock;
         this.wait = wait;
     }
@@ -71,7 +71,7 @@ public final class ConversationRoutes implements HttpService {
 
     private void delete(ServerRequest req, ServerResponse res) {
         Conversation conversation = visible(req);
-        try (var lease = gate.acquire(conversation.id(), wait)) {
+        try (var lease = locks.own(conversation.id(), wait)) {
             if (!conversations.delete(conversation.id())) {
                 throw notFound(conversation.id());
             }
@@ -81,7 +81,7 @@ public final class ConversationRoutes implements HttpService {
 
     private void clear(ServerRequest req, ServerResponse res) {
         Conversation conversation = visible(req);
-        try (var lease = gate.acquire(conversation.id(), wait)) {
+        try (var lease = locks.own(conversation.id(), wait)) {
             if (!conversations.clear(conversation.id(), clock.millis())) {
                 throw notFound(conversation.id());
             }

@@ -9,17 +9,17 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gate of a single instance: a fair semaphore per busy conversation, so waiters are let in strictly
+ * Serializes one instance's work per conversation with a fair semaphore per busy conversation, so waiters are let in strictly
  * in arrival order. It cannot deadlock: a turn only ever holds one conversation, and the lease is closed
  * in {@code finally}. Entries exist only while someone holds or waits, so memory stays bounded by the
  * number of busy conversations. Thread-safe.
  */
-public final class LocalConversationGate implements ConversationGate {
+final class LocalConversationGate {
     private final int maxWaiters;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     /** @param maxWaiters how many turns may queue behind a busy conversation before new ones get 409 at once */
-    public LocalConversationGate(int maxWaiters) {
+    LocalConversationGate(int maxWaiters) {
         this.maxWaiters = maxWaiters;
     }
 
@@ -28,8 +28,8 @@ public final class LocalConversationGate implements ConversationGate {
         int users; // holders + waiters, guarded by the map's compute
     }
 
-    @Override
-    public Lease acquire(String conversationId, Duration maxWait) {
+    /** Waits (fairly, up to {@code maxWait}) until the caller owns the conversation. */
+    ConversationLocks.Lease acquire(String conversationId, Duration maxWait) {
         Entry entry = entries.compute(conversationId, (id, existing) -> {
             Entry e = existing == null ? new Entry() : existing;
             e.users++;

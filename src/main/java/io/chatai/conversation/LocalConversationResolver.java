@@ -7,17 +7,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The resolver of a single instance. Pending new conversations live in memory, one per scope, counted
- * by the turns that claim them and forgotten when the last claim closes. Resolution of one scope runs
+ * Decides which conversation a turn of one instance belongs to. Pending new conversations live in
+ * memory, one per scope, counted by the turns that claim them and forgotten when the last claim closes. Resolution of one scope runs
  * under a striped lock around a short indexed read, so two first messages of a new user end up in one
  * conversation. Thread-safe.
  */
-public final class LocalConversationResolver implements ConversationResolver {
+final class LocalConversationResolver {
     private final ConversationRepository conversations;
     private final Map<Scope, Pending> pending = new ConcurrentHashMap<>();
     private final ReentrantLock[] stripes = new ReentrantLock[64];
 
-    public LocalConversationResolver(ConversationRepository conversations) {
+    LocalConversationResolver(ConversationRepository conversations) {
         this.conversations = conversations;
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ReentrantLock();
@@ -62,8 +62,19 @@ public final class LocalConversationResolver implements ConversationResolver {
         }
     }
 
-    @Override
-    public Target resolve(Scope scope, String conversationId, boolean newConversation) {
+    /** A turn's claim on its conversation; close it when the turn ends, committed or not. */
+    interface Target extends AutoCloseable {
+        String id();
+
+        /** True when the conversation may not exist yet, so the commit may create it. */
+        boolean mayCreate();
+
+        @Override
+        void close();
+    }
+
+    /** @throws ApiException {@code CONVERSATION_NOT_FOUND} for an id outside the scope */
+    Target resolve(Scope scope, String conversationId, boolean newConversation) {
         ReentrantLock lock = stripe(scope);
         lock.lock();
         try {

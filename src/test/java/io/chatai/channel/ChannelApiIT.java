@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.Reply;
+import io.chatai.testing.TestDatabases;
 import io.chatai.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +118,8 @@ class ChannelApiIT {
             secured.admin().post("/api/channels", Map.of("name", "enc", "type", "openai", "baseUrl", upstream.baseUrl(),
                     "apiKeys", List.of("sk-plaintext-must-not-appear-42"), "headers", Map.of("X-Token", "header-secret-value-77")));
         }
+        String stored = TestDatabases.dumpTable(dataDir, "channels");
+        assertThat(stored).contains("enc:v1:").doesNotContain("sk-plaintext-must-not-appear-42").doesNotContain("header-secret-value-77");
         try (Stream<Path> files = Files.list(dataDir)) {
             for (Path file : files.toList()) {
                 String content = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
+import io.chatai.testing.TestDatabases;
 import io.chatai.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,9 @@ class RestartIT {
                 conversation = first.admin().post("/api/chat", Map.of("message", "remember me", "userId", "restarter", "preset", "kept"))
                         .data().path("conversationId").asText();
             }
-            assertThat(Files.exists(dataDir.resolve("chatai.db"))).isTrue();
+            if (!TestDatabases.postgresql()) {
+                assertThat(Files.exists(dataDir.resolve("chatai.db"))).isTrue();
+            }
 
             try (TestServer second = TestServer.start(dataDir, Map.of())) {
                 Api api = second.admin();

@@ -17,7 +17,7 @@ class LocalConversationGateTest {
     void should_let_waiters_in_by_arrival_order() throws Exception {
         LocalConversationGate gate = new LocalConversationGate(16);
         List<Integer> order = new CopyOnWriteArrayList<>();
-        ConversationGate.Lease first = gate.acquire("c", Duration.ofSeconds(5));
+        ConversationLocks.Lease first = gate.acquire("c", Duration.ofSeconds(5));
         Thread[] waiters = new Thread[5];
         for (int i = 0; i < waiters.length; i++) {
             int n = i;

@@ -47,6 +47,7 @@ public final class TestServer implements AutoCloseable {
         // Tests that are not about limits must not trip over them; the limit tests set their own.
         all.put("CHATAI_RATE_LIMIT_PER_MINUTE", "0");
         all.put("CHATAI_USER_RATE_LIMIT_PER_MINUTE", "0");
+        all.putAll(TestDatabases.environmentFor(dataDir));
         all.putAll(env);
         Config config = ConfigLoader.load(all);
         return new TestServer(Main.start(config, clock), dataDir);
