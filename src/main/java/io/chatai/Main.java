@@ -29,6 +29,8 @@ import io.chatai.preset.PresetRepository;
 import io.chatai.preset.PresetRoutes;
 import io.chatai.provider.Providers;
 import io.chatai.provider.UpstreamHttp;
+import io.chatai.provider.anthropic.AnthropicProvider;
+import io.chatai.provider.gemini.GeminiProvider;
 import io.chatai.provider.openai.OpenAiProvider;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenCounter;
@@ -90,7 +92,10 @@ public final class Main {
             ChannelRepository channels = new ChannelRepository(database, new SecretBox(config.secretKey()));
 
             UpstreamHttp http = new UpstreamHttp();
-            Providers providers = new Providers(Map.of("openai", new OpenAiProvider(http)));
+            Providers providers = new Providers(Map.of(
+                    "openai", new OpenAiProvider(http),
+                    "anthropic", new AnthropicProvider(http),
+                    "gemini", new GeminiProvider(http)));
             ChannelForm channelForm = new ChannelForm(providers.types());
             applyDeclared(declared, channels, channelForm, presets, clock);
 
