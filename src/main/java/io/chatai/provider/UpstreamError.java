@@ -65,7 +65,10 @@ public sealed interface UpstreamError {
         }
     }
 
-    /** 404: this channel does not have the model or the path; another may. */
+    /**
+     * 404: this channel does not have the model (or the path); another may. It says nothing about the
+     * channel's other models, so the router marks only that model missing there instead of cooling it.
+     */
     record NotFound(int status, String message) implements UpstreamError {
         public String describe() {
             return "not found (" + status + ")" + suffix(message);
@@ -73,6 +76,10 @@ public sealed interface UpstreamError {
 
         public boolean retryable() {
             return true;
+        }
+
+        public boolean coolsChannel() {
+            return false;
         }
     }
 
