@@ -22,16 +22,6 @@ class AnthropicProviderIT extends ProviderContract {
         return new AnthropicProvider(http);
     }
 
-    @Override
-    String systemPromptSent(FakeUpstream.Recorded request) {
-        return request.body().path("system").asText(null);
-    }
-
-    @Override
-    List<String> conversationSent(FakeUpstream.Recorded request) {
-        return request.messages().stream().map(m -> m.path("role").asText() + ": " + m.path("content").asText()).toList();
-    }
-
     @Test
     void should_send_the_version_header_no_system_role_and_the_presets_max_tokens() {
         provider.complete(upstream(Duration.ofSeconds(5)), request("claude-x"), new Cancellation());
@@ -65,6 +55,6 @@ class AnthropicProviderIT extends ProviderContract {
 
         provider.complete(upstream(Duration.ofSeconds(5)), withEmpty, new Cancellation());
 
-        assertThat(conversationSent(fake.requests().getLast())).containsExactly("user: a", "user: b");
+        assertThat(fake.conversationOf(fake.requests().getLast())).containsExactly("user: a", "user: b");
     }
 }

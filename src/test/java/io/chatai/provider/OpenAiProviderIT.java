@@ -2,12 +2,10 @@ package io.chatai.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.provider.openai.OpenAiProvider;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.FakeUpstream;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The provider contract for OpenAI chat completions, plus what only OpenAI's wire format has. */
@@ -21,18 +19,6 @@ class OpenAiProviderIT extends ProviderContract {
     @Override
     Provider newProvider(UpstreamHttp http) {
         return new OpenAiProvider(http);
-    }
-
-    @Override
-    String systemPromptSent(FakeUpstream.Recorded request) {
-        JsonNode first = request.messages().getFirst();
-        return first.path("role").asText().equals("system") ? first.path("content").asText() : null;
-    }
-
-    @Override
-    List<String> conversationSent(FakeUpstream.Recorded request) {
-        return request.messages().stream().filter(m -> !m.path("role").asText().equals("system"))
-                .map(m -> m.path("role").asText() + ": " + m.path("content").asText()).toList();
     }
 
     @Test

@@ -34,12 +34,6 @@ abstract class ProviderContract {
 
     abstract Provider newProvider(UpstreamHttp http);
 
-    /** The system prompt as the request carried it, wherever this provider wants it. */
-    abstract String systemPromptSent(FakeUpstream.Recorded request);
-
-    /** The other messages as "role: text", roles spelled user/assistant whatever the wire says. */
-    abstract List<String> conversationSent(FakeUpstream.Recorded request);
-
     @BeforeEach
     void reset() {
         fake.resetScript();
@@ -71,8 +65,8 @@ abstract class ProviderContract {
         provider.complete(upstream(Duration.ofSeconds(5)), request("model-x"), new Cancellation());
 
         FakeUpstream.Recorded sent = fake.requests().getLast();
-        assertThat(systemPromptSent(sent)).isEqualTo("Be brief.");
-        assertThat(conversationSent(sent)).containsExactly("user: hi", "assistant: hello", "user: how are you?");
+        assertThat(fake.systemPromptOf(sent)).isEqualTo("Be brief.");
+        assertThat(fake.conversationOf(sent)).containsExactly("user: hi", "assistant: hello", "user: how are you?");
         assertThat(sent.model()).isEqualTo("model-x");
         assertThat(sent.apiKey()).isEqualTo(KEY);
         assertThat(sent.path() + "?" + sent.query()).doesNotContain(KEY);
@@ -96,8 +90,8 @@ abstract class ProviderContract {
         assertThat(events).startsWith(new StreamEvent.Delta("a"), new StreamEvent.Delta("b"), new StreamEvent.Delta("c"));
         assertThat(events).hasSize(4).last().isInstanceOfSatisfying(StreamEvent.Done.class,
                 done -> assertThat(done.usage()).isEqualTo(new TokenUsage(11, 3, false)));
-        assertThat(conversationSent(fake.requests().getLast())).hasSize(3);
-        assertThat(systemPromptSent(fake.requests().getLast())).isEqualTo("Be brief.");
+        assertThat(fake.conversationOf(fake.requests().getLast())).hasSize(3);
+        assertThat(fake.systemPromptOf(fake.requests().getLast())).isEqualTo("Be brief.");
     }
 
     @Test

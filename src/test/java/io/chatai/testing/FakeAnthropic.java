@@ -37,6 +37,16 @@ public final class FakeAnthropic extends FakeUpstream {
     }
 
     @Override
+    public String systemPromptOf(Recorded request) {
+        return request.body().path("system").asText(null);
+    }
+
+    @Override
+    public List<String> conversationOf(Recorded request) {
+        return request.messages().stream().map(m -> m.path("role").asText() + ": " + m.path("content").asText()).toList();
+    }
+
+    @Override
     protected boolean streaming(ServerRequest req, JsonNode body) {
         return body.path("stream").asBoolean(false);
     }

@@ -46,6 +46,19 @@ public final class FakeGemini extends FakeUpstream {
     }
 
     @Override
+    public String systemPromptOf(Recorded request) {
+        return request.body().path("systemInstruction").path("parts").path(0).path("text").asText(null);
+    }
+
+    @Override
+    public List<String> conversationOf(Recorded request) {
+        return request.body().path("contents").valueStream()
+                .map(c -> (c.path("role").asText().equals("model") ? "assistant" : c.path("role").asText())
+                        + ": " + c.path("parts").path(0).path("text").asText())
+                .toList();
+    }
+
+    @Override
     protected boolean streaming(ServerRequest req, JsonNode body) {
         return req.path().path().endsWith(":streamGenerateContent");
     }

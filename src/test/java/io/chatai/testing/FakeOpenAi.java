@@ -41,6 +41,18 @@ public final class FakeOpenAi extends FakeUpstream {
     }
 
     @Override
+    public String systemPromptOf(Recorded request) {
+        JsonNode first = request.messages().getFirst();
+        return first.path("role").asText().equals("system") ? first.path("content").asText() : null;
+    }
+
+    @Override
+    public List<String> conversationOf(Recorded request) {
+        return request.messages().stream().filter(m -> !m.path("role").asText().equals("system"))
+                .map(m -> m.path("role").asText() + ": " + m.path("content").asText()).toList();
+    }
+
+    @Override
     protected boolean streaming(ServerRequest req, JsonNode body) {
         return body.path("stream").asBoolean(false);
     }

@@ -35,7 +35,7 @@ public abstract class FakeUpstream implements AutoCloseable {
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger closedEarly = new AtomicInteger();
-    private volatile Function<JsonNode, Reply> script = this::defaultReply;
+    private volatile Function<Recorded, Reply> script = recorded -> defaultReply(recorded.body());
     private volatile long lastDisconnectNanos;
 
     /** One recorded call. Header names are lower case; {@code apiKey} is the key as the provider reads it. */
@@ -93,18 +93,30 @@ public abstract class FakeUpstream implements AutoCloseable {
         return "http://127.0.0.1:" + server.port();
     }
 
+    /** Answers every following call with the script's reply for its request body. */
     public void script(Function<JsonNode, Reply> script) {
+        this.script = recorded -> script.apply(recorded.body());
+    }
+
+    /** Answers every following call with the script's reply for the whole request (e.g. by its key). */
+    public void scriptRequests(Function<Recorded, Reply> script) {
         this.script = script;
     }
 
     public void always(Reply reply) {
-        this.script = body -> reply;
+        this.script = recorded -> reply;
     }
 
     /** Back to the default echo. */
     public void resetScript() {
-        this.script = this::defaultReply;
+        this.script = recorded -> defaultReply(recorded.body());
     }
+
+    /** The system prompt as this provider's request carried it, or null. */
+    public abstract String systemPromptOf(Recorded request);
+
+    /** The other messages as "role: text", roles spelled user/assistant whatever the wire says. */
+    public abstract List<String> conversationOf(Recorded request);
 
     public List<Recorded> requests() {
         return List.copyOf(requests);
@@ -136,8 +148,9 @@ public abstract class FakeUpstream implements AutoCloseable {
         calls.incrementAndGet();
         Map<String, String> headers = new TreeMap<>();
         req.headers().forEach(h -> headers.put(h.name().toLowerCase(Locale.ROOT), h.get()));
-        requests.add(new Recorded(req.path().path(), req.query().rawValue(), headers, body, modelOf(req, body), apiKeyOf(headers)));
-        Reply reply = script.apply(body);
+        Recorded recorded = new Recorded(req.path().path(), req.query().rawValue(), headers, body, modelOf(req, body), apiKeyOf(headers));
+        requests.add(recorded);
+        Reply reply = script.apply(recorded);
         if (reply.hang()) {
             Thread.sleep(Duration.ofMinutes(10));
             return;
@@ -210,6 +223,11 @@ public abstract class FakeUpstream implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName();
     }
 
     @Override
