@@ -98,6 +98,10 @@ public final class Main {
                     "gemini", new GeminiProvider(http)));
             ChannelForm channelForm = new ChannelForm(providers.types());
             applyDeclared(declared, channels, channelForm, presets, clock);
+            int sealed = channels.sealPlaintext();
+            if (sealed > 0) {
+                LOG.info("Encrypted the keys of {} channel(s) stored before CHATAI_SECRET_KEY was set", sealed);
+            }
 
             ChannelCatalog catalog = new ChannelCatalog(channels::list);
             ChannelHealth health = new ChannelHealth(clock);
