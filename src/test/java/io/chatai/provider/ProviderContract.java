@@ -159,6 +159,17 @@ abstract class ProviderContract {
     }
 
     @Test
+    void should_time_out_when_the_gap_between_chunks_exceeds_the_timeout() {
+        fake.always(Reply.text("first", "late").withGap(Duration.ofSeconds(2)));
+        List<StreamEvent> seen = new CopyOnWriteArrayList<>();
+
+        assertThatThrownBy(() -> provider.stream(upstream(Duration.ofMillis(300)), request("m"), seen::add, new Cancellation()))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.error()).isInstanceOfSatisfying(
+                        UpstreamError.Timeout.class, timeout -> assertThat(timeout.phase()).contains("next chunk")));
+        assertThat(seen).containsExactly(new StreamEvent.Delta("first"));
+    }
+
+    @Test
     void should_report_an_upstream_nobody_listens_on_as_unreachable() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
