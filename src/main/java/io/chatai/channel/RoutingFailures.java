@@ -3,7 +3,6 @@ package io.chatai.channel;
 import io.chatai.ApiException;
 import io.chatai.ErrorCode;
 import io.chatai.provider.UpstreamError;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +66,7 @@ final class RoutingFailures {
         details.put("attempts", calls);
         details.put("tried", List.copyOf(tried));
         Integer retryAfter = earliestRecovery == Long.MAX_VALUE ? null
-                : (int) Math.max(1, Duration.ofMillis(earliestRecovery - now).toSeconds());
+                : (int) Math.max(1, (earliestRecovery - now + 999) / 1000); // rounded up: never too early
         String message = calls == 0
                 ? "Every channel serving '" + model + "' is cooling down or has no usable key"
                 : "All " + calls + " attempts for '" + model + "' failed; see details.tried";
