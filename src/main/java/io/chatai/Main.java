@@ -41,6 +41,8 @@ import io.chatai.preset.PresetRepository;
 import io.chatai.preset.PresetRoutes;
 import io.chatai.provider.Providers;
 import io.chatai.provider.UpstreamHttp;
+import io.chatai.provider.anthropic.AnthropicProvider;
+import io.chatai.provider.gemini.GeminiProvider;
 import io.chatai.provider.openai.OpenAiProvider;
 import io.chatai.ratelimit.ChatLimits;
 import io.chatai.ratelimit.LocalRateLimiter;
@@ -113,9 +115,16 @@ public final class Main {
             UsageRepository usage = new UsageRepository(database);
 
             UpstreamHttp http = new UpstreamHttp();
-            Providers providers = new Providers(Map.of("openai", new OpenAiProvider(http)));
+            Providers providers = new Providers(Map.of(
+                    "openai", new OpenAiProvider(http),
+                    "anthropic", new AnthropicProvider(http),
+                    "gemini", new GeminiProvider(http)));
             ChannelForm channelForm = new ChannelForm(providers.types());
             applyDeclared(declared, channels, channelForm, presets, clock);
+            int sealed = channels.sealPlaintext();
+            if (sealed > 0) {
+                LOG.info("Encrypted the keys of {} channel(s) stored before CHATAI_SECRET_KEY was set", sealed);
+            }
 
             usageWriter = new UsageWriter(usage);
             UsageListener usageListener = new UsageListener(usageWriter, clock);

@@ -55,6 +55,22 @@ public final class ChannelRepository {
                 + "revision = :revision, updated_at = :updatedAt WHERE id = :id"), channel).execute() == 1);
     }
 
+    /**
+     * Rewrites the channels stored before {@code CHATAI_SECRET_KEY} was set, so that introducing a secret
+     * on an existing database leaves no key in plain text. Returns how many were sealed.
+     */
+    public int sealPlaintext() {
+        if (!secrets.seals()) {
+            return 0;
+        }
+        List<String> plain = database.read(handle -> handle.createQuery("SELECT id FROM channels "
+                        + "WHERE api_keys NOT LIKE 'enc:v1:%' OR headers NOT LIKE 'enc:v1:%'")
+                .mapTo(String.class)
+                .list());
+        plain.forEach(id -> find(id).ifPresent(this::update));
+        return plain.size();
+    }
+
     public boolean delete(String id) {
         return database.write(handle -> handle.createUpdate("DELETE FROM channels WHERE id = :id").bind("id", id).execute() == 1);
     }

@@ -1,7 +1,6 @@
 package io.chatai.channel;
 
 import io.chatai.ApiException;
-import io.chatai.ErrorCode;
 import io.chatai.provider.CallCancelledException;
 import io.chatai.provider.Cancellation;
 import io.chatai.provider.Provider;
@@ -11,37 +10,32 @@ import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Chooses channels and keys for a model and fails over between them. Candidates are the enabled
- * channels serving the model and not cooling down; higher {@code priority} first, weighted random by
- * {@code weight} within one priority; keys of a channel rotate. A retryable failure moves on until
- * {@code CHATAI_MAX_ATTEMPTS} calls were made, but only while nothing has reached the client. Thread-safe.
+ * Runs a call on the channels and keys {@link ChannelSelection} orders for a model, skipping channels
+ * that are cooling or lack the model, and applies the retry table to each failure: a retryable one
+ * moves on until {@code CHATAI_MAX_ATTEMPTS} calls were made, but only while nothing has reached the
+ * client. Failures are logged by channel name, never with a key. Thread-safe.
  */
 public final class ChannelRouter {
-    private final ChannelCatalog catalog;
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelRouter.class);
+
+    private final ChannelSelection selection;
     private final ChannelHealth health;
     private final Providers providers;
     private final int maxAttempts;
     private final Clock clock;
-    private final Map<String, AtomicInteger> keyCursors = new ConcurrentHashMap<>();
 
     public ChannelRouter(ChannelCatalog catalog, ChannelHealth health, Providers providers, int maxAttempts, Clock clock) {
-        this.catalog = catalog;
-        this.clock = clock;
+        this.selection = new ChannelSelection(catalog, health);
         this.health = health;
         this.providers = providers;
         this.maxAttempts = maxAttempts;
+        this.clock = clock;
     }
 
     /** One upstream call on a chosen channel and key. */
@@ -62,164 +56,112 @@ public final class ChannelRouter {
      * @throws CallCancelledException when the client left
      */
     public <T> Routed<T> route(String model, Call<T> call, Cancellation cancellation, BooleanSupplier contentSent) {
-        List<Channel> candidates = candidates(model);
-        List<Map<String, Object>> tried = new ArrayList<>();
-        long earliestRecovery = Long.MAX_VALUE;
-        int attempts = 0;
+        List<Channel> candidates = selection.candidates(model);
+        RoutingFailures failures = new RoutingFailures(model);
         for (Channel channel : candidates) {
+            if (failures.calls() == maxAttempts) {
+                break;
+            }
+            String upstreamModel = channel.upstreamModel(model);
+            long missingUntil = health.modelMissingUntil(channel, upstreamModel);
+            if (missingUntil > 0) {
+                failures.skipped(channel, "model '" + upstreamModel + "' was not found there", missingUntil);
+                continue;
+            }
             ChannelHealth.Admission admission = health.admit(channel);
             if (admission instanceof ChannelHealth.Admission.Cooling cooling) {
-                earliestRecovery = Math.min(earliestRecovery, cooling.until());
-                tried.add(entry(channel, "cooling down"));
+                failures.skipped(channel, "cooling down", cooling.until());
                 continue;
             }
-            boolean probing = admission instanceof ChannelHealth.Admission.Probe;
-            Provider provider = providers.forType(channel.type()).orElse(null);
-            if (provider == null) {
-                tried.add(entry(channel, "no adapter for type " + channel.type()));
-                release(channel, probing);
-                continue;
-            }
-            boolean verdict = false;
             try {
-                List<String> keys = keyOrder(channel);
+                Provider provider = providers.forType(channel.type()).orElse(null);
+                if (provider == null) {
+                    failures.skipped(channel, "no adapter for type " + channel.type(), Long.MAX_VALUE);
+                    continue;
+                }
+                List<String> keys = selection.keys(channel);
                 if (keys.isEmpty()) {
-                    tried.add(entry(channel, "every key is refused or cooling down"));
+                    failures.skipped(channel, "every key is refused or cooling down", health.keysBackAt(channel));
                 }
                 for (String key : keys) {
-                    if (attempts == maxAttempts) {
+                    if (failures.calls() == maxAttempts) {
                         break;
                     }
-                    attempts++;
+                    failures.called();
                     try {
-                        T result = call.run(channel, provider, upstream(channel, key), channel.upstreamModel(model));
+                        T result = call.run(channel, provider, upstream(channel, key), upstreamModel);
                         health.succeeded(channel);
-                        verdict = true;
-                        return new Routed<>(result, channel, channel.upstreamModel(model), attempts);
+                        return new Routed<>(result, channel, upstreamModel, failures.calls());
                     } catch (UpstreamException e) {
                         if (cancellation.isCancelled()) {
                             throw new CallCancelledException("client left");
                         }
-                        UpstreamError error = e.error();
-                        tried.add(entry(channel, error.describe()));
-                        if (error instanceof UpstreamError.AuthFailed) {
-                            health.refuseKey(channel, key);
-                            continue;
+                        LOG.warn("Upstream call failed [channel={}, model={}, call {} of {}]: {}", channel.name(),
+                                upstreamModel, failures.calls(), maxAttempts, e.error().describe());
+                        if (afterFailure(channel, key, upstreamModel, e.error(), contentSent.getAsBoolean(), failures) == Next.CHANNEL) {
+                            break;
                         }
-                        if (error instanceof UpstreamError.RateLimited limited && channel.apiKeys().size() > 1 && !contentSent.getAsBoolean()) {
-                            health.coolKey(channel, key, limited);
-                            continue;
-                        }
-                        if (error.coolsChannel()) {
-                            health.failed(channel, error);
-                            verdict = true;
-                        }
-                        if (contentSent.getAsBoolean() || !error.retryable()) {
-                            throw modelError(channel, error, contentSent.getAsBoolean());
-                        }
-                        break; // the channel itself is failing: the next channel, not its next key
                     }
                 }
             } finally {
-                if (!verdict) {
-                    release(channel, probing);
+                if (admission instanceof ChannelHealth.Admission.Probe) {
+                    health.released(channel); // no-op after a verdict; otherwise another request may probe
                 }
             }
-            if (attempts == maxAttempts) {
-                break;
-            }
         }
-        throw unavailable(model, candidates, tried, attempts, earliestRecovery);
+        throw candidates.isEmpty() ? RoutingFailures.noChannel(model) : failures.unavailable(clock.millis());
+    }
+
+    /** Where a request goes after a failed call: another key of the same channel, or the next channel. */
+    private enum Next { KEY, CHANNEL }
+
+    /**
+     * Applies the retry table to one failure: what it does to the key, the model on this channel or the
+     * channel, and whether the request moves on or fails as {@code MODEL_ERROR}.
+     */
+    private Next afterFailure(Channel channel, String key, String upstreamModel, UpstreamError error, boolean afterContent,
+                              RoutingFailures failures) {
+        if (afterContent) {
+            if (error.coolsChannel()) {
+                health.failed(channel, error);
+            }
+            throw RoutingFailures.modelError(channel, error, true);
+        }
+        switch (error) {
+            case UpstreamError.BadRequest refused -> throw RoutingFailures.modelError(channel, refused, false);
+            case UpstreamError.AuthFailed refused -> {
+                health.refuseKey(channel, key);
+                failures.failed(channel, refused, Long.MAX_VALUE);
+                return Next.KEY;
+            }
+            case UpstreamError.RateLimited limited when channel.apiKeys().size() > 1 -> {
+                health.coolKey(channel, key, limited);
+                failures.failed(channel, limited, health.keysBackAt(channel));
+                return Next.KEY;
+            }
+            case UpstreamError.NotFound missing -> {
+                health.modelMissing(channel, upstreamModel);
+                failures.failed(channel, missing, health.modelMissingUntil(channel, upstreamModel));
+                return Next.CHANNEL;
+            }
+            case UpstreamError.RateLimited limited -> failures.failed(channel, limited, health.failed(channel, limited));
+            case UpstreamError.Timeout timeout -> failures.failed(channel, timeout, health.failed(channel, timeout));
+            case UpstreamError.ServerError server -> failures.failed(channel, server, health.failed(channel, server));
+            case UpstreamError.Unreachable unreachable -> failures.failed(channel, unreachable, health.failed(channel, unreachable));
+            case UpstreamError.BrokenStream broken -> failures.failed(channel, broken, health.failed(channel, broken));
+        }
+        return Next.CHANNEL; // the channel itself is failing: the next channel, not its next key
     }
 
     /** Fails fast, before a turn takes its conversation, when no enabled channel serves the model at all. */
     public void requireCandidates(String model) {
-        boolean served = catalog.all().stream().anyMatch(c -> c.enabled() && c.serves(model));
-        if (!served) {
-            throw unavailable(model, List.of(), List.of(), 0, Long.MAX_VALUE);
-        }
-    }
-
-    /** The enabled channels serving the model: by priority, then weighted random order within each. */
-    List<Channel> candidates(String model) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        Map<Channel, Double> draw = new HashMap<>();
-        List<Channel> serving = new ArrayList<>();
-        for (Channel channel : catalog.all()) {
-            if (channel.enabled() && channel.serves(model)) {
-                serving.add(channel);
-                // Efraimidis-Spirakis: sorting by -ln(U)/w draws without replacement with P proportional to w.
-                draw.put(channel, -Math.log(1 - random.nextDouble()) / Math.max(1, channel.weight()));
-            }
-        }
-        serving.sort(Comparator.comparingInt(Channel::priority).reversed().thenComparing(draw::get));
-        return serving;
-    }
-
-    /** The channel's usable keys, starting at its rotation cursor; one null key for keyless upstreams. */
-    private List<String> keyOrder(Channel channel) {
-        List<String> keys = channel.apiKeys();
-        if (keys.isEmpty()) {
-            return java.util.Collections.singletonList(null);
-        }
-        int start = Math.floorMod(keyCursors.computeIfAbsent(channel.id(), id -> new AtomicInteger()).getAndIncrement(), keys.size());
-        List<String> order = new ArrayList<>(keys.size());
-        for (int i = 0; i < keys.size(); i++) {
-            String key = keys.get((start + i) % keys.size());
-            if (health.keyUsable(channel, key)) {
-                order.add(key);
-            }
-        }
-        return order;
-    }
-
-    private void release(Channel channel, boolean probing) {
-        if (probing) {
-            health.released(channel);
+        if (!selection.anyServes(model)) {
+            throw RoutingFailures.noChannel(model);
         }
     }
 
     private static Upstream upstream(Channel channel, String key) {
         return new Upstream(channel.name(), channel.baseUrl(), key, channel.headers(),
                 Duration.ofMillis(channel.timeoutMs()), channel.proxy());
-    }
-
-    private static Map<String, Object> entry(Channel channel, String reason) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("channel", channel.name());
-        entry.put("error", reason);
-        return entry;
-    }
-
-    private static ApiException modelError(Channel channel, UpstreamError error, boolean afterContent) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("channel", channel.name());
-        details.put("status", error.status());
-        details.put("message", error.describe());
-        String message = afterContent
-                ? "The model's answer broke off: " + error.describe()
-                : "The model refused the request: " + error.describe();
-        return new ApiException(ErrorCode.MODEL_ERROR, message, details);
-    }
-
-    private ApiException unavailable(String model, List<Channel> candidates, List<Map<String, Object>> tried,
-                                     int attempts, long earliestRecovery) {
-        if (candidates.isEmpty()) {
-            return new ApiException(ErrorCode.CHANNEL_UNAVAILABLE, "No enabled channel serves model '" + model
-                    + "'; add one with POST /api/channels (models: [\"" + model + "\"] or [\"*\"])",
-                    Map.of("model", model, "tried", List.of()));
-        }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("model", model);
-        details.put("attempts", attempts);
-        details.put("tried", tried);
-        Integer retryAfter = null;
-        if (attempts == 0 && earliestRecovery != Long.MAX_VALUE) {
-            retryAfter = (int) Math.max(1, Duration.ofMillis(earliestRecovery - clock.millis()).toSeconds());
-        }
-        String message = attempts == 0
-                ? "Every channel serving '" + model + "' is cooling down or has no usable key"
-                : "All " + attempts + " attempts for '" + model + "' failed; see details.tried";
-        return new ApiException(ErrorCode.CHANNEL_UNAVAILABLE, message, details, retryAfter);
     }
 }

@@ -30,6 +30,11 @@ public final class SecretBox {
         this.key = secret == null ? null : derive(secret);
     }
 
+    /** Whether a secret is set, so that {@link #seal} encrypts. */
+    public boolean seals() {
+        return key != null;
+    }
+
     public String seal(String plain) {
         if (key == null) {
             return plain;

@@ -6,7 +6,7 @@ import java.time.Duration;
  * Every way an upstream call can fail, as the router sees it. Each kind knows whether another key or
  * channel might succeed ({@link #retryable()}) and whether the channel should cool down. Immutable.
  *
- * <p>The retry table: 408, 429, 5xx, 404, connect errors, timeouts and broken streams move on to the next
+ * <p>The retry table: 408, 402, 429, 5xx, 404, connect errors, timeouts and broken streams move on to the next
  * key or channel; 401/403 move on too but only take that key out of rotation; 400/422 and other 4xx fail
  * at once as {@code MODEL_ERROR}, since the same request would fail everywhere.
  */
@@ -28,10 +28,10 @@ public sealed interface UpstreamError {
         return 0;
     }
 
-    /** 429: the key or channel is over its quota; {@code retryAfter} is the upstream's hint or null. */
+    /** 429, or 402: the key or channel is over its rate or out of credit; {@code retryAfter} is the upstream's hint or null. */
     record RateLimited(int status, String message, Duration retryAfter) implements UpstreamError {
         public String describe() {
-            return "rate limited (" + status + ")" + suffix(message);
+            return (status == 402 ? "out of credit (" : "rate limited (") + status + ")" + suffix(message);
         }
 
         public boolean retryable() {
@@ -65,7 +65,10 @@ public sealed interface UpstreamError {
         }
     }
 
-    /** 404: this channel does not have the model or the path; another may. */
+    /**
+     * 404: this channel does not have the model (or the path); another may. It says nothing about the
+     * channel's other models, so the router marks only that model missing there instead of cooling it.
+     */
     record NotFound(int status, String message) implements UpstreamError {
         public String describe() {
             return "not found (" + status + ")" + suffix(message);
@@ -73,6 +76,10 @@ public sealed interface UpstreamError {
 
         public boolean retryable() {
             return true;
+        }
+
+        public boolean coolsChannel() {
+            return false;
         }
     }
 

@@ -24,8 +24,13 @@ public final class UpstreamFailures {
     /** Classifies a non-2xx response; the message is taken from the body and scrubbed of the key. */
     public static UpstreamError fromStatus(int status, String body, String retryAfterHeader, String apiKey) {
         String message = scrub(messageOf(body), apiKey);
+        if (status == 400 && keyRejected(body)) {
+            return new UpstreamError.AuthFailed(status, message);
+        }
         return switch (status) {
             case 401, 403 -> new UpstreamError.AuthFailed(status, message);
+            // 402 is an account out of credit (DeepSeek, OpenRouter, Anthropic's billing_error): another channel may have some.
+            case 402 -> new UpstreamError.RateLimited(status, message, null);
             case 404 -> new UpstreamError.NotFound(status, message);
             case 408 -> new UpstreamError.Timeout("(upstream answered 408)", status);
             case 429 -> new UpstreamError.RateLimited(status, message, retryAfter(retryAfterHeader));
@@ -79,6 +84,27 @@ public final class UpstreamFailures {
             // fall through to the raw text
         }
         return truncate(body.strip());
+    }
+
+    /**
+     * Whether a 400 is really a refused key. Gemini answers an invalid key with 400 INVALID_ARGUMENT and
+     * the reason {@code API_KEY_INVALID}; read as a bad request, one wrong key would fail every request
+     * with MODEL_ERROR instead of leaving rotation.
+     */
+    private static boolean keyRejected(String body) {
+        if (body == null || !body.contains("API_KEY_INVALID")) {
+            return false;
+        }
+        try {
+            for (JsonNode detail : Json.tree(body).path("error").path("details")) {
+                if ("API_KEY_INVALID".equals(detail.path("reason").asText())) {
+                    return true;
+                }
+            }
+        } catch (Exception notJson) {
+            // not Google's error shape
+        }
+        return false;
     }
 
     /** Removes the key from text an upstream echoed back; some providers quote the key they refused. */

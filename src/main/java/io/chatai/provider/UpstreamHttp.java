@@ -1,6 +1,10 @@
 package io.chatai.provider;
 
+import io.helidon.common.uri.UriInfo;
+import io.helidon.common.uri.UriPath;
+import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.ClientUri;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
@@ -34,7 +38,8 @@ public final class UpstreamHttp {
      * or a transport failure, is thrown as an {@link UpstreamException}.
      */
     public HttpClientResponse postJson(Upstream upstream, String url, Map<String, String> headers, byte[] body, boolean stream) {
-        HttpClientRequest request = client(upstream.timeout()).post(url)
+        HttpClientRequest request = client(upstream.timeout()).post()
+                .uri(target(url))
                 .readTimeout(upstream.timeout())
                 .followRedirects(false)
                 .proxy(proxy(upstream.proxy()));
@@ -84,6 +89,25 @@ public final class UpstreamHttp {
         } catch (IOException e) {
             throw new UpstreamException(UpstreamFailures.fromTransport(e, true), e);
         }
+    }
+
+    /**
+     * The URL exactly as the adapter encoded it. Helidon's string and {@code URI} forms decode the path
+     * and encode it again, which turns an escaped {@code /} in a model name back into a separator.
+     */
+    private static ClientUri target(String url) {
+        URI uri = URI.create(url);
+        UriInfo.Builder info = UriInfo.builder()
+                .scheme(uri.getScheme())
+                .host(uri.getHost())
+                .path(UriPath.create(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()));
+        if (uri.getPort() != -1) {
+            info.port(uri.getPort());
+        }
+        if (uri.getRawQuery() != null) {
+            info.query(UriQuery.create(uri.getRawQuery()));
+        }
+        return ClientUri.create(info.build());
     }
 
     private WebClient client(Duration timeout) {

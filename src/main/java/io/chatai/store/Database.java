@@ -76,6 +76,9 @@ public final class Database implements AutoCloseable {
         // loss can drop the newest commits. It keeps a commit to an append instead of an fsync.
         hikari.addDataSourceProperty("synchronous", "NORMAL");
         hikari.addDataSourceProperty("busy_timeout", "30000");
+        // Deleted and overwritten content is zeroed, so a channel key sealed after the fact (or a deleted
+        // conversation) leaves no readable copy in a free page.
+        hikari.addDataSourceProperty("secure_delete", "true");
         return hikari;
     }
 

@@ -79,4 +79,41 @@ class ChannelHealthTest {
         clock.advance(Duration.ofSeconds(5));
         assertThat(health.keyUsable(c, "a")).isTrue();
     }
+
+    @Test
+    void should_count_failures_reported_during_one_cooldown_once() {
+        Channel c = channel("c", 1, "k");
+        health.failed(c, SERVER_ERROR);
+        clock.advance(Duration.ofSeconds(1));
+
+        long until = health.failed(c, SERVER_ERROR); // a request admitted before the first failure was known
+
+        assertThat(until - clock.millis()).as("still the first rung").isEqualTo(29_000);
+        assertThat(health.view(c).failures()).isEqualTo(1);
+    }
+
+    @Test
+    void should_mark_a_missing_model_without_cooling_the_channel() {
+        Channel c = channel("c", 1, "k");
+        health.modelMissing(c, "gpt-typo");
+
+        assertThat(health.modelMissingUntil(c, "gpt-typo") - clock.millis()).isEqualTo(30_000);
+        assertThat(health.modelMissingUntil(c, "gpt-4o")).isZero();
+        assertThat(health.admit(c)).isInstanceOf(ChannelHealth.Admission.Ready.class);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(health.modelMissingUntil(c, "gpt-typo")).isZero();
+    }
+
+    @Test
+    void should_show_a_channel_as_cooling_while_every_key_is_cooling() {
+        Channel c = channel("c", 1, "a", "b");
+        health.coolKey(c, "a", new UpstreamError.RateLimited(429, null, Duration.ofSeconds(5)));
+        assertThat(health.view(c).state()).isEqualTo("healthy");
+
+        health.coolKey(c, "b", new UpstreamError.RateLimited(429, null, Duration.ofSeconds(9)));
+
+        assertThat(health.view(c).state()).isEqualTo("cooling");
+        assertThat(health.view(c).coolingUntil() - clock.millis()).isEqualTo(5_000);
+        assertThat(health.keysBackAt(c) - clock.millis()).isEqualTo(5_000);
+    }
 }

@@ -219,4 +219,61 @@ class ChannelRouterTest {
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.MODEL_ERROR));
         assertThat(calls).containsExactly("first/a/m");
     }
+
+    @Test
+    void should_fail_over_on_a_404_and_skip_only_that_model_on_that_channel() {
+        add("first", 5, 1, List.of("*"), "a");
+        add("second", 0, 1, List.of("*"), "b");
+        failures.put("first", new UpstreamError.NotFound(404, "model not found"));
+        ChannelRouter router = router(3);
+
+        assertThat(route(router, "missing")).isEqualTo("second");
+        assertThat(route(router, "missing")).isEqualTo("second");
+        assertThat(calls).containsExactly("first/a/missing", "second/b/missing", "second/b/missing");
+        assertThat(health.view(channels.getFirst()).state()).as("other models still go there").isEqualTo("healthy");
+        failures.clear();
+        assertThat(route(router, "other")).isEqualTo("first");
+    }
+
+    @Test
+    void should_cool_only_the_rate_limited_key_of_a_channel_with_several() {
+        add("main", 0, 1, List.of("*"), "limited", "spare");
+        failures.put("limited", new UpstreamError.RateLimited(429, "slow down", Duration.ofSeconds(20)));
+        ChannelRouter router = router(3);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(route(router, "m")).isEqualTo("main");
+        }
+        assertThat(calls.stream().filter(c -> c.startsWith("main/limited"))).hasSize(1);
+        clock.advance(Duration.ofSeconds(20));
+        route(router, "m");
+        route(router, "m");
+        assertThat(calls.stream().filter(c -> c.startsWith("main/limited"))).as("back after Retry-After").hasSize(2);
+    }
+
+    @Test
+    void should_tell_when_to_retry_once_every_key_is_rate_limited() {
+        add("main", 0, 1, List.of("*"), "a", "b");
+        failures.put("a", new UpstreamError.RateLimited(429, null, Duration.ofSeconds(8)));
+        failures.put("b", new UpstreamError.RateLimited(429, null, Duration.ofSeconds(8)));
+        ChannelRouter router = router(3);
+        assertThatThrownBy(() -> route(router, "m")).isInstanceOf(ApiException.class);
+
+        assertThatThrownBy(() -> route(router, "m")).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.CHANNEL_UNAVAILABLE);
+            assertThat(e.retryAfterSeconds()).isEqualTo(8);
+        });
+        assertThat(calls).hasSize(2);
+    }
+
+    @Test
+    void should_never_try_a_key_twice_in_one_request() {
+        add("main", 0, 1, List.of("*"), "a", "b");
+        failures.put("a", new UpstreamError.AuthFailed(401, "no"));
+        failures.put("b", new UpstreamError.AuthFailed(401, "no"));
+
+        assertThatThrownBy(() -> route(router(5), "m")).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.CHANNEL_UNAVAILABLE));
+        assertThat(calls).containsExactlyInAnyOrder("main/a/m", "main/b/m");
+    }
 }

@@ -18,6 +18,7 @@ class UpstreamFailuresTest {
             "422, BadRequest, false",
             "413, BadRequest, false",
             "401, AuthFailed, true",
+            "402, RateLimited, true",
             "403, AuthFailed, true",
             "404, NotFound, true",
             "408, Timeout, true",
@@ -38,6 +39,18 @@ class UpstreamFailuresTest {
         assertThat(UpstreamFailures.fromStatus(401, null, null, null).coolsChannel()).isFalse();
         assertThat(UpstreamFailures.fromStatus(400, null, null, null).coolsChannel()).isFalse();
         assertThat(UpstreamFailures.fromStatus(500, null, null, null).coolsChannel()).isTrue();
+    }
+
+    @Test
+    void should_read_geminis_400_for_an_invalid_key_as_a_refused_key() {
+        String body = """
+                {"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.",
+                  "status": "INVALID_ARGUMENT", "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                  "reason": "API_KEY_INVALID", "domain": "googleapis.com"}]}}""";
+
+        assertThat(UpstreamFailures.fromStatus(400, body, null, "AIza-key")).isInstanceOf(UpstreamError.AuthFailed.class);
+        assertThat(UpstreamFailures.fromStatus(400, "{\"error\":{\"message\":\"mentions API_KEY_INVALID in prose\"}}", null, null))
+                .isInstanceOf(UpstreamError.BadRequest.class);
     }
 
     @Test

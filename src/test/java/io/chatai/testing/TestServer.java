@@ -92,22 +92,41 @@ public final class TestServer implements AutoCloseable {
         return admin.post("/api/keys", body).data().path("key").asText();
     }
 
-    /** Adds an openai channel serving every model through the fake; returns its id. */
-    public String addChannel(FakeOpenAi fake) {
-        return admin.post("/api/channels", Map.of("name", "fake-" + fake.baseUrl().hashCode(), "type", "openai",
-                "baseUrl", fake.baseUrl(), "apiKeys", java.util.List.of("sk-test-0123456789"))).json().path("data").path("id").asText();
-    }
-
     /** Waits until every usage record of calls made so far is in the database. */
     public void flushUsage() {
         server.usage().flush(java.time.Duration.ofSeconds(10));
     }
 
-    /** Replaces every channel by one fresh channel for the fake, so no cooldown of an earlier test remains. */
-    public String resetChannels(FakeOpenAi fake) {
+    /** Adds a channel of the fake's type serving every model through it; returns its id. */
+    public String addChannel(FakeUpstream fake) {
+        return addChannel(fake, Map.of());
+    }
+
+    /** Adds a channel for the fake with these fields over the defaults (name, one key, every model); returns its id. */
+    public String addChannel(FakeUpstream fake, Map<String, ?> fields) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", "fake-" + fake.type() + "-" + fake.baseUrl().hashCode());
+        body.put("type", fake.type());
+        body.put("baseUrl", fake.baseUrl());
+        body.put("apiKeys", java.util.List.of("sk-test-0123456789"));
+        body.putAll(fields);
+        Api.Response created = admin.post("/api/channels", body);
+        if (created.status() != 201) {
+            throw new AssertionError("channel not created: " + created.body());
+        }
+        return created.data().path("id").asText();
+    }
+
+    /** Deletes every channel, so no cooldown or refused key of an earlier test remains. */
+    public void deleteChannels() {
         for (var channel : admin.get("/api/channels").data()) {
             admin.delete("/api/channels/" + channel.path("id").asText());
         }
+    }
+
+    /** Replaces every channel by one fresh channel for the fake. */
+    public String resetChannels(FakeUpstream fake) {
+        deleteChannels();
         return addChannel(fake);
     }
 

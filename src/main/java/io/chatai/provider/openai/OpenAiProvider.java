@@ -1,5 +1,9 @@
 package io.chatai.provider.openai;
 
+import static io.chatai.provider.WireSupport.broken;
+import static io.chatai.provider.WireSupport.next;
+import static io.chatai.provider.WireSupport.parse;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.provider.Cancellation;
 import io.chatai.provider.Completion;
@@ -10,13 +14,11 @@ import io.chatai.provider.StreamEvent;
 import io.chatai.provider.StreamSink;
 import io.chatai.provider.TokenUsage;
 import io.chatai.provider.Upstream;
-import io.chatai.provider.UpstreamError;
-import io.chatai.provider.UpstreamException;
 import io.chatai.provider.UpstreamFailures;
 import io.chatai.provider.UpstreamHttp;
+import io.chatai.provider.WireSupport;
 import io.chatai.web.Json;
 import io.helidon.webclient.api.HttpClientResponse;
-import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -84,32 +86,11 @@ public final class OpenAiProvider implements Provider {
     }
 
     private HttpClientResponse send(Upstream upstream, ModelRequest request, boolean stream) {
-        String url = stripSlash(upstream.baseUrl()) + "/chat/completions";
+        String url = WireSupport.join(upstream.baseUrl(), "/chat/completions");
         byte[] body = Json.write(OpenAiWire.request(request, stream));
-        return http.postJson(upstream, url, Map.of("Authorization", "Bearer " + upstream.apiKey()), body, stream);
+        // Keyless servers (a local Ollama, llama.cpp) get no Authorization header rather than "Bearer null".
+        Map<String, String> headers = upstream.apiKey() == null ? Map.of() : Map.of("Authorization", "Bearer " + upstream.apiKey());
+        return http.postJson(upstream, url, headers, body, stream);
     }
 
-    private static SseReader.Event next(SseReader events) {
-        try {
-            return events.next();
-        } catch (IOException | RuntimeException e) {
-            throw new UpstreamException(UpstreamFailures.fromTransport(e, true), e);
-        }
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return Json.tree(json);
-        } catch (IOException e) {
-            throw broken("unparseable JSON from upstream");
-        }
-    }
-
-    private static UpstreamException broken(String reason) {
-        return new UpstreamException(new UpstreamError.BrokenStream(reason));
-    }
-
-    static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
 }

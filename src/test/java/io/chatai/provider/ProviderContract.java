@@ -1,0 +1,226 @@
+package io.chatai.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chatai.testing.FakeUpstream;
+import io.chatai.testing.Reply;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What every provider adapter must do, checked against a fake server speaking that provider's real wire
+ * format: where the system prompt goes, usage from the provider's own fields, streaming to the end
+ * marker, every status and transport failure mapped into the {@link UpstreamError} taxonomy, timeouts,
+ * and a cancel closing the upstream connection within a second. Each adapter has one subclass.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ProviderContract {
+    static final String KEY = "sk-contract-key-0000abcd";
+    final UpstreamHttp http = new UpstreamHttp();
+    final FakeUpstream fake = newFake();
+    final Provider provider = newProvider(http);
+
+    abstract FakeUpstream newFake();
+
+    abstract Provider newProvider(UpstreamHttp http);
+
+    @BeforeEach
+    void reset() {
+        fake.resetScript();
+    }
+
+    @AfterAll
+    void stop() {
+        fake.close();
+    }
+
+    Upstream upstream(Duration timeout) {
+        return new Upstream("contract", fake.baseUrl(), KEY, Map.of(), timeout, null);
+    }
+
+    static ModelRequest request(String model) {
+        return new ModelRequest(model, List.of(ChatMessage.system("Be brief."), ChatMessage.user("hi"),
+                ChatMessage.assistant("hello"), ChatMessage.user("how are you?")), 0.5, null, 100);
+    }
+
+    /** Streams and collects the events; a failure is rethrown after the events seen before it. */
+    List<StreamEvent> stream(Reply reply, List<StreamEvent> seen) {
+        fake.always(reply);
+        provider.stream(upstream(Duration.ofSeconds(5)), request("model-x"), seen::add, new Cancellation());
+        return seen;
+    }
+
+    @Test
+    void should_send_the_system_prompt_where_the_provider_expects_it_with_the_key_and_model() {
+        provider.complete(upstream(Duration.ofSeconds(5)), request("model-x"), new Cancellation());
+
+        FakeUpstream.Recorded sent = fake.requests().getLast();
+        assertThat(fake.systemPromptOf(sent)).isEqualTo("Be brief.");
+        assertThat(fake.conversationOf(sent)).containsExactly("user: hi", "assistant: hello", "user: how are you?");
+        assertThat(sent.model()).isEqualTo("model-x");
+        assertThat(sent.apiKey()).isEqualTo(KEY);
+        assertThat(sent.path() + "?" + sent.query()).doesNotContain(KEY);
+    }
+
+    @Test
+    void should_complete_with_the_text_and_the_providers_own_usage() {
+        fake.always(Reply.text("Hello ", "there"));
+
+        Completion completion = provider.complete(upstream(Duration.ofSeconds(5)), request("model-x"), new Cancellation());
+
+        assertThat(completion.text()).isEqualTo("Hello there");
+        assertThat(completion.usage()).isEqualTo(new TokenUsage(11, 2, false));
+        assertThat(completion.finishReason()).isNotBlank();
+    }
+
+    @Test
+    void should_stream_each_delta_then_done_with_the_providers_own_usage() {
+        List<StreamEvent> events = stream(Reply.text("a", "b", "c"), new CopyOnWriteArrayList<>());
+
+        assertThat(events).startsWith(new StreamEvent.Delta("a"), new StreamEvent.Delta("b"), new StreamEvent.Delta("c"));
+        assertThat(events).hasSize(4).last().isInstanceOfSatisfying(StreamEvent.Done.class,
+                done -> assertThat(done.usage()).isEqualTo(new TokenUsage(11, 3, false)));
+        assertThat(fake.conversationOf(fake.requests().getLast())).hasSize(3);
+        assertThat(fake.systemPromptOf(fake.requests().getLast())).isEqualTo("Be brief.");
+    }
+
+    @Test
+    void should_report_no_usage_when_the_provider_sends_none() {
+        fake.always(Reply.text("quiet").withoutUsage());
+        assertThat(provider.complete(upstream(Duration.ofSeconds(5)), request("m"), new Cancellation()).usage()).isNull();
+
+        List<StreamEvent> events = stream(Reply.text("quiet").withoutUsage(), new CopyOnWriteArrayList<>());
+        assertThat(events.getLast()).isInstanceOfSatisfying(StreamEvent.Done.class, done -> assertThat(done.usage()).isNull());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"400, BadRequest", "401, AuthFailed", "403, AuthFailed", "404, NotFound", "408, Timeout",
+            "422, BadRequest", "429, RateLimited", "500, ServerError", "503, ServerError", "529, ServerError"})
+    void should_map_every_status_into_the_taxonomy_and_scrub_the_key(int status, String kind) {
+        fake.always(Reply.status(status, "refused " + KEY).withRetryAfter(status == 429 ? "12" : null));
+
+        for (boolean streaming : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> call(streaming)).isInstanceOfSatisfying(UpstreamException.class, e -> {
+                assertThat(e.error().getClass().getSimpleName()).isEqualTo(kind);
+                assertThat(e.error().status()).isEqualTo(status);
+                assertThat(e.getMessage()).doesNotContain(KEY);
+                if (e.error() instanceof UpstreamError.RateLimited limited) {
+                    assertThat(limited.retryAfter()).isEqualTo(Duration.ofSeconds(12));
+                }
+                if (!(e.error() instanceof UpstreamError.Timeout)) {
+                    assertThat(e.getMessage()).contains("refused");
+                }
+            });
+        }
+    }
+
+    @Test
+    void should_treat_a_stream_ending_without_its_end_marker_as_broken() {
+        List<StreamEvent> seen = new CopyOnWriteArrayList<>();
+
+        assertThatThrownBy(() -> stream(Reply.text("half ", "an answer").brokenAfterChunks(), seen))
+                .isInstanceOfSatisfying(UpstreamException.class,
+                        e -> assertThat(e.error()).isInstanceOf(UpstreamError.BrokenStream.class));
+        assertThat(seen).containsExactly(new StreamEvent.Delta("half "), new StreamEvent.Delta("an answer"));
+    }
+
+    @Test
+    void should_fail_retryably_on_an_overload_reported_inside_the_stream() {
+        assertThatThrownBy(() -> stream(Reply.text().failingMidStream(529, "Overloaded"), new CopyOnWriteArrayList<>()))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.error().retryable()).isTrue());
+    }
+
+    @Test
+    void should_time_out_when_no_first_byte_comes_within_the_timeout() {
+        fake.always(Reply.hanging());
+        for (boolean streaming : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> call(streaming, Duration.ofMillis(300))).isInstanceOfSatisfying(UpstreamException.class,
+                    e -> assertThat(e.error()).isInstanceOf(UpstreamError.Timeout.class));
+        }
+    }
+
+    @Test
+    void should_time_out_when_the_stream_goes_silent_after_its_headers() {
+        fake.always(Reply.stalling());
+        for (boolean streaming : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> call(streaming, Duration.ofMillis(300))).isInstanceOfSatisfying(UpstreamException.class,
+                    e -> assertThat(e.error()).isInstanceOf(UpstreamError.Timeout.class));
+        }
+    }
+
+    @Test
+    void should_time_out_when_the_gap_between_chunks_exceeds_the_timeout() {
+        fake.always(Reply.text("first", "late").withGap(Duration.ofSeconds(2)));
+        List<StreamEvent> seen = new CopyOnWriteArrayList<>();
+
+        assertThatThrownBy(() -> provider.stream(upstream(Duration.ofMillis(300)), request("m"), seen::add, new Cancellation()))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.error()).isInstanceOfSatisfying(
+                        UpstreamError.Timeout.class, timeout -> assertThat(timeout.phase()).contains("next chunk")));
+        assertThat(seen).containsExactly(new StreamEvent.Delta("first"));
+    }
+
+    @Test
+    void should_report_an_upstream_nobody_listens_on_as_unreachable() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Upstream closed = new Upstream("closed", "http://127.0.0.1:" + port, KEY, Map.of(), Duration.ofSeconds(2), null);
+
+        assertThatThrownBy(() -> provider.complete(closed, request("m"), new Cancellation()))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.error()).isInstanceOf(UpstreamError.Unreachable.class));
+    }
+
+    @Test
+    void should_close_the_upstream_connection_within_a_second_of_a_cancel() throws Exception {
+        fake.always(Reply.text("tick ".repeat(200).split("(?<= )")).withGap(Duration.ofMillis(50)));
+        int closedBefore = fake.closedEarly();
+        Cancellation cancellation = new Cancellation();
+        List<StreamEvent> seen = new CopyOnWriteArrayList<>();
+        Thread call = Thread.ofVirtual().start(() -> {
+            try {
+                provider.stream(upstream(Duration.ofSeconds(5)), request("m"), seen::add, cancellation);
+            } catch (UpstreamException expected) {
+                // the cancel aborts the read
+            }
+        });
+        long started = System.nanoTime();
+        while (seen.size() < 3 && System.nanoTime() - started < Duration.ofSeconds(5).toNanos()) {
+            Thread.sleep(5);
+        }
+        assertThat(seen).as("the stream started").hasSizeGreaterThanOrEqualTo(3);
+        long cancelled = System.nanoTime();
+        cancellation.cancel();
+
+        assertThat(call.join(Duration.ofSeconds(1))).as("the call returned").isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (fake.closedEarly() == closedBefore && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(fake.closedEarly()).as("the upstream saw its connection closed").isEqualTo(closedBefore + 1);
+        assertThat(Duration.ofNanos(fake.lastDisconnectNanos() - cancelled)).isLessThan(Duration.ofSeconds(1));
+        assertThat(seen).hasSizeLessThan(100);
+    }
+
+    private void call(boolean streaming) {
+        call(streaming, Duration.ofSeconds(5));
+    }
+
+    private void call(boolean streaming, Duration timeout) {
+        if (streaming) {
+            provider.stream(upstream(timeout), request("m"), event -> { }, new Cancellation());
+        } else {
+            provider.complete(upstream(timeout), request("m"), new Cancellation());
+        }
+    }
+}
