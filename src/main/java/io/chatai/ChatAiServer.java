@@ -1,18 +1,18 @@
 package io.chatai;
 
-import io.chatai.observe.Metrics;
-import io.chatai.store.Database;
-import io.chatai.usage.UsageWriter;
-import io.chatai.web.SlowRequestGuard;
 import io.helidon.webserver.WebServer;
+import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
- * A running server and what it owns; closing it stops accepting, then releases the database.
+ * A running server and what it owns. Closing it stops accepting connections, lets running requests
+ * finish within the grace period, then closes the rest in order (usage flushed before the database goes).
  *
- * @param adminKey the admin key in effect (tests use it; it is never logged)
+ * @param resources closed in this order after the web server stops
+ * @param adminKey  the admin key in effect (tests use it; it is never logged)
  */
-public record ChatAiServer(WebServer webServer, Database database, SlowRequestGuard guard, UsageWriter usage,
-                           Metrics metrics, String adminKey) implements AutoCloseable {
+public record ChatAiServer(WebServer webServer, List<AutoCloseable> resources, io.chatai.usage.UsageWriter usage, String adminKey)
+        implements AutoCloseable {
 
     public int port() {
         return webServer.port();
@@ -21,9 +21,12 @@ public record ChatAiServer(WebServer webServer, Database database, SlowRequestGu
     @Override
     public void close() {
         webServer.stop();
-        guard.close();
-        usage.close();
-        database.close();
-        metrics.close();
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(ChatAiServer.class).warn("Could not close {} cleanly", resource, e);
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.chatai.auth.Authenticator;
 import io.chatai.auth.KeyRoutes;
 import io.chatai.auth.SessionRoutes;
 import io.chatai.auth.Sessions;
+import io.chatai.channel.Breaker;
 import io.chatai.channel.CallListener;
 import io.chatai.channel.Channel;
 import io.chatai.channel.ChannelCatalog;
@@ -16,6 +17,8 @@ import io.chatai.channel.ChannelRepository;
 import io.chatai.channel.ChannelRouter;
 import io.chatai.channel.ChannelRoutes;
 import io.chatai.channel.ChannelTester;
+import io.chatai.channel.LocalBreakers;
+import io.chatai.channel.SharedBreakers;
 import io.chatai.channel.ModelCalls;
 import io.chatai.channel.SecretBox;
 import io.chatai.chat.ChatRoutes;
@@ -28,6 +31,7 @@ import io.chatai.conversation.ConversationLocks;
 import io.chatai.conversation.ConversationRepository;
 import io.chatai.conversation.ConversationRoutes;
 import io.chatai.conversation.LocalConversationLocks;
+import io.chatai.conversation.SharedConversationLocks;
 import io.chatai.gateway.GatewayRoutes;
 import io.chatai.gateway.ModelDirectory;
 import io.chatai.observe.AccessLog;
@@ -46,6 +50,9 @@ import io.chatai.provider.gemini.GeminiProvider;
 import io.chatai.provider.openai.OpenAiProvider;
 import io.chatai.ratelimit.ChatLimits;
 import io.chatai.ratelimit.LocalRateLimiter;
+import io.chatai.ratelimit.RateLimiter;
+import io.chatai.ratelimit.SharedRateLimiter;
+import io.chatai.store.ConfigVersion;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenCounter;
 import io.chatai.usage.UsageListener;
@@ -58,6 +65,9 @@ import io.chatai.web.HttpServer;
 import io.chatai.web.JsonBody;
 import io.chatai.web.SlowRequestGuard;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -104,10 +114,13 @@ public final class Main {
         DeclaredResources declared = config.configFile() == null ? DeclaredResources.none() : DeclaredResources.read(config.configFile());
         Metrics metrics = new Metrics();
         Database database = Database.open(config, metrics.registry());
-        UsageWriter usageWriter = null;
-        SlowRequestGuard guard = null;
+        // Closed in reverse order of creation if start fails, in this order once the web server stopped.
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        resources.push(metrics);
+        resources.push(database);
         try {
             String adminKey = AdminKey.resolve(config.adminKey(), config.dataDir());
+            boolean shared = config.usesPostgres(); // several instances may share this database
             PresetRepository presets = new PresetRepository(database);
             ConversationRepository conversations = new ConversationRepository(database);
             ChannelRepository channels = new ChannelRepository(database, new SecretBox(config.secretKey()));
@@ -126,7 +139,7 @@ public final class Main {
                 LOG.info("Encrypted the keys of {} channel(s) stored before CHATAI_SECRET_KEY was set", sealed);
             }
 
-            usageWriter = new UsageWriter(usage);
+            UsageWriter usageWriter = push(resources, new UsageWriter(usage));
             UsageListener usageListener = new UsageListener(usageWriter, clock);
             CallMetrics callMetrics = new CallMetrics(metrics);
             CallListener calls = report -> {
@@ -134,19 +147,27 @@ public final class Main {
                 callMetrics.onCall(report);
             };
             ChannelCatalog catalog = new ChannelCatalog(channels::list);
-            ChannelHealth health = new ChannelHealth(clock);
+            Breaker.Store breakers = shared ? push(resources, new SharedBreakers(database, Duration.ofSeconds(1))) : new LocalBreakers();
+            ChannelHealth health = new ChannelHealth(clock, breakers, channel -> metrics.cooldown(channel.name()));
+            metrics.channelStates(() -> catalog.all().stream().collect(java.util.stream.Collectors.toMap(
+                    Channel::name, channel -> health.view(channel).state(), (a, b) -> a)));
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
             ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
-            ConversationLocks locks = new LocalConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
+            ConversationLocks locks = shared
+                    ? push(resources, new SharedConversationLocks(database, config.databaseUrl(), config.databaseUser(),
+                            config.databasePassword(), config.lease(), MAX_WAITERS_PER_CONVERSATION))
+                    : new LocalConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
             TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
                     config.defaultModel(), config.turnWait());
 
             Authenticator authenticator = new Authenticator(adminKey, keys);
             Sessions sessions = new Sessions(database, adminKey, clock);
-            ChatLimits limits = new ChatLimits(new LocalRateLimiter(), config.rateLimitPerMinute(), config.userRateLimitPerMinute());
+            RateLimiter limiter = shared ? new SharedRateLimiter(database.writeDataSource()) : new LocalRateLimiter();
+            ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
+            push(resources, new ConfigVersion(database, Duration.ofSeconds(1), List.of(catalog::refresh, authenticator::forgetAll)));
 
-            guard = new SlowRequestGuard(config.requestReadTimeout());
+            SlowRequestGuard guard = push(resources, new SlowRequestGuard(config.requestReadTimeout()));
             HttpServer server = new HttpServer(config, guard, List.of(new AccessLog(metrics), new Cors(config.corsOrigins()),
                     new AuthFilter(authenticator, sessions)))
                     .register("/", new HealthRoutes(database))
@@ -161,18 +182,22 @@ public final class Main {
                     .register("/api/stats", new UsageRoutes(usage, clock))
                     .register("/v1", new GatewayRoutes(modelCalls, limits, new ModelDirectory(catalog, presets, config.defaultModel()),
                             metrics, clock, config.keepAliveInterval()));
-            return new ChatAiServer(server.start(), database, guard, usageWriter, metrics, adminKey);
+            return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, adminKey);
         } catch (RuntimeException e) {
-            if (guard != null) {
-                guard.close();
+            for (AutoCloseable resource : resources) {
+                try {
+                    resource.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
             }
-            if (usageWriter != null) {
-                usageWriter.close();
-            }
-            database.close();
-            metrics.close();
             throw e;
         }
+    }
+
+    private static <T extends AutoCloseable> T push(Deque<AutoCloseable> resources, T resource) {
+        resources.push(resource);
+        return resource;
     }
 
     /** Applies CHATAI_CONFIG: channels matched by name, presets by id; both created or updated. */

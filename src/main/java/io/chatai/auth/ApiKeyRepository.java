@@ -17,7 +17,7 @@ public final class ApiKeyRepository {
     }
 
     public void insert(ApiKey key, String keyHash) {
-        database.update(handle -> handle.createUpdate("INSERT INTO api_keys (id, name, key_hash, user_id, rate_limit_per_minute, "
+        database.updateConfig(handle -> handle.createUpdate("INSERT INTO api_keys (id, name, key_hash, user_id, rate_limit_per_minute, "
                         + "created_at) VALUES (:id, :name, :hash, :userId, :limit, :createdAt)")
                 .bind("id", key.id())
                 .bind("name", key.name())
@@ -47,7 +47,7 @@ public final class ApiKeyRepository {
 
     /** Revokes an active key; false when there is none with this id. */
     public boolean revoke(String id, long now) {
-        return database.write(handle -> handle.createUpdate("UPDATE api_keys SET revoked_at = :now "
+        return database.writeConfig(handle -> handle.createUpdate("UPDATE api_keys SET revoked_at = :now "
                 + "WHERE id = :id AND revoked_at IS NULL").bind("id", id).bind("now", now).execute() == 1);
     }
 

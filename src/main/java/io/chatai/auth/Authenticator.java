@@ -54,6 +54,11 @@ public final class Authenticator {
         return key.map(ApiKey::caller);
     }
 
+    /** Forgets every cached key: another instance changed keys. */
+    public void forgetAll() {
+        cache.clear();
+    }
+
     /** Forgets a revoked key at once. */
     public void revoked(String keyId) {
         cache.values().removeIf(c -> c.key().id().equals(keyId));

@@ -4,6 +4,7 @@ import io.chatai.provider.UpstreamError;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The circuit breaker of every channel: a failing channel cools down (30 s, then 60 s, then 5 min while
@@ -14,10 +15,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ChannelHealth {
     private final Clock clock;
+    private final Breaker.Store breakers;
+    private final Consumer<Channel> onCooldown;
     private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
 
     public ChannelHealth(Clock clock) {
+        this(clock, new LocalBreakers(), channel -> { });
+    }
+
+    /**
+     * @param breakers   where channel breakers live: in memory, or shared through the database
+     * @param onCooldown told when a channel starts to cool down (metrics)
+     */
+    public ChannelHealth(Clock clock, Breaker.Store breakers, Consumer<Channel> onCooldown) {
         this.clock = clock;
+        this.breakers = breakers;
+        this.onCooldown = onCooldown;
     }
 
     /** What the router may do with a channel right now. */
@@ -36,21 +49,27 @@ public final class ChannelHealth {
     public record View(String state, Long coolingUntil, int failures, int refusedKeys) { }
 
     public Admission admit(Channel channel) {
-        return state(channel).admit(clock.millis());
+        return breakers.admit(channel, clock.millis());
     }
 
     public void succeeded(Channel channel) {
-        state(channel).succeeded();
+        breakers.succeeded(channel);
     }
 
     /** Records a failure that cools the channel; returns when the cooldown ends. */
     public long failed(Channel channel, UpstreamError error) {
-        return state(channel).failed(error, clock.millis());
+        long now = clock.millis();
+        boolean wasCooling = breakers.state(channel).cooling(now);
+        Breaker after = breakers.failed(channel, error, now);
+        if (!wasCooling && after.cooling(now)) {
+            onCooldown.accept(channel);
+        }
+        return after.coolingUntil();
     }
 
     /** The request ended without a verdict (e.g. its client left): let another request probe. */
     public void released(Channel channel) {
-        state(channel).released();
+        breakers.released(channel);
     }
 
     public void refuseKey(Channel channel, String key) {
@@ -85,12 +104,13 @@ public final class ChannelHealth {
         if (!channel.enabled()) {
             return new View("disabled", null, 0, 0);
         }
-        return state(channel).view(channel.apiKeys(), clock.millis());
+        return state(channel).view(breakers.state(channel), channel.apiKeys(), clock.millis());
     }
 
     /** Forgets a deleted channel. */
     public void forget(String channelId) {
         states.remove(channelId);
+        breakers.forget(channelId);
     }
 
     private ChannelState state(Channel channel) {

@@ -41,14 +41,14 @@ public final class ChannelRepository {
     }
 
     public void insert(Channel channel) {
-        database.update(handle -> bind(handle.createUpdate("INSERT INTO channels (" + COLUMNS + ") VALUES (:id, :name, "
+        database.updateConfig(handle -> bind(handle.createUpdate("INSERT INTO channels (" + COLUMNS + ") VALUES (:id, :name, "
                 + ":type, :baseUrl, :apiKeys, :models, :modelMapping, :priority, :weight, :enabled, :timeoutMs, "
                 + ":headers, :proxy, :modelPath, :options, :revision, :createdAt, :updatedAt)"), channel).execute());
     }
 
     /** Replaces a channel; false when it no longer exists. */
     public boolean update(Channel channel) {
-        return database.write(handle -> bind(handle.createUpdate("UPDATE channels SET name = :name, type = :type, "
+        return database.writeConfig(handle -> bind(handle.createUpdate("UPDATE channels SET name = :name, type = :type, "
                 + "base_url = :baseUrl, api_keys = :apiKeys, models = :models, model_mapping = :modelMapping, "
                 + "priority = :priority, weight = :weight, enabled = :enabled, timeout_ms = :timeoutMs, "
                 + "headers = :headers, proxy = :proxy, model_path = :modelPath, options = :options, "
@@ -72,7 +72,7 @@ public final class ChannelRepository {
     }
 
     public boolean delete(String id) {
-        return database.write(handle -> handle.createUpdate("DELETE FROM channels WHERE id = :id").bind("id", id).execute() == 1);
+        return database.writeConfig(handle -> handle.createUpdate("DELETE FROM channels WHERE id = :id").bind("id", id).execute() == 1);
     }
 
     private <S extends SqlStatement<S>> S bind(S statement, Channel c) {

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param keepAliveInterval  how often an idle SSE stream gets a {@code : keep-alive} comment
  * @param requestReadTimeout how long a client may take to send a request's headers and body
  * @param corsOrigins        origins allowed to call the API from a browser; empty means CORS is off
+ * @param lease              on PostgreSQL, how long a turn's hold on its conversation lasts unless renewed
+ * @param shutdownGrace      how long a stopping server lets running requests finish
  */
 public record Config(
         String host,
@@ -37,7 +39,9 @@ public record Config(
         Duration turnWait,
         Duration keepAliveInterval,
         Duration requestReadTimeout,
-        java.util.List<String> corsOrigins) {
+        java.util.List<String> corsOrigins,
+        Duration lease,
+        Duration shutdownGrace) {
 
     /** How log lines are written. */
     public enum LogFormat { TEXT, JSON }

@@ -63,7 +63,9 @@ public final class ConfigLoader {
                 Duration.ofSeconds(integer("CHATAI_TURN_WAIT_SECONDS", 120, 1, 3600)),
                 Duration.ofSeconds(integer("CHATAI_KEEPALIVE_SECONDS", 10, 1, 15)),
                 Duration.ofSeconds(integer("CHATAI_REQUEST_READ_TIMEOUT_SECONDS", 20, 1, 600)),
-                corsOrigins());
+                corsOrigins(),
+                Duration.ofSeconds(integer("CHATAI_LEASE_SECONDS", 15, 2, 600)),
+                Duration.ofSeconds(integer("CHATAI_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)));
     }
 
     private String text(String name, String fallback) {

@@ -49,8 +49,9 @@ public final class SharedConversationLocks implements ConversationLocks, AutoClo
     public TurnLease beginTurn(Scope scope, String conversationId, boolean newConversation, Duration maxWait) {
         Claim claim = database.write(handle -> {
             // One scope at a time decides on pending conversations, so two first messages share one.
+            // The key is length-prefixed so that no two scopes share one.
             handle.createQuery("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7))")
-                    .bind("key", scope.userId() + '\u0000' + scope.groupKey()).mapTo(String.class).one();
+                    .bind("key", scope.userId().length() + ":" + scope.userId() + scope.groupKey()).mapTo(String.class).one();
             return resolve(handle, scope, conversationId, newConversation);
         });
         Lease owned = await(claim, maxWait);

@@ -25,6 +25,7 @@ public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger streamsInFlight = new AtomicInteger();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private volatile Runnable channelStates = () -> { };
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -43,6 +44,7 @@ public final class Metrics implements AutoCloseable {
 
     /** The Prometheus text exposition of everything. */
     public String scrape() {
+        channelStates.run();
         return registry.scrape();
     }
 
@@ -96,6 +98,16 @@ public final class Metrics implements AutoCloseable {
     public void cooldown(String channel) {
         Counter.builder("chatai.cooldowns").description("Times a channel started cooling down")
                 .tags("channel", channel).register(registry).increment();
+    }
+
+    /** Exposes each channel's state (healthy, cooling, disabled) as {@code chatai_channel_state{channel,state} 1}. */
+    public void channelStates(java.util.function.Supplier<java.util.Map<String, String>> states) {
+        io.micrometer.core.instrument.MultiGauge gauge = io.micrometer.core.instrument.MultiGauge.builder("chatai.channel.state")
+                .description("1 for each channel's current state").register(registry);
+        channelStates = () -> gauge.register(states.get().entrySet().stream()
+                .map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
+                        io.micrometer.core.instrument.Tags.of("channel", e.getKey(), "state", e.getValue()), 1))
+                .toList(), true);
     }
 
     public void streamOpened() {

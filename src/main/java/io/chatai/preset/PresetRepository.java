@@ -37,7 +37,7 @@ public final class PresetRepository {
 
     /** Inserts a new preset; false when the id is taken. */
     public boolean insert(Preset preset) {
-        return database.write(handle -> {
+        return database.writeConfig(handle -> {
             boolean taken = handle.createQuery("SELECT COUNT(*) FROM presets WHERE id = :id")
                     .bind("id", preset.id()).mapTo(Integer.class).one() > 0;
             if (taken) {
@@ -50,17 +50,17 @@ public final class PresetRepository {
 
     /** Replaces a stored preset's fields; false when it does not exist. */
     public boolean update(Preset preset) {
-        return database.write(handle -> updateIn(handle, preset));
+        return database.writeConfig(handle -> updateIn(handle, preset));
     }
 
     public boolean delete(String id) {
-        return database.write(handle -> handle.createUpdate("DELETE FROM presets WHERE id = :id")
+        return database.writeConfig(handle -> handle.createUpdate("DELETE FROM presets WHERE id = :id")
                 .bind("id", id).execute() == 1);
     }
 
     /** Upserts (for presets declared in CHATAI_CONFIG). */
     public void save(Preset preset) {
-        database.update(handle -> {
+        database.updateConfig(handle -> {
             if (!updateIn(handle, preset)) {
                 bind(handle.createUpdate(INSERT), preset).execute();
             }

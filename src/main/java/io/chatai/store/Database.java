@@ -111,6 +111,11 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
+    /** The pool writes go through (on PostgreSQL the only pool), for libraries that need a DataSource. */
+    public javax.sql.DataSource writeDataSource() {
+        return writePool;
+    }
+
     /** Runs a read; it may see any committed state, never a half-written transaction. */
     public <R> R read(HandleCallback<R, RuntimeException> callback) {
         return reader.withHandle(callback);
@@ -119,6 +124,26 @@ public final class Database implements AutoCloseable {
     /** Runs the callback in one transaction on the write connection; it commits or leaves no trace. */
     public <R> R write(HandleCallback<R, RuntimeException> callback) {
         return writer.inTransaction(callback);
+    }
+
+    /**
+     * Like {@link #write}, for changes to configuration (channels, presets, keys): the same transaction
+     * bumps the {@link ConfigVersion}, so other instances notice the change.
+     */
+    public <R> R writeConfig(HandleCallback<R, RuntimeException> callback) {
+        return write(handle -> {
+            R result = callback.withHandle(handle);
+            ConfigVersion.bump(handle);
+            return result;
+        });
+    }
+
+    /** Like {@link #update}, for changes to configuration; see {@link #writeConfig}. */
+    public void updateConfig(java.util.function.Consumer<Handle> work) {
+        writeConfig(handle -> {
+            work.accept(handle);
+            return null;
+        });
     }
 
     /** Runs a write that needs no result. */

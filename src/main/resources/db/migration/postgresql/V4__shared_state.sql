@@ -31,3 +31,12 @@ CREATE TABLE config_version (
     version BIGINT NOT NULL
 );
 INSERT INTO config_version (id, version) VALUES (1, 0);
+
+-- Channel circuit breakers shared by every instance: one outage cools a channel for all of them, and
+-- after the cooldown exactly one instance claims the probe (probe_until) until it reports back.
+CREATE TABLE channel_breakers (
+    channel_id    TEXT    PRIMARY KEY,
+    failures      INTEGER NOT NULL,
+    cooling_until BIGINT  NOT NULL,
+    probe_until   BIGINT  NOT NULL
+);
