@@ -64,6 +64,8 @@ public final class HttpServer {
                 .maxPayloadSize(config.maxBodyBytes())
                 .idleConnectionTimeout(IDLE_CONNECTION_TIMEOUT)
                 .idleConnectionPeriod(Duration.ofSeconds(10))
+                // On stop, running requests (a streaming turn, say) get this long to finish before they are cut.
+                .shutdownGracePeriod(config.shutdownGrace())
                 .addProtocol(Http1Config.builder()
                         .addReceiveListener(guard.receiveListener())
                         .addSendListener(guard.sendListener())
