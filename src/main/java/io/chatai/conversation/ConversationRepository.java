@@ -18,6 +18,8 @@ import org.jdbi.v3.core.statement.Query;
  */
 public final class ConversationRepository {
     private static final String COLUMNS = "id, user_id, group_id, preset_id, created_at, updated_at, message_count, last_message, next_seq";
+    private static final String QUALIFIED = "c.id, c.user_id, c.group_id, c.preset_id, c.created_at, c.updated_at, "
+            + "c.message_count, c.last_message, c.next_seq";
     private static final int LAST_MESSAGE_CHARS = 200;
 
     private final Database database;
@@ -56,9 +58,14 @@ public final class ConversationRepository {
             where.append(" AND group_id = :groupId");
         }
         return database.read(handle -> {
-            Query page = handle.createQuery("SELECT " + COLUMNS + " FROM conversations" + where
-                    + " ORDER BY updated_at DESC, id DESC LIMIT :limit OFFSET :offset");
-            Query count = handle.createQuery("SELECT COUNT(*) FROM conversations" + where);
+            // Deferred join: the offset is skipped inside an index that holds the ids (no table reads for
+            // skipped rows), and only the page's rows are fetched. Deep offsets stay cheap.
+            Query page = handle.createQuery("SELECT " + QUALIFIED + " FROM conversations c JOIN (SELECT id FROM conversations"
+                    + where + " ORDER BY updated_at DESC, id DESC LIMIT :limit OFFSET :offset) p ON p.id = c.id "
+                    + "ORDER BY c.updated_at DESC, c.id DESC");
+            Query count = userId == null && groupId == null
+                    ? handle.createQuery("SELECT total FROM conversation_total WHERE id = 1")
+                    : handle.createQuery("SELECT COUNT(*) FROM conversations" + where);
             for (Query query : List.of(page, count)) {
                 if (userId != null) {
                     query.bind("userId", userId);
@@ -132,6 +139,7 @@ public final class ConversationRepository {
                         .bind("presetId", turn.presetId())
                         .bind("now", turn.userAt())
                         .execute();
+                handle.createUpdate("UPDATE conversation_total SET total = total + 1 WHERE id = 1").execute();
                 nextSeq = 0L;
             }
             var insert = handle.prepareBatch("INSERT INTO messages (conversation_id, seq, role, content, tokens, created_at) "
@@ -180,7 +188,13 @@ public final class ConversationRepository {
 
     /** Deletes the conversation and, by cascade, its messages and stored turns. */
     public boolean delete(String id) {
-        return database.write(handle -> handle.createUpdate("DELETE FROM conversations WHERE id = :id").bind("id", id).execute() == 1);
+        return database.write(handle -> {
+            boolean deleted = handle.createUpdate("DELETE FROM conversations WHERE id = :id").bind("id", id).execute() == 1;
+            if (deleted) {
+                handle.createUpdate("UPDATE conversation_total SET total = total - 1 WHERE id = 1").execute();
+            }
+            return deleted;
+        });
     }
 
     /** The text cut to at most 200 code points, never splitting a character. */

@@ -102,6 +102,7 @@ public final class ScaleBench {
                     + "last_message, next_seq) VALUES ('conv_benchlong000000000000', 'long-user', '', 'default', 1600000000000, "
                     + "1600000000000, " + LONG + ", 'the last one', " + LONG + ")");
             sql.execute(postgres ? PostgresLoad.longMessages(LONG) : SqliteLoad.longMessages(LONG));
+            sql.execute("UPDATE conversation_total SET total = (SELECT COUNT(*) FROM conversations) WHERE id = 1");
             connection.commit();
             connection.setAutoCommit(true);
             sql.execute(postgres ? "VACUUM ANALYZE" : "ANALYZE");

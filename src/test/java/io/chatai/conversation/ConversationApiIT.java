@@ -103,6 +103,36 @@ class ConversationApiIT {
     }
 
     @Test
+    void should_keep_the_unfiltered_total_exact_through_creates_failures_and_deletes() {
+        long before = api.get("/api/conversations").data().path("total").asLong();
+        String user = "counter-" + System.nanoTime();
+        String first = chat(user, null, "one");
+        chat(user, "g", "two");
+        upstream.always(Reply.status(400, "refused"));
+        try {
+            api.post("/api/chat", Map.of("message", "never stored", "userId", user, "newConversation", true));
+        } finally {
+            upstream.script(FakeOpenAi::echo);
+        }
+        assertThat(api.get("/api/conversations").data().path("total").asLong()).isEqualTo(before + 2);
+
+        api.post("/api/conversations/" + first + "/clear", Map.of());
+        assertThat(api.get("/api/conversations").data().path("total").asLong()).isEqualTo(before + 2);
+        api.delete("/api/conversations/" + first);
+        assertThat(api.get("/api/conversations").data().path("total").asLong()).isEqualTo(before + 1);
+
+        long counted = 0;
+        for (int offset = 0; ; offset += 100) {
+            int page = api.get("/api/conversations?limit=100&offset=" + offset).data().path("conversations").size();
+            counted += page;
+            if (page < 100) {
+                break;
+            }
+        }
+        assertThat(api.get("/api/conversations").data().path("total").asLong()).isEqualTo(counted);
+    }
+
+    @Test
     void should_cut_last_message_to_200_characters_without_splitting_one() {
         upstream.always(Reply.text("😀".repeat(250)));
         try {
