@@ -58,25 +58,35 @@ public final class ConversationRepository {
             where.append(" AND group_id = :groupId");
         }
         return database.read(handle -> {
-            // Deferred join: the offset is skipped inside an index that holds the ids (no table reads for
-            // skipped rows), and only the page's rows are fetched. Deep offsets stay cheap.
-            Query page = handle.createQuery("SELECT " + QUALIFIED + " FROM conversations c JOIN (SELECT id FROM conversations"
-                    + where + " ORDER BY updated_at DESC, id DESC LIMIT :limit OFFSET :offset) p ON p.id = c.id "
-                    + "ORDER BY c.updated_at DESC, c.id DESC");
             Query count = userId == null && groupId == null
                     ? handle.createQuery("SELECT total FROM conversation_total WHERE id = 1")
                     : handle.createQuery("SELECT COUNT(*) FROM conversations" + where);
-            for (Query query : List.of(page, count)) {
-                if (userId != null) {
-                    query.bind("userId", userId);
-                }
-                if (groupId != null) {
-                    query.bind("groupId", groupId);
-                }
-            }
-            List<Conversation> conversations = page.bind("limit", limit).bind("offset", offset).map((rs, ctx) -> map(rs)).list();
-            return new Page(conversations, count.mapTo(Long.class).one());
+            long total = bind(count, userId, groupId).mapTo(Long.class).one();
+            // An offset costs a walk over the rows it skips, so walk from whichever end is nearer: the
+            // last pages of a million conversations are as cheap as the first.
+            boolean fromEnd = offset > total / 2 && offset < total;
+            long skip = fromEnd ? Math.max(0, total - offset - limit) : offset;
+            long take = fromEnd ? Math.min(limit, total - offset) : limit;
+            String order = fromEnd ? "ASC" : "DESC";
+            // Deferred join: the offset is skipped inside an index that holds the ids (no table reads for
+            // skipped rows), and only the page's rows are fetched.
+            Query page = handle.createQuery("SELECT " + QUALIFIED + " FROM conversations c JOIN (SELECT id FROM conversations"
+                    + where + " ORDER BY updated_at " + order + ", id " + order + " LIMIT :limit OFFSET :offset) p ON p.id = c.id "
+                    + "ORDER BY c.updated_at DESC, c.id DESC");
+            List<Conversation> conversations = bind(page, userId, groupId).bind("limit", take).bind("offset", skip)
+                    .map((rs, ctx) -> map(rs)).list();
+            return new Page(conversations, total);
         });
+    }
+
+    private static Query bind(Query query, String userId, String groupId) {
+        if (userId != null) {
+            query.bind("userId", userId);
+        }
+        if (groupId != null) {
+            query.bind("groupId", groupId);
+        }
+        return query;
     }
 
     /** All messages, oldest first. */

@@ -97,6 +97,18 @@ class ConversationApiIT {
         JsonNode privateSummary = api.get("/api/conversations?userId=" + user + "&limit=1").data().path("conversations").path(0);
         assertThat(privateSummary.path("groupId").isNull()).isTrue();
 
+        // Pages past the middle are read from the other end: the order must not change.
+        List<String> walked = new ArrayList<>();
+        for (int offset = 0; offset < 7; offset += 2) {
+            api.get("/api/conversations?userId=" + user + "&limit=2&offset=" + offset).data().path("conversations")
+                    .forEach(c -> walked.add(c.path("id").asText()));
+        }
+        List<String> whole = new ArrayList<>();
+        all.path("conversations").forEach(c -> whole.add(c.path("id").asText()));
+        assertThat(walked).containsExactlyElementsOf(whole);
+        assertThat(api.get("/api/conversations?userId=" + user + "&limit=3&offset=5").data().path("conversations"))
+                .extracting(c -> c.path("id").asText()).containsExactly(whole.get(5), whole.get(6));
+
         JsonNode beyond = api.get("/api/conversations?userId=" + user + "&offset=50").data();
         assertThat(beyond.path("conversations")).isEmpty();
         assertThat(beyond.path("total").asInt()).isEqualTo(7);
