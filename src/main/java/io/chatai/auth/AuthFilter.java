@@ -50,7 +50,8 @@ public final class AuthFilter implements Filter {
         throw new ApiException(ErrorCode.UNAUTHORIZED, "Send the key as 'Authorization: Bearer <key>'");
     }
 
-    private static String bearer(ServerRequest req) {
+    /** The key of an {@code Authorization: Bearer <key>} header, or null. */
+    public static String bearer(ServerRequest req) {
         return req.headers().first(HeaderNames.AUTHORIZATION)
                 .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(value -> value.substring(7).strip())
@@ -60,6 +61,12 @@ public final class AuthFilter implements Filter {
     /** The panel session cookie of the request, if any. */
     static Optional<String> sessionCookie(ServerRequest req) {
         return req.headers().cookies().first(Sessions.COOKIE).asOptional();
+    }
+
+    /** Route rule for admin-only services: refuses any other caller with 403 before the service's handlers. */
+    public static void requireAdmin(ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+        caller(req).requireAdmin();
+        res.next();
     }
 
     /** The authenticated caller of a request that passed this filter. */

@@ -30,10 +30,7 @@ public final class KeyRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any((req, res) -> {
-                    AuthFilter.caller(req).requireAdmin();
-                    res.next();
-                })
+        rules.any(AuthFilter::requireAdmin)
                 .get("/", this::list)
                 .post("/", this::create)
                 .delete("/{id}", this::revoke);

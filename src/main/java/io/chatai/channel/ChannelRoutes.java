@@ -33,10 +33,7 @@ public final class ChannelRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any((req, res) -> {
-                    AuthFilter.caller(req).requireAdmin();
-                    res.next();
-                })
+        rules.any(AuthFilter::requireAdmin)
                 .get("/", this::list)
                 .post("/", this::create)
                 .get("/{id}", this::get)

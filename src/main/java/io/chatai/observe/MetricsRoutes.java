@@ -2,6 +2,7 @@ package io.chatai.observe;
 
 import io.chatai.ApiException;
 import io.chatai.ErrorCode;
+import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Authenticator;
 import io.chatai.auth.Caller;
 import io.helidon.http.HeaderNames;
@@ -29,9 +30,7 @@ public final class MetricsRoutes implements HttpService {
 
     private void scrape(ServerRequest req, ServerResponse res) {
         if (!open) {
-            String key = req.headers().first(HeaderNames.AUTHORIZATION)
-                    .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7)).map(v -> v.substring(7).strip()).orElse(null);
-            Caller caller = authenticator.authenticate(key)
+            Caller caller = authenticator.authenticate(AuthFilter.bearer(req))
                     .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "/metrics needs the admin key (or CHATAI_METRICS_PUBLIC=true)"));
             caller.requireAdmin();
         }
