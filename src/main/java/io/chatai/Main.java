@@ -165,7 +165,7 @@ public final class Main {
             Sessions sessions = new Sessions(database, adminKey, clock);
             RateLimiter limiter = shared ? new SharedRateLimiter(database.writeDataSource()) : new LocalRateLimiter();
             ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
-            push(resources, new ConfigVersion(database, Duration.ofSeconds(1), List.of(catalog::refresh, authenticator::forgetAll)));
+            push(resources, new ConfigVersion(database, Duration.ofSeconds(1), List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache)));
 
             SlowRequestGuard guard = push(resources, new SlowRequestGuard(config.requestReadTimeout()));
             HttpServer server = new HttpServer(config, guard, List.of(new AccessLog(metrics), new Cors(config.corsOrigins()),

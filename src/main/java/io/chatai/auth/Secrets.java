@@ -9,7 +9,13 @@ import java.util.HexFormat;
 /** Random tokens and one-way hashes for keys and ids. Thread-safe. */
 public final class Secrets {
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * A DRBG, seeded once from the operating system: it draws bytes in user space, where the default
+     * NativePRNG makes a locked read of /dev/urandom per call (a hot spot when every request wants an id).
+     */
+    private static final SecureRandom RANDOM = drbg();
+    /** Bytes below this map onto base62 evenly (4 × 62); the rest are drawn again. */
+    private static final int UNBIASED = 248;
 
     private Secrets() {
     }
@@ -17,10 +23,25 @@ public final class Secrets {
     /** prefix + n base62 characters from a CSPRNG (about 5.95 bits each). */
     public static String newToken(String prefix, int n) {
         StringBuilder token = new StringBuilder(prefix.length() + n).append(prefix);
-        for (int i = 0; i < n; i++) {
-            token.append(BASE62[RANDOM.nextInt(BASE62.length)]);
+        byte[] bytes = new byte[n + n / 8 + 4];
+        while (token.length() < prefix.length() + n) {
+            RANDOM.nextBytes(bytes);
+            for (int i = 0; i < bytes.length && token.length() < prefix.length() + n; i++) {
+                int value = bytes[i] & 0xff;
+                if (value < UNBIASED) {
+                    token.append(BASE62[value % BASE62.length]);
+                }
+            }
         }
         return token.toString();
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     /** Hex SHA-256 of the UTF-8 text: keys are stored and looked up by this, never in clear. */

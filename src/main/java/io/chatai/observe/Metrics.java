@@ -26,6 +26,9 @@ public final class Metrics implements AutoCloseable {
     private final AtomicInteger streamsInFlight = new AtomicInteger();
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private volatile Runnable channelStates = () -> { };
+    private final java.util.Map<HttpKey, Timer> httpTimers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<CallKey, Timer> upstreamTimers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<CallKey, Counter> tokenCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -49,26 +52,31 @@ public final class Metrics implements AutoCloseable {
     }
 
     public void httpRequest(String route, String method, int status, long nanos) {
-        Timer.builder("chatai.http.requests")
-                .description("HTTP requests by route and status")
-                .tags("route", route, "method", method, "status", String.valueOf(status))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(2))
-                .register(registry)
+        // Meters are looked up in a plain map: building a Micrometer id per request costs more than the request's own bookkeeping.
+        httpTimers.computeIfAbsent(new HttpKey(route, method, status), key -> Timer.builder("chatai.http.requests")
+                        .description("HTTP requests by route and status")
+                        .tags("route", route, "method", method, "status", String.valueOf(status))
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofMinutes(2))
+                        .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
+
+    private record HttpKey(String route, String method, int status) { }
+
+    private record CallKey(String channel, String model, String outcome) { }
 
     /** One upstream call: its latency, time to first token (streams), outcome and tokens. */
     public void upstreamCall(String channel, String model, String outcome, long latencyNanos, Long ttftNanos,
                              int promptTokens, int completionTokens) {
-        Timer.builder("chatai.upstream.latency")
-                .description("Upstream call duration by channel and outcome")
-                .tags("channel", channel, "model", model, "outcome", outcome)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(5))
-                .register(registry)
+        upstreamTimers.computeIfAbsent(new CallKey(channel, model, outcome), key -> Timer.builder("chatai.upstream.latency")
+                        .description("Upstream call duration by channel and outcome")
+                        .tags("channel", channel, "model", model, "outcome", outcome)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofMinutes(5))
+                        .register(registry))
                 .record(latencyNanos, TimeUnit.NANOSECONDS);
         if (ttftNanos != null) {
             Timer.builder("chatai.upstream.ttft")
@@ -119,8 +127,9 @@ public final class Metrics implements AutoCloseable {
     }
 
     private Counter tokens(String channel, String model, String kind) {
-        return Counter.builder("chatai.tokens").description("Tokens by channel, model and kind")
-                .tags("channel", channel, "model", model, "kind", kind).register(registry);
+        return tokenCounters.computeIfAbsent(new CallKey(channel, model, kind), key -> Counter.builder("chatai.tokens")
+                .description("Tokens by channel, model and kind")
+                .tags("channel", channel, "model", model, "kind", kind).register(registry));
     }
 
     @Override

@@ -17,16 +17,36 @@ public final class PresetRepository {
             + ":createdAt, :updatedAt)";
 
     private final Database database;
+    /** Bounded by the ids clients ask for: unknown ids are cached as empty, so it is cleared past a limit. */
+    private final java.util.Map<String, Optional<Preset>> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PresetRepository(Database database) {
         this.database = database;
     }
 
+    private <R> R changing(R result) {
+        cache.clear();
+        return result;
+    }
+
+    /**
+     * The preset, from a cache: every turn reads its preset, and presets change rarely. Writes through
+     * this repository clear it at once, other instances' writes within a configuration poll.
+     */
     public Optional<Preset> find(String id) {
-        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM presets WHERE id = :id")
-                .bind("id", id)
+        if (cache.size() > 1_000) {
+            cache.clear();
+        }
+        return cache.computeIfAbsent(id, key -> database.read(handle -> handle.createQuery("SELECT " + COLUMNS
+                        + " FROM presets WHERE id = :id")
+                .bind("id", key)
                 .map((rs, ctx) -> map(rs))
-                .findOne());
+                .findOne()));
+    }
+
+    /** Forgets cached presets (another instance changed them). */
+    public void forgetCache() {
+        cache.clear();
     }
 
     public List<Preset> list() {
@@ -37,7 +57,7 @@ public final class PresetRepository {
 
     /** Inserts a new preset; false when the id is taken. */
     public boolean insert(Preset preset) {
-        return database.writeConfig(handle -> {
+        return changing(database.writeConfig(handle -> {
             boolean taken = handle.createQuery("SELECT COUNT(*) FROM presets WHERE id = :id")
                     .bind("id", preset.id()).mapTo(Integer.class).one() > 0;
             if (taken) {
@@ -45,17 +65,17 @@ public final class PresetRepository {
             }
             bind(handle.createUpdate(INSERT), preset).execute();
             return true;
-        });
+        }));
     }
 
     /** Replaces a stored preset's fields; false when it does not exist. */
     public boolean update(Preset preset) {
-        return database.writeConfig(handle -> updateIn(handle, preset));
+        return changing(database.writeConfig(handle -> updateIn(handle, preset)));
     }
 
     public boolean delete(String id) {
-        return database.writeConfig(handle -> handle.createUpdate("DELETE FROM presets WHERE id = :id")
-                .bind("id", id).execute() == 1);
+        return changing(database.writeConfig(handle -> handle.createUpdate("DELETE FROM presets WHERE id = :id")
+                .bind("id", id).execute() == 1));
     }
 
     /** Upserts (for presets declared in CHATAI_CONFIG). */
@@ -65,6 +85,7 @@ public final class PresetRepository {
                 bind(handle.createUpdate(INSERT), preset).execute();
             }
         });
+        cache.clear();
     }
 
     private static boolean updateIn(Handle handle, Preset preset) {

@@ -6,7 +6,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
-import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -17,7 +17,6 @@ public final class RequestIds {
     public static final HeaderName HEADER = HeaderNames.create("X-Request-Id");
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
     private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private RequestIds() {
     }
@@ -41,7 +40,8 @@ public final class RequestIds {
     static String generate() {
         char[] id = new char[20];
         for (int i = 0; i < id.length; i++) {
-            id[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+            // Request ids only need to be distinct, not secret: no cryptographic generator needed.
+            id[i] = ALPHABET[ThreadLocalRandom.current().nextInt(ALPHABET.length)];
         }
         return new String(id);
     }
