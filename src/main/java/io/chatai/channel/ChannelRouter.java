@@ -180,8 +180,7 @@ public final class ChannelRouter {
     }
 
     private static Upstream upstream(Channel channel, String key) {
-        return new Upstream(channel.name(), channel.baseUrl(), key, channel.headers(),
-                Duration.ofMillis(channel.timeoutMs()), channel.proxy());
+        return channel.upstream(key);
     }
 
     private static Map<String, Object> entry(Channel channel, String reason) {
