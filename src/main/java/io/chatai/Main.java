@@ -11,6 +11,7 @@ import io.chatai.channel.ChannelRepository;
 import io.chatai.channel.ChannelRouter;
 import io.chatai.channel.ChannelRoutes;
 import io.chatai.channel.ChannelTester;
+import io.chatai.channel.LocalModelChannel;
 import io.chatai.channel.SecretBox;
 import io.chatai.chat.ChatRoutes;
 import io.chatai.chat.TurnService;
@@ -29,15 +30,22 @@ import io.chatai.preset.PresetRepository;
 import io.chatai.preset.PresetRoutes;
 import io.chatai.provider.Providers;
 import io.chatai.provider.UpstreamHttp;
+import io.chatai.provider.local.LocalModels;
+import io.chatai.provider.local.LocalProvider;
+import io.chatai.provider.local.ModelFileException;
 import io.chatai.provider.openai.OpenAiProvider;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenCounter;
 import io.chatai.web.HealthRoutes;
 import io.chatai.web.HttpServer;
 import io.chatai.web.JsonBody;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -83,6 +91,8 @@ public final class Main {
     public static ChatAiServer start(Config config, Clock clock) {
         DeclaredResources declared = config.configFile() == null ? DeclaredResources.none() : DeclaredResources.read(config.configFile());
         Database database = Database.open(config);
+        AtomicReference<ChannelCatalog> catalogRef = new AtomicReference<>();
+        LocalModels localModels = new LocalModels(() -> localKeys(catalogRef.get()));
         try {
             String adminKey = AdminKey.resolve(config.adminKey(), config.dataDir());
             PresetRepository presets = new PresetRepository(database);
@@ -90,11 +100,17 @@ public final class Main {
             ChannelRepository channels = new ChannelRepository(database, new SecretBox(config.secretKey()));
 
             UpstreamHttp http = new UpstreamHttp();
-            Providers providers = new Providers(Map.of("openai", new OpenAiProvider(http)));
+            Providers providers = new Providers(Map.of("openai", new OpenAiProvider(http), "local", new LocalProvider(localModels)));
             ChannelForm channelForm = new ChannelForm(providers.types());
             applyDeclared(declared, channels, channelForm, presets, clock);
+            Channel localChannel = config.localModel() == null ? null : LocalModelChannel.upsert(channels, config.localModel(),
+                    LocalModelChannel.modelName(config.localModel(), config.localModelName()), clock.millis());
 
             ChannelCatalog catalog = new ChannelCatalog(channels::list);
+            catalogRef.set(catalog);
+            if (localChannel != null && localChannel.enabled()) {
+                loadLocalModel(localModels, localChannel);
+            }
             ChannelHealth health = new ChannelHealth(clock);
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             ConversationGate gate = new LocalConversationGate(MAX_WAITERS_PER_CONVERSATION);
@@ -108,11 +124,32 @@ public final class Main {
                     .register("/api/presets", new PresetRoutes(presets, clock))
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock));
-            return new ChatAiServer(server.start(config), database, adminKey);
+            return new ChatAiServer(server.start(config), database, adminKey, localModels);
         } catch (RuntimeException e) {
+            localModels.close();
             database.close();
             throw e;
         }
+    }
+
+    /** Loads CHATAI_LOCAL_MODEL's model at start, so a missing or damaged file stops the server now, not a chat later. */
+    private static void loadLocalModel(LocalModels models, Channel channel) {
+        try (LocalModels.Lease lease = models.acquire(new LocalModels.Key(Path.of(channel.modelPath()), channel.options()))) {
+            LOG.info("CHATAI_LOCAL_MODEL serves models {} from {}", channel.models(), lease.engine().info().file());
+        } catch (ModelFileException e) {
+            throw new ConfigException("CHATAI_LOCAL_MODEL: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("CHATAI_LOCAL_MODEL: interrupted while loading the model");
+        }
+    }
+
+    /** The model files and options the enabled local channels name; others are unloaded once idle. */
+    private static Set<LocalModels.Key> localKeys(ChannelCatalog catalog) {
+        return catalog == null ? null : catalog.all().stream()
+                .filter(c -> c.enabled() && c.type().equals("local") && c.modelPath() != null)
+                .map(c -> new LocalModels.Key(Path.of(c.modelPath()), c.options()))
+                .collect(Collectors.toSet());
     }
 
     /** Applies CHATAI_CONFIG: channels matched by name, presets by id; both created or updated. */

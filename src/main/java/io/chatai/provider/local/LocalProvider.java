@@ -16,7 +16,8 @@ import java.nio.file.Path;
 /**
  * The {@code local} channel type: a GGUF model run in-process by llama.cpp. The prompt is the model's own
  * chat template applied to the messages, tokens stream as they are generated, and usage is counted in
- * the model's own tokens. A request that finds every sequence busy and the line full fails as
+ * the model's own tokens; history that does not fit the model's context loses its oldest turns
+ * ({@link ContextFit}). A request that finds every sequence busy and the line full fails as
  * {@link UpstreamError.Overloaded}, so the router tries another channel. The channel's {@code timeoutMs}
  * bounds the wait for the first token (line and prompt evaluation included) and between tokens.
  * Thread-safe.
@@ -49,8 +50,11 @@ public final class LocalProvider implements Provider {
         try (var interrupt = cancellation.interruptCurrentThread();
              LocalModels.Lease lease = lease(upstream)) {
             LocalEngine engine = lease.engine();
-            LocalEngine.Prompt prompt = prompt(engine, request);
-            int room = engine.settings().contextSize() - prompt.tokens();
+            int contextSize = engine.settings().contextSize();
+            // Room kept for the answer when old turns must go: maxTokens, but at most a quarter of the context.
+            int reserve = Math.max(1, Math.min(request.maxTokens() == null ? Integer.MAX_VALUE : request.maxTokens(), contextSize / 4));
+            LocalEngine.Prompt prompt = prompt(engine, request, reserve);
+            int room = contextSize - prompt.tokens();
             if (room < 1) {
                 throw new UpstreamException(new UpstreamError.BadRequest(400, "the prompt has " + prompt.tokens()
                         + " tokens, more than the local model's context of " + engine.settings().contextSize()
@@ -107,9 +111,9 @@ public final class LocalProvider implements Provider {
         }
     }
 
-    private static LocalEngine.Prompt prompt(LocalEngine engine, ModelRequest request) {
+    private static LocalEngine.Prompt prompt(LocalEngine engine, ModelRequest request, int reserve) {
         try {
-            return engine.prompt(request.messages());
+            return ContextFit.fit(engine, request.messages(), reserve);
         } catch (RuntimeException e) {
             // A template the model's metadata carries but llama.cpp cannot render fails every request alike.
             throw new UpstreamException(new UpstreamError.BadRequest(400, "the model's chat template failed: " + e.getMessage()), e);

@@ -76,6 +76,36 @@ class LocalModelsTest {
         }
     }
 
+    @Test
+    void should_name_the_file_and_its_architecture_when_llama_cpp_refuses_it() throws Exception {
+        byte[] bytes = Files.readAllBytes(TinyGguf.write(dir.resolve("tiny.gguf")));
+        // The first "llama" value is general.architecture; a name llama.cpp does not know makes it refuse the file.
+        byte[] value = {5, 0, 0, 0, 0, 0, 0, 0, 'l', 'l', 'a', 'm', 'a'};
+        int at = indexOf(bytes, value);
+        bytes[at + 12] = 'x';
+        Path strange = Files.write(dir.resolve("strange.gguf"), bytes);
+
+        try (LocalModels models = new LocalModels(() -> null)) {
+            assertThatThrownBy(() -> models.acquire(new LocalModels.Key(strange, OPTIONS)))
+                    .isInstanceOf(ModelFileException.class)
+                    .hasMessageContaining("strange.gguf could not be loaded by llama.cpp")
+                    .hasMessageContaining("'llamx'");
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
     private static LocalModels.Lease acquire(LocalModels models, LocalModels.Key key) {
         try {
             return models.acquire(key);

@@ -91,6 +91,28 @@ class LocalProviderTest {
     }
 
     @Test
+    void should_drop_the_oldest_whole_turns_when_the_history_does_not_fit_the_context() {
+        String[] system = {"system", "Be brief."};
+        String[] old1 = {"user", "a".repeat(40)};
+        String[] old2 = {"assistant", "b".repeat(40)};
+        String[] recent1 = {"user", "c".repeat(10)};
+        String[] recent2 = {"assistant", "d".repeat(10)};
+        String[] question = {"user", "new"};
+        int fits = TinyGguf.promptTokens(TinyGguf.render(List.of(system, recent1, recent2, question)));
+        int whole = TinyGguf.promptTokens(TinyGguf.render(List.of(system, old1, old2, recent1, recent2, question)));
+        assertThat(fits).isLessThanOrEqualTo(128 - 8);
+        assertThat(whole).isGreaterThan(128 - 8);
+
+        Completion completion = provider.complete(upstream(Map.of("threads", 1, "contextSize", 128), Duration.ofSeconds(30)),
+                request(8, ChatMessage.system(system[1]), ChatMessage.user(old1[1]), ChatMessage.assistant(old2[1]),
+                        ChatMessage.user(recent1[1]), ChatMessage.assistant(recent2[1]), ChatMessage.user(question[1])),
+                new Cancellation());
+
+        assertThat(completion.usage().promptTokens()).isEqualTo(fits);
+        assertThat(completion.usage().completionTokens()).isEqualTo(8);
+    }
+
+    @Test
     void should_refuse_a_prompt_longer_than_the_context_as_a_bad_request() {
         assertThatThrownBy(() -> provider.complete(upstream(Map.of("threads", 1, "contextSize", 64), Duration.ofSeconds(30)),
                 request(8, ChatMessage.user("x".repeat(200))), new Cancellation()))
