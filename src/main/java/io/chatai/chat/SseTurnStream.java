@@ -49,12 +49,18 @@ final class SseTurnStream implements TurnStream, AutoCloseable {
     @Override
     public void start(String conversationId) {
         startSent = true;
-        event(Map.of("type", "start", "conversationId", conversationId));
+        Map<String, Object> start = new LinkedHashMap<>(); // "type" first; Map.of's order changes from run to run
+        start.put("type", "start");
+        start.put("conversationId", conversationId);
+        event(start);
     }
 
     @Override
     public void content(String text) {
-        event(Map.of("type", "content", "text", text));
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("type", "content");
+        content.put("text", text);
+        event(content);
     }
 
     @Override
