@@ -37,6 +37,11 @@ public final class TinyGguf {
     private TinyGguf() {
     }
 
+    /** Writes the model to the file named by the first argument, e.g. to try the server by hand. */
+    public static void main(String[] args) {
+        System.out.println(write(Path.of(args.length > 0 ? args[0] : "tiny-random-llama.gguf")).toAbsolutePath());
+    }
+
     /** Writes the model to {@code file} (a few hundred KB) and returns it. */
     public static Path write(Path file) {
         try {
