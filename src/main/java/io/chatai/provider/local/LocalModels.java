@@ -59,9 +59,8 @@ public final class LocalModels implements AutoCloseable {
                     return;
                 }
                 released = true;
-                entry.users--;
             }
-            closeIfIdle(entry);
+            release(entry);
         }
     }
 
@@ -86,13 +85,14 @@ public final class LocalModels implements AutoCloseable {
         }
         try {
             return new Lease(entry, entry.engine.get());
-        } catch (ExecutionException | RuntimeException | InterruptedException e) {
+        } catch (InterruptedException e) {
+            // The load goes on for the next request; this one just stops waiting for it.
+            release(entry);
+            throw e;
+        } catch (ExecutionException | RuntimeException e) {
             synchronized (this) {
                 entry.users--;
                 entries.remove(key, entry);
-            }
-            if (e instanceof InterruptedException interrupted) {
-                throw interrupted;
             }
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw cause instanceof ModelFileException bad ? bad : new ModelFileException(key.file() + ": " + cause, cause);
@@ -117,6 +117,13 @@ public final class LocalModels implements AutoCloseable {
             });
         }
         retired.forEach(this::closeIfIdle);
+    }
+
+    private void release(Entry entry) {
+        synchronized (this) {
+            entry.users--;
+        }
+        closeIfIdle(entry);
     }
 
     private void closeIfIdle(Entry entry) {
