@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One answer being generated: a receiver (platform) thread takes the tokens llama.cpp produces and hands
@@ -35,30 +37,49 @@ final class Generation implements Runnable, AutoCloseable {
 
     private final LlamaModel model;
     private final InferenceParameters parameters;
-    private final Consumer<Generation> onAbandon;
-    private final LongAdder generatedTokens;
+    private final Predicate<Generation> leaveLine;
+    private final Counters counters;
+    private final Runnable release;
+    private final AtomicBoolean finished = new AtomicBoolean();
     private final BlockingQueue<Step> handoff = new ArrayBlockingQueue<>(HANDOFF);
     private volatile boolean started;
     private volatile boolean cancelled;
 
+    /** The engine's live figures: answers being generated, and tokens generated so far. */
+    record Counters(AtomicInteger running, LongAdder generated) {
+        Counters() {
+            this(new AtomicInteger(), new LongAdder());
+        }
+    }
+
     /**
-     * @param onAbandon       takes a generation that is still waiting in line out of that line
-     * @param generatedTokens counts every token the model generates, for the engine's statistics
+     * @param leaveLine takes a generation still waiting in line out of it; false when a receiver has it already
+     * @param release   gives back the generation's place (in a sequence or in line), exactly once
      */
-    Generation(LlamaModel model, InferenceParameters parameters, Consumer<Generation> onAbandon, LongAdder generatedTokens) {
+    Generation(LlamaModel model, InferenceParameters parameters, Predicate<Generation> leaveLine, Counters counters,
+               Runnable release) {
         this.model = model;
         this.parameters = parameters;
-        this.onAbandon = onAbandon;
-        this.generatedTokens = generatedTokens;
+        this.leaveLine = leaveLine;
+        this.counters = counters;
+        this.release = release;
     }
 
     /** Runs on a receiver thread once a sequence is free. */
     @Override
     public void run() {
         started = true;
-        if (cancelled) {
-            return; // the request left while waiting in line
+        try {
+            if (!cancelled) { // else the request left while waiting in line
+                generate();
+            }
+        } finally {
+            finish();
         }
+    }
+
+    private void generate() {
+        counters.running().incrementAndGet();
         try {
             LlamaIterator tokens = model.generate(parameters).iterator();
             int generated = 0;
@@ -71,7 +92,7 @@ final class Generation implements Runnable, AutoCloseable {
                 // The last result only closes the stream; every result before it carries one token.
                 if (tokens.hasNext()) {
                     generated++;
-                    generatedTokens.increment();
+                    counters.generated().increment();
                 }
                 if (!output.text.isEmpty() && !hand(new Step.Token(output.text))) {
                     stop(tokens);
@@ -81,6 +102,8 @@ final class Generation implements Runnable, AutoCloseable {
             hand(new Step.Finished(generated));
         } catch (RuntimeException e) {
             hand(new Step.Failed(e));
+        } finally {
+            counters.running().decrementAndGet();
         }
     }
 
@@ -99,9 +122,16 @@ final class Generation implements Runnable, AutoCloseable {
     public void close() {
         if (!cancelled) {
             cancelled = true;
-            if (!started) {
-                onAbandon.accept(this);
+            if (!started && leaveLine.test(this)) {
+                finish(); // it will never run
             }
+        }
+    }
+
+    /** Gives the place back once, whichever of the receiver and an abandoning request gets here first. */
+    void finish() {
+        if (finished.compareAndSet(false, true)) {
+            release.run();
         }
     }
 

@@ -12,13 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +36,19 @@ public final class LocalEngine implements AutoCloseable {
     private final LocalSettings settings;
     private final LlamaModel model;
     private final ThreadPoolExecutor receivers;
-    private final LongAdder generatedTokens = new LongAdder();
+    private final Semaphore places;
+    private final Generation.Counters counters = new Generation.Counters();
     private volatile boolean closed;
 
     private LocalEngine(GgufInfo info, LocalSettings settings, LlamaModel model) {
         this.info = info;
         this.settings = settings;
         this.model = model;
-        BlockingQueue<Runnable> line = settings.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queue());
-        this.receivers = new ThreadPoolExecutor(settings.parallel(), settings.parallel(), 0, TimeUnit.MILLISECONDS, line,
-                Thread.ofPlatform().daemon().name("llama-" + info.file().getFileName() + "-", 0).factory());
-        receivers.prestartAllCoreThreads();
+        // The places are counted here, not by the executor's queue: a receiver that just finished is not yet
+        // back at its queue, and a bounded queue would turn a request away from a sequence that is free.
+        this.places = new Semaphore(settings.parallel() + settings.queue());
+        this.receivers = new ThreadPoolExecutor(settings.parallel(), settings.parallel(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("llama-" + info.file().getFileName() + "-", 0).factory());
     }
 
     /** Loads the model; a file llama.cpp cannot use is a {@link ModelFileException}. Takes about as long as reading the file. */
@@ -121,12 +121,16 @@ public final class LocalEngine implements AutoCloseable {
         if (request.topP() != null) {
             parameters.setTopP(request.topP().floatValue());
         }
-        Generation generation = new Generation(model, parameters, receivers::remove, generatedTokens);
+        if (!places.tryAcquire()) {
+            return null;
+        }
+        Generation generation = new Generation(model, parameters, receivers::remove, counters, places::release);
         try {
             receivers.execute(generation);
             return generation;
-        } catch (RejectedExecutionException full) {
-            return null;
+        } catch (RejectedExecutionException closed) {
+            generation.finish();
+            throw new IllegalStateException("the local model " + info.file() + " is closed", closed);
         }
     }
 
@@ -135,14 +139,14 @@ public final class LocalEngine implements AutoCloseable {
         return receivers.getQueue().size();
     }
 
-    /** Sequences generating right now. */
+    /** Answers being generated right now (a count of its own: the executor's counts a starting thread as active). */
     int busy() {
-        return receivers.getActiveCount();
+        return counters.running().get();
     }
 
     /** Tokens this model generated since it was loaded, cancelled answers included. */
     long generatedTokens() {
-        return generatedTokens.sum();
+        return counters.generated().sum();
     }
 
     /**
