@@ -31,6 +31,9 @@ public record GgufInfo(Path file, int version, String architecture, String name,
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new ModelFileException(file + " is not a readable file");
         }
+        if (!startsWithMagic(file)) {
+            throw new ModelFileException(file + " is not a GGUF model (it does not start with \"GGUF\")");
+        }
         try (InputStream stream = Files.newInputStream(file)) {
             return parse(file, new GgufReader(file, new BufferedInputStream(stream, 1 << 16)));
         } catch (NoSuchFileException e) {
@@ -42,10 +45,17 @@ public record GgufInfo(Path file, int version, String architecture, String name,
         }
     }
 
-    private static GgufInfo parse(Path file, GgufReader in) throws IOException {
-        if (in.u32() != MAGIC) {
-            throw new ModelFileException(file + " is not a GGUF model (it does not start with \"GGUF\")");
+    private static boolean startsWithMagic(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && (magic[0] & 0xFF | (magic[1] & 0xFF) << 8 | (magic[2] & 0xFF) << 16 | (magic[3] & 0xFF) << 24) == MAGIC;
+        } catch (IOException e) {
+            throw new ModelFileException(file + " cannot be read: " + e.getMessage());
         }
+    }
+
+    private static GgufInfo parse(Path file, GgufReader in) throws IOException {
+        in.u32(); // the magic, checked already
         int version = in.u32();
         if (version < 2 || version > 3) {
             throw new ModelFileException(file + " uses GGUF version " + version + "; llama.cpp reads versions 2 and 3");

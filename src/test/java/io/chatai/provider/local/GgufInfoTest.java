@@ -42,6 +42,9 @@ class GgufInfoTest {
 
         assertThatThrownBy(() -> GgufInfo.read(text)).isInstanceOf(ModelFileException.class)
                 .hasMessageContaining("notes.gguf").hasMessageContaining("is not a GGUF model");
+        Path tiny = Files.writeString(dir.resolve("tiny.txt"), "ab");
+        assertThatThrownBy(() -> GgufInfo.read(tiny)).isInstanceOf(ModelFileException.class)
+                .hasMessageContaining("is not a GGUF model");
     }
 
     @Test
