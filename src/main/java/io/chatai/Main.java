@@ -20,6 +20,7 @@ import io.chatai.channel.ChannelTester;
 import io.chatai.channel.LocalBreakers;
 import io.chatai.channel.SharedBreakers;
 import io.chatai.channel.ModelCalls;
+import io.chatai.channel.LocalModelChannel;
 import io.chatai.channel.SecretBox;
 import io.chatai.chat.ChatRoutes;
 import io.chatai.chat.TurnService;
@@ -47,6 +48,9 @@ import io.chatai.provider.Providers;
 import io.chatai.provider.UpstreamHttp;
 import io.chatai.provider.anthropic.AnthropicProvider;
 import io.chatai.provider.gemini.GeminiProvider;
+import io.chatai.provider.local.LocalModels;
+import io.chatai.provider.local.LocalProvider;
+import io.chatai.provider.local.ModelFileException;
 import io.chatai.provider.openai.OpenAiProvider;
 import io.chatai.ratelimit.ChatLimits;
 import io.chatai.ratelimit.LocalRateLimiter;
@@ -64,12 +68,16 @@ import io.chatai.web.HealthRoutes;
 import io.chatai.web.HttpServer;
 import io.chatai.web.JsonBody;
 import io.chatai.web.SlowRequestGuard;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,6 +126,9 @@ public final class Main {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         resources.push(metrics);
         resources.push(database);
+        AtomicReference<ChannelCatalog> catalogRef = new AtomicReference<>();
+        LocalModels localModels = new LocalModels(() -> localKeys(catalogRef.get()));
+        resources.push(localModels);
         try {
             String adminKey = AdminKey.resolve(config.adminKey(), config.dataDir());
             boolean shared = config.usesPostgres(); // several instances may share this database
@@ -131,13 +142,16 @@ public final class Main {
             Providers providers = new Providers(Map.of(
                     "openai", new OpenAiProvider(http),
                     "anthropic", new AnthropicProvider(http),
-                    "gemini", new GeminiProvider(http)));
+                    "gemini", new GeminiProvider(http),
+                    "local", new LocalProvider(localModels)));
             ChannelForm channelForm = new ChannelForm(providers.types());
             applyDeclared(declared, channels, channelForm, presets, clock);
             int sealed = channels.sealPlaintext();
             if (sealed > 0) {
                 LOG.info("Encrypted the keys of {} channel(s) stored before CHATAI_SECRET_KEY was set", sealed);
             }
+            Channel localChannel = config.localModel() == null ? null : LocalModelChannel.upsert(channels, config.localModel(),
+                    LocalModelChannel.modelName(config.localModel(), config.localModelName()), clock.millis());
 
             UsageWriter usageWriter = push(resources, new UsageWriter(usage));
             UsageListener usageListener = new UsageListener(usageWriter, clock);
@@ -147,6 +161,10 @@ public final class Main {
                 callMetrics.onCall(report);
             };
             ChannelCatalog catalog = new ChannelCatalog(channels::list);
+            catalogRef.set(catalog);
+            if (localChannel != null && localChannel.enabled()) {
+                loadLocalModel(localModels, localChannel);
+            }
             Breaker.Store breakers = shared ? push(resources, new SharedBreakers(database, Duration.ofSeconds(1))) : new LocalBreakers();
             ChannelHealth health = new ChannelHealth(clock, breakers, channel -> metrics.cooldown(channel.name()));
             metrics.channelStates(() -> catalog.all().stream().collect(java.util.stream.Collectors.toMap(
@@ -182,7 +200,7 @@ public final class Main {
                     .register("/api/stats", new UsageRoutes(usage, clock))
                     .register("/v1", new GatewayRoutes(modelCalls, limits, new ModelDirectory(catalog, presets, config.defaultModel()),
                             metrics, clock, config.keepAliveInterval()));
-            return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, adminKey);
+            return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
         } catch (RuntimeException e) {
             for (AutoCloseable resource : resources) {
                 try {
@@ -198,6 +216,26 @@ public final class Main {
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> resources, T resource) {
         resources.push(resource);
         return resource;
+    }
+
+    /** Loads CHATAI_LOCAL_MODEL's model at start, so a missing or damaged file stops the server now, not a chat later. */
+    private static void loadLocalModel(LocalModels models, Channel channel) {
+        try (LocalModels.Lease lease = models.acquire(new LocalModels.Key(Path.of(channel.modelPath()), channel.options()))) {
+            LOG.info("CHATAI_LOCAL_MODEL serves models {} from {}", channel.models(), lease.engine().info().file());
+        } catch (ModelFileException e) {
+            throw new ConfigException("CHATAI_LOCAL_MODEL: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("CHATAI_LOCAL_MODEL: interrupted while loading the model");
+        }
+    }
+
+    /** The model files and options the enabled local channels name; others are unloaded once idle. */
+    private static Set<LocalModels.Key> localKeys(ChannelCatalog catalog) {
+        return catalog == null ? null : catalog.all().stream()
+                .filter(c -> c.enabled() && c.type().equals("local") && c.modelPath() != null)
+                .map(c -> new LocalModels.Key(Path.of(c.modelPath()), c.options()))
+                .collect(Collectors.toSet());
     }
 
     /** Applies CHATAI_CONFIG: channels matched by name, presets by id; both created or updated. */

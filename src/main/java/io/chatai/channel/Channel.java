@@ -1,5 +1,7 @@
 package io.chatai.channel;
 
+import io.chatai.provider.Upstream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +35,11 @@ public record Channel(String id, String name, String type, String baseUrl, List<
     /** The name sent upstream for a requested model, after {@code modelMapping}. */
     public String upstreamModel(String model) {
         return modelMapping.getOrDefault(model, model);
+    }
+
+    /** How a provider reaches this channel with one of its keys (null for keyless upstreams). */
+    public Upstream upstream(String key) {
+        return new Upstream(name, baseUrl, key, headers, Duration.ofMillis(timeoutMs), proxy, modelPath, options);
     }
 
     @Override

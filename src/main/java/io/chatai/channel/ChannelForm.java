@@ -43,7 +43,7 @@ public final class ChannelForm {
 
     public Channel merge(Channel base, JsonBody body, long now) {
         String type = body.has("type") ? type(body.requiredString("type", 32)) : base.type();
-        return new Channel(base.id(),
+        Channel merged = new Channel(base.id(),
                 body.has("name") ? body.requiredString("name", 100) : base.name(),
                 type,
                 body.present("baseUrl") ? url("baseUrl", body.optionalString("baseUrl", 2000)) : base.baseUrl(),
@@ -59,6 +59,7 @@ public final class ChannelForm {
                 body.present("modelPath") ? body.optionalString("modelPath", 4096) : base.modelPath(),
                 base.options(),
                 base.revision() + 1, base.createdAt(), now);
+        return type.equals(LocalChannelForm.TYPE) ? LocalChannelForm.apply(merged, base, body) : merged;
     }
 
     private String type(String type) {

@@ -149,6 +149,8 @@ public final class ChannelRouter {
             case UpstreamError.ServerError server -> failures.failed(channel, server, health.failed(channel, server));
             case UpstreamError.Unreachable unreachable -> failures.failed(channel, unreachable, health.failed(channel, unreachable));
             case UpstreamError.BrokenStream broken -> failures.failed(channel, broken, health.failed(channel, broken));
+            // Busy (a local model's sequences and line are full): healthy, so no cooldown; another channel may answer.
+            case UpstreamError.Overloaded busy -> failures.failed(channel, busy, clock.millis() + 1_000);
         }
         return Next.CHANNEL; // the channel itself is failing: the next channel, not its next key
     }
@@ -161,7 +163,6 @@ public final class ChannelRouter {
     }
 
     private static Upstream upstream(Channel channel, String key) {
-        return new Upstream(channel.name(), channel.baseUrl(), key, channel.headers(),
-                Duration.ofMillis(channel.timeoutMs()), channel.proxy());
+        return channel.upstream(key);
     }
 }

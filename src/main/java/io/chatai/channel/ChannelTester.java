@@ -8,7 +8,6 @@ import io.chatai.provider.Provider;
 import io.chatai.provider.Providers;
 import io.chatai.provider.Upstream;
 import io.chatai.provider.UpstreamException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +38,7 @@ public final class ChannelTester {
                     .orElseThrow(() -> new IllegalStateException("no adapter for type " + channel.type()));
             String key = channel.apiKeys().stream().filter(k -> health.keyUsable(channel, k)).findFirst()
                     .orElse(channel.apiKeys().isEmpty() ? null : channel.apiKeys().getFirst());
-            Upstream upstream = new Upstream(channel.name(), channel.baseUrl(), key, channel.headers(),
-                    Duration.ofMillis(channel.timeoutMs()), channel.proxy());
+            Upstream upstream = channel.upstream(key);
             ModelRequest request = new ModelRequest(channel.upstreamModel(model),
                     List.of(ChatMessage.user("Reply with the single word OK.")), null, null, 16);
             Completion completion = provider.complete(upstream, request, new Cancellation());

@@ -29,6 +29,7 @@ public final class ChannelView {
         view.put("proxy", c.proxy());
         if (c.modelPath() != null) {
             view.put("modelPath", c.modelPath());
+            view.put("options", c.options());
         }
         view.put("state", health.state());
         view.put("coolingUntil", health.coolingUntil());

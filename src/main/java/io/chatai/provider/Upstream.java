@@ -10,15 +10,24 @@ import java.util.Map;
  * @param channelName for error messages and metrics
  * @param timeout     bounds the wait for the first byte and every gap between chunks, not the whole answer
  * @param proxy       {@code http://host:port} or null
+ * @param modelPath   the GGUF file of a {@code local} channel, else null
+ * @param options     the channel's type-specific settings (a local model's context size, threads, parallel sequences)
  */
 public record Upstream(String channelName, String baseUrl, String apiKey, Map<String, String> headers,
-                       Duration timeout, String proxy) {
+                       Duration timeout, String proxy, String modelPath, Map<String, Object> options) {
     public Upstream {
         headers = Map.copyOf(headers);
+        options = Map.copyOf(options);
+    }
+
+    /** An HTTP upstream: no model file, no type-specific options. */
+    public Upstream(String channelName, String baseUrl, String apiKey, Map<String, String> headers,
+                    Duration timeout, String proxy) {
+        this(channelName, baseUrl, apiKey, headers, timeout, proxy, null, Map.of());
     }
 
     @Override
     public String toString() {
-        return "Upstream[" + channelName + " " + baseUrl + "]"; // never the key
+        return "Upstream[" + channelName + " " + (modelPath != null ? modelPath : baseUrl) + "]"; // never the key
     }
 }

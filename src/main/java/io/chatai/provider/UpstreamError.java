@@ -127,6 +127,24 @@ public sealed interface UpstreamError {
         }
     }
 
+    /**
+     * Every sequence of a local model is busy and its waiting line is full (or the wait ran out): another
+     * channel may answer now. It does not cool the channel, which is healthy, only busy for a moment.
+     */
+    record Overloaded(String reason) implements UpstreamError {
+        public String describe() {
+            return "overloaded: " + reason;
+        }
+
+        public boolean retryable() {
+            return true;
+        }
+
+        public boolean coolsChannel() {
+            return false;
+        }
+    }
+
     private static String suffix(String message) {
         return message == null || message.isBlank() ? "" : ": " + message;
     }

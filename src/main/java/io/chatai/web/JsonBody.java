@@ -161,6 +161,25 @@ public final class JsonBody {
         return entries;
     }
 
+    /** A nested object, read with the same rules, or null when absent. */
+    public JsonBody optionalObject(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!(value instanceof ObjectNode object)) {
+            throw ApiException.invalid(field + " must be an object, got " + typeOf(value));
+        }
+        return new JsonBody(object);
+    }
+
+    /** The names of the fields in the body, in order. */
+    public List<String> fieldNames() {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     /** Checks the contract's rules for text: no U+0000, no lone surrogates, length in code points. */
     public static String checkText(String field, String text, int min, int max) {
         int length = 0;

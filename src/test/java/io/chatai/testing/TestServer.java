@@ -69,6 +69,11 @@ public final class TestServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** The server's loaded local models, to hold a sequence busy in a test. */
+    public io.chatai.provider.local.LocalModels localModels() {
+        return server.localModels();
+    }
+
     /** A client authenticated with the admin key. */
     public Api admin() {
         return admin;
