@@ -38,9 +38,9 @@ public final class AccessLog implements Filter {
         long started = System.nanoTime();
         Facts facts = new Facts();
         req.context().register(facts);
-        try {
-            chain.proceed();
-        } finally {
+        // Logged once the response is out, so the status is final even when a later filter or the route
+        // failed and an error handler answered.
+        res.whenSent(() -> {
             long nanos = System.nanoTime() - started;
             int status = res.status().code();
             String route = route(req.prologue().uriPath().path());
@@ -54,7 +54,8 @@ public final class AccessLog implements Filter {
                     .addKeyValue("durationMs", nanos / 1_000_000.0)
                     .addKeyValue("channel", facts.channel)
                     .log("request");
-        }
+        });
+        chain.proceed();
     }
 
     /** The route template of a path: ids become {id}, so metrics keep a bounded set of label values. */

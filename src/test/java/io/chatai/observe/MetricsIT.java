@@ -69,6 +69,8 @@ class MetricsIT {
             Api admin = server.admin();
             admin.send(admin.request("/api/chat").header("X-Request-Id", "trace-me-42").header("Content-Type", "application/json")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"message\":\"hi\",\"userId\":\"logged\"}")));
+            Api stranger = server.as("sk-wrong");
+            stranger.send(stranger.request("/api/presets").header("X-Request-Id", "refused-43").GET());
             Thread.sleep(100);
         } finally {
             access.detachAppender(lines);
@@ -82,5 +84,13 @@ class MetricsIT {
         assertThat((String) fields.get("channel")).startsWith("fake-");
         assertThat((Double) fields.get("durationMs")).isPositive();
         assertThat(line.getFormattedMessage() + fields).doesNotContain(TestServer.ADMIN_KEY).doesNotContain("sk-test");
+        ILoggingEvent refused = lines.list.stream()
+                .filter(e -> e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("requestId") && "refused-43".equals(kv.value)))
+                .findFirst().orElseThrow();
+        assertThat(refused.getKeyValuePairs()).anySatisfy(kv -> {
+            assertThat(kv.key).isEqualTo("status");
+            assertThat(kv.value).isEqualTo(401); // the status the client got, set by the error handler after the filters
+        });
+        assertThat(refused.getFormattedMessage() + refused.getKeyValuePairs()).doesNotContain("sk-wrong");
     }
 }
