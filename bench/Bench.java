@@ -154,7 +154,10 @@ public class Bench {
         m.put("node", nodeVersion);
         m.put("nginx", nginxVersion);
         m.put("commit", commit + dirty);
-        m.put("jar", repo.relativize(cfg.jar).toString());
+        m.put("jar", (cfg.jar.startsWith(repo) ? repo.relativize(cfg.jar) : cfg.jar).toString());
+        String built = Files.exists(cfg.jar) ? LocalDateTime.ofInstant(Files.getLastModifiedTime(cfg.jar).toInstant(), java.time.ZoneId.systemDefault())
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")) : "missing";
+        m.put("jar_built", built);
         results.put("machine", m);
         out("| machine | |");
         out("|---|---|");
@@ -165,7 +168,7 @@ public class Bench {
         out("| open files limit | " + m.get("nofile") + " |");
         out("| Java (ChatAI, fake, driver) | " + javaVersion + " |");
         out("| nginx / node | " + nginxVersion + " / " + nodeVersion + " (Portkey @portkey-ai/gateway 1.15.2) |");
-        out("| ChatAI | " + m.get("jar") + " built from " + commit + dirty + " |");
+        out("| ChatAI | " + m.get("jar") + " (built " + built + "); working tree at " + commit + dirty + " |");
         double load1 = Double.parseDouble(load.split(" ")[0]);
         if (load1 > 0.5) {
             warn("the machine is not quiet (load average " + load.split(" ")[0] + " before the run): absolute numbers will be noisy; compare ratios");
@@ -1519,7 +1522,7 @@ public class Bench {
     static final class Config {
         static final String USAGE = """
                 usage: bench/run.sh [options]
-                  --quick                  ~1.5-minute smoke run of every scenario (short, few clients, 200 streams)
+                  --quick                  ~2-minute smoke run of every scenario (short, few clients, 200 streams)
                   --only a,b               scenarios to run, in this order: latency,cost,scaling,concurrency,convlen,streams,soak
                   --skip a,b               scenarios to leave out (e.g. --skip soak)
                   --duration 20s           measured time of each request/response run (default 20s; quick 2s)

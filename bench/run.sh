@@ -3,13 +3,13 @@
 # then runs bench/Bench.java, which starts the fake upstream, nginx, Portkey and ChatAI on free loopback
 # ports, runs the scenarios and prints one markdown table per scenario. See bench/README.md.
 #
-#   bench/run.sh                     # everything (about 75 minutes, 30 of them the soak)
+#   bench/run.sh                     # everything (about 65 minutes, 30 of them the soak)
 #   bench/run.sh --quick             # smoke run of every scenario, ~2 minutes
 #   bench/run.sh --only latency,cost --duration 30s
 #   bench/run.sh --help              # all options
 #
 # Environment: JAVA_HOME (a JDK 25; default /usr/lib/jvm/temurin-25-jdk-amd64), BENCH_NO_INSTALL=1 to
-# never call apt-get/npm, BENCH_REBUILD=1 to rebuild the jar even if it exists. CHATAI_* variables are
+# never call apt-get/npm, BENCH_REBUILD=1 to rebuild the jar even if it is newer than src/ and pom.xml. CHATAI_* variables are
 # passed to the server (e.g. CHATAI_DATABASE_URL to benchmark on PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,11 +23,11 @@ JAVAC="$JAVA_HOME/bin/javac"
 
 want_peer() { # want_peer nginx|portkey: false when --no-<peer> is among the arguments
   local a
-  for a in "${ARGS[@]}"; do [ "$a" = "--no-$1" ] && return 1; done
+  for a in ${ARGS[@]+"${ARGS[@]}"}; do [ "$a" = "--no-$1" ] && return 1; done
   return 0
 }
 ARGS=("$@")
-for a in "${ARGS[@]}"; do
+for a in ${ARGS[@]+"${ARGS[@]}"}; do
   if [ "$a" = "-h" ] || [ "$a" = "--help" ]; then
     BENCH_NO_INSTALL=1
   fi
@@ -40,8 +40,8 @@ if [ "${BENCH_NO_INSTALL:-0}" != 1 ] && want_peer nginx && ! command -v nginx >/
   log "installing nginx-light (apt-get)"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -q >/dev/null
-  # policy-rc.d keeps Debian from starting a system nginx on port 80 during the install.
-  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -q --no-install-recommends nginx-light >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends nginx-light >/dev/null
+  # The package may start a system nginx on port 80; the benchmark runs its own instance and needs none.
   if command -v service >/dev/null 2>&1; then $SUDO service nginx stop >/dev/null 2>&1 || true; fi
 fi
 NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
@@ -55,10 +55,14 @@ if [ "${BENCH_NO_INSTALL:-0}" != 1 ] && want_peer portkey; then
   fi
 fi
 
-# 3. The server jar.
-if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f target/chatai-server.jar ]; then
-  log "building target/chatai-server.jar"
-  ./mvnw -q -DskipTests package
+# 3. The server jar: built when missing or older than the sources (never when --jar names another one).
+uses_own_jar() { local a; for a in ${ARGS[@]+"${ARGS[@]}"}; do [ "$a" = "--jar" ] && return 1; done; return 0; }
+if uses_own_jar; then
+  if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f target/chatai-server.jar ] \
+      || [ -n "$(find src pom.xml -newer target/chatai-server.jar -print -quit 2>/dev/null)" ]; then
+    log "building target/chatai-server.jar"
+    ./mvnw -q -DskipTests package
+  fi
 fi
 
 # 4. The benchmark's own programs, compiled once into bench/.build.
