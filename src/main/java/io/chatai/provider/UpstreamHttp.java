@@ -9,6 +9,7 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.common.socket.SocketOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -113,6 +114,8 @@ public final class UpstreamHttp {
     private WebClient client(Duration timeout) {
         Duration connect = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
         return clients.computeIfAbsent(connect, c -> WebClient.builder()
+                // Nagle's algorithm would hold a small request back for the previous one's ACK.
+                .socketOptions(SocketOptions.builder().tcpNoDelay(true).connectTimeout(c).build())
                 .connectTimeout(c)
                 .followRedirects(false)
                 .sendExpectContinue(false)

@@ -1,6 +1,7 @@
 package io.chatai.web;
 
 import io.chatai.config.Config;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
@@ -62,6 +63,9 @@ public final class HttpServer {
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(config.maxBodyBytes())
+                // Without TCP_NODELAY each small SSE event after the first waits for the client's delayed
+                // ACK (about 40 ms): Nagle's algorithm. Every write here is a whole event, so send at once.
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .idleConnectionTimeout(IDLE_CONNECTION_TIMEOUT)
                 .idleConnectionPeriod(Duration.ofSeconds(10))
                 // On stop, running requests (a streaming turn, say) get this long to finish before they are cut.
