@@ -87,13 +87,12 @@ public final class TurnService {
                     return replay(stored.get(), out);
                 }
             }
-            if (!target.mayCreate() && conversations.find(target.conversationId()).isEmpty()) {
-                throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "Conversation " + target.conversationId() + " was deleted");
-            }
+            // A conversation deleted while this turn waited is refused by the commit (CONVERSATION_NOT_FOUND):
+            // no extra read per turn for a race that is rare and costs only the model call.
             String system = PromptTemplate.render(preset.systemPrompt(), scope.userId(), scope.groupId(),
                     ZonedDateTime.now(clock));
             int userTokens = tokens.count(request.message());
-            List<ChatMessage> messages = ContextWindow.build(system, tokens.count(system),
+            List<ChatMessage> messages = ContextWindow.build(system, tokens.countRepeated(system),
                     conversations.recentMessages(target.conversationId(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
                     request.message(), userTokens, preset.maxContextMessages(), preset.maxContextTokens());
             ModelRequest modelRequest = new ModelRequest(model, messages, preset.temperature(), preset.topP(), preset.maxTokens());

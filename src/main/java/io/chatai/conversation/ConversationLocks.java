@@ -1,7 +1,8 @@
 package io.chatai.conversation;
 
 import java.time.Duration;
-import org.jdbi.v3.core.Handle;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * Serializes work on one conversation: one owner at a time, the others waiting in arrival order for a
@@ -32,7 +33,7 @@ public interface ConversationLocks {
          * that expired across instances), so a stale owner can never commit; a no-op where ownership
          * cannot be lost.
          */
-        default void verify(Handle handle) {
+        default void verify(Connection connection) throws SQLException {
         }
 
         @Override

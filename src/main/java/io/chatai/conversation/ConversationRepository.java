@@ -5,16 +5,19 @@ import io.chatai.ErrorCode;
 import io.chatai.provider.ChatMessage;
 import io.chatai.provider.TokenUsage;
 import io.chatai.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /**
  * Stores conversations and their messages. A turn is written by {@link #commit} in one transaction, so
- * a conversation only ever holds whole turns. Thread-safe.
+ * a conversation only ever holds whole turns. The statements every turn runs use plain JDBC (see
+ * {@link Database#query}); the rest use JDBI. Thread-safe.
  */
 public final class ConversationRepository {
     private static final String COLUMNS = "id, user_id, group_id, preset_id, created_at, updated_at, message_count, last_message, next_seq";
@@ -32,20 +35,30 @@ public final class ConversationRepository {
     public record Page(List<Conversation> conversations, long total) { }
 
     public Optional<Conversation> find(String id) {
-        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM conversations WHERE id = :id")
-                .bind("id", id)
-                .map((rs, ctx) -> map(rs))
-                .findOne());
+        return database.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM conversations WHERE id = ?")) {
+                select.setString(1, id);
+                return one(select);
+            }
+        });
     }
 
     /** The scope's most recently updated conversation, which a chat without {@code conversationId} continues. */
     public Optional<Conversation> latest(Scope scope) {
-        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM conversations "
-                        + "WHERE user_id = :userId AND group_id = :groupId ORDER BY updated_at DESC, id DESC LIMIT 1")
-                .bind("userId", scope.userId())
-                .bind("groupId", scope.groupKey())
-                .map((rs, ctx) -> map(rs))
-                .findOne());
+        return database.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM conversations "
+                    + "WHERE user_id = ? AND group_id = ? ORDER BY updated_at DESC, id DESC LIMIT 1")) {
+                select.setString(1, scope.userId());
+                select.setString(2, scope.groupKey());
+                return one(select);
+            }
+        });
+    }
+
+    private static Optional<Conversation> one(PreparedStatement select) throws SQLException {
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+        }
     }
 
     /** Conversations matching the optional filters, newest first (ties by id), and how many match in all. */
@@ -103,12 +116,20 @@ public final class ConversationRepository {
         if (limit <= 0) {
             return List.of();
         }
-        return database.read(handle -> handle.createQuery("SELECT seq, role, content, tokens, created_at FROM messages "
-                        + "WHERE conversation_id = :id ORDER BY seq DESC LIMIT :limit")
-                .bind("id", conversationId)
-                .bind("limit", limit)
-                .map((rs, ctx) -> message(rs))
-                .list());
+        return database.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT seq, role, content, tokens, created_at "
+                    + "FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?")) {
+                select.setString(1, conversationId);
+                select.setInt(2, limit);
+                try (ResultSet rs = select.executeQuery()) {
+                    List<StoredMessage> messages = new ArrayList<>(limit);
+                    while (rs.next()) {
+                        messages.add(message(rs));
+                    }
+                    return messages;
+                }
+            }
+        });
     }
 
     /** The stored result of an earlier turn with this requestId in this scope. */
@@ -131,60 +152,93 @@ public final class ConversationRepository {
      * @param guard runs first inside the transaction and may veto the commit (a lost lease)
      * @throws ApiException {@code CONVERSATION_NOT_FOUND} if the conversation was deleted meanwhile
      */
-    public void commit(TurnCommit turn, java.util.function.Consumer<Handle> guard) {
-        database.update(handle -> {
-            guard.accept(handle);
-            Long nextSeq = handle.createQuery("SELECT next_seq FROM conversations WHERE id = :id")
-                    .bind("id", turn.conversationId()).mapTo(Long.class).findOne().orElse(null);
-            if (nextSeq == null) {
-                if (!turn.create()) {
-                    throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND,
-                            "The conversation was deleted while this turn was running");
-                }
-                handle.createUpdate("INSERT INTO conversations (" + COLUMNS + ") VALUES (:id, :userId, :groupId, "
-                                + ":presetId, :now, :now, 0, NULL, 0)")
-                        .bind("id", turn.conversationId())
-                        .bind("userId", turn.scope().userId())
-                        .bind("groupId", turn.scope().groupKey())
-                        .bind("presetId", turn.presetId())
-                        .bind("now", turn.userAt())
-                        .execute();
-                handle.createUpdate("UPDATE conversation_total SET total = total + 1 WHERE id = 1").execute();
-                nextSeq = 0L;
+    public void commit(TurnCommit turn, Guard guard) {
+        database.transaction(connection -> {
+            guard.check(connection);
+            long nextSeq = nextSeq(connection, turn);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO messages "
+                    + "(conversation_id, seq, role, content, tokens, created_at) VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, turn.conversationId());
+                insert.setLong(2, nextSeq);
+                insert.setString(3, "user");
+                insert.setString(4, turn.userMessage());
+                insert.setInt(5, turn.userTokens());
+                insert.setLong(6, turn.userAt());
+                insert.setString(7, turn.conversationId());
+                insert.setLong(8, nextSeq + 1);
+                insert.setString(9, "assistant");
+                insert.setString(10, turn.reply());
+                insert.setInt(11, turn.replyTokens());
+                insert.setLong(12, turn.replyAt());
+                insert.executeUpdate();
             }
-            var insert = handle.prepareBatch("INSERT INTO messages (conversation_id, seq, role, content, tokens, created_at) "
-                    + "VALUES (:id, :seq, :role, :content, :tokens, :createdAt)");
-            insert.bind("id", turn.conversationId()).bind("seq", nextSeq).bind("role", "user")
-                    .bind("content", turn.userMessage()).bind("tokens", turn.userTokens()).bind("createdAt", turn.userAt()).add();
-            insert.bind("id", turn.conversationId()).bind("seq", nextSeq + 1).bind("role", "assistant")
-                    .bind("content", turn.reply()).bind("tokens", turn.replyTokens()).bind("createdAt", turn.replyAt()).add();
-            insert.execute();
-            handle.createUpdate("UPDATE conversations SET preset_id = :presetId, updated_at = :now, "
-                            + "message_count = message_count + 2, last_message = :last, next_seq = :nextSeq WHERE id = :id")
-                    .bind("presetId", turn.presetId())
-                    .bind("now", turn.replyAt())
-                    .bind("last", cut(turn.reply()))
-                    .bind("nextSeq", nextSeq + 2)
-                    .bind("id", turn.conversationId())
-                    .execute();
+            try (PreparedStatement update = connection.prepareStatement("UPDATE conversations SET preset_id = ?, updated_at = ?, "
+                    + "message_count = message_count + 2, last_message = ?, next_seq = ? WHERE id = ?")) {
+                update.setString(1, turn.presetId());
+                update.setLong(2, turn.replyAt());
+                update.setString(3, cut(turn.reply()));
+                update.setLong(4, nextSeq + 2);
+                update.setString(5, turn.conversationId());
+                update.executeUpdate();
+            }
             if (turn.requestId() != null) {
-                handle.createUpdate("INSERT INTO turn_requests (user_id, group_id, request_id, conversation_id, response, "
-                                + "model, prompt_tokens, completion_tokens, estimated, created_at) VALUES (:userId, :groupId, "
-                                + ":requestId, :id, :response, :model, :prompt, :completion, :estimated, :now) "
-                                + "ON CONFLICT (user_id, group_id, request_id) DO NOTHING")
-                        .bind("userId", turn.scope().userId())
-                        .bind("groupId", turn.scope().groupKey())
-                        .bind("requestId", turn.requestId())
-                        .bind("id", turn.conversationId())
-                        .bind("response", turn.reply())
-                        .bind("model", turn.model())
-                        .bind("prompt", turn.usage().promptTokens())
-                        .bind("completion", turn.usage().completionTokens())
-                        .bind("estimated", turn.usage().estimated())
-                        .bind("now", turn.replyAt())
-                        .execute();
+                storeTurn(connection, turn);
             }
+            return null;
         });
+    }
+
+    /** Checks, first thing in the commit's transaction, that the turn may still commit (a lease not lost). */
+    @FunctionalInterface
+    public interface Guard {
+        void check(Connection connection) throws SQLException;
+    }
+
+    /** The conversation's next sequence number, creating the conversation if the turn may. */
+    private static long nextSeq(Connection connection, TurnCommit turn) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT next_seq FROM conversations WHERE id = ?")) {
+            select.setString(1, turn.conversationId());
+            try (ResultSet rs = select.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getLong(1);
+                }
+            }
+        }
+        if (!turn.create()) {
+            throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "The conversation was deleted while this turn was running");
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO conversations (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, 0, NULL, 0)")) {
+            insert.setString(1, turn.conversationId());
+            insert.setString(2, turn.scope().userId());
+            insert.setString(3, turn.scope().groupKey());
+            insert.setString(4, turn.presetId());
+            insert.setLong(5, turn.userAt());
+            insert.setLong(6, turn.userAt());
+            insert.executeUpdate();
+        }
+        try (PreparedStatement count = connection.prepareStatement("UPDATE conversation_total SET total = total + 1 WHERE id = 1")) {
+            count.executeUpdate();
+        }
+        return 0;
+    }
+
+    private static void storeTurn(Connection connection, TurnCommit turn) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO turn_requests (user_id, group_id, request_id, "
+                + "conversation_id, response, model, prompt_tokens, completion_tokens, estimated, created_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, group_id, request_id) DO NOTHING")) {
+            insert.setString(1, turn.scope().userId());
+            insert.setString(2, turn.scope().groupKey());
+            insert.setString(3, turn.requestId());
+            insert.setString(4, turn.conversationId());
+            insert.setString(5, turn.reply());
+            insert.setString(6, turn.model());
+            insert.setInt(7, turn.usage().promptTokens());
+            insert.setInt(8, turn.usage().completionTokens());
+            insert.setBoolean(9, turn.usage().estimated());
+            insert.setLong(10, turn.replyAt());
+            insert.executeUpdate();
+        }
     }
 
     /** Removes the messages but keeps the conversation, its id and scope; false when it does not exist. */

@@ -4,6 +4,10 @@ import io.chatai.ApiException;
 import io.chatai.ErrorCode;
 import io.chatai.auth.Secrets;
 import io.chatai.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -64,8 +68,8 @@ public final class SharedConversationLocks implements ConversationLocks, AutoClo
                 return claim.mayCreate();
             }
 
-            public void verify(Handle handle) {
-                owned.verify(handle);
+            public void verify(Connection connection) throws SQLException {
+                owned.verify(connection);
             }
 
             public void close() {
@@ -169,16 +173,24 @@ public final class SharedConversationLocks implements ConversationLocks, AutoClo
             private boolean closed;
 
             @Override
-            public void verify(Handle handle) {
-                boolean live = handle.createQuery("SELECT expires_at > " + NOW + " FROM conversation_tickets WHERE ticket = :ticket FOR UPDATE")
-                        .bind("ticket", claim.ticket()).mapTo(Boolean.class).findOne().orElse(false);
+            public void verify(Connection connection) throws SQLException {
+                boolean live;
+                try (PreparedStatement select = connection.prepareStatement("SELECT expires_at > " + NOW
+                        + " FROM conversation_tickets WHERE ticket = ? FOR UPDATE")) {
+                    select.setLong(1, claim.ticket());
+                    try (ResultSet rs = select.executeQuery()) {
+                        live = rs.next() && rs.getBoolean(1);
+                    }
+                }
                 if (!live) {
                     throw new ApiException(ErrorCode.CONVERSATION_BUSY, "This turn lost its hold on conversation "
                             + claim.conversationId() + " (its lease expired); nothing was saved, send it again", null, 1);
                 }
                 // The commit creates the conversation if it was pending: it is pending no more.
-                handle.createUpdate("DELETE FROM pending_conversations WHERE conversation_id = :id")
-                        .bind("id", claim.conversationId()).execute();
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM pending_conversations WHERE conversation_id = ?")) {
+                    delete.setString(1, claim.conversationId());
+                    delete.executeUpdate();
+                }
             }
 
             @Override

@@ -3,7 +3,6 @@ package io.chatai.gateway;
 import io.chatai.ApiException;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
-import io.chatai.auth.Secrets;
 import io.chatai.channel.CallContext;
 import io.chatai.channel.ModelCalls;
 import io.chatai.observe.AccessLog;
@@ -24,6 +23,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code POST /v1/chat/completions} and {@code GET /v1/models}: OpenAI-compatible and stateless (no
@@ -72,7 +72,7 @@ public final class GatewayRoutes implements HttpService {
         }
         limits.take(caller, user, res);
         CallContext context = new CallContext("v1", caller.keyId(), user, null, null);
-        String id = Secrets.newToken("chatcmpl-", 24);
+        String id = "chatcmpl-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36); // distinct, not secret
         long created = clock.millis() / 1000;
         String model = request.model().model();
         if (!request.stream()) {

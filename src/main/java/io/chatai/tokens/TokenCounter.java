@@ -18,9 +18,21 @@ public final class TokenCounter {
     public static final int REPLY_PRIMING = 3;
 
     private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    private final java.util.Map<String, Integer> repeated = new java.util.concurrent.ConcurrentHashMap<>();
 
     public int count(String text) {
         return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+    }
+
+    /**
+     * Like {@link #count} for texts that come back again and again (rendered system prompts change at
+     * most once a second): remembered, so every turn does not tokenize its preset's prompt anew.
+     */
+    public int countRepeated(String text) {
+        if (repeated.size() > 1_000) {
+            repeated.clear(); // bounded: prompts with {{time}} make a new text every second
+        }
+        return repeated.computeIfAbsent(text, this::count);
     }
 
     /** Tokens one message costs in a prompt, framing included. */

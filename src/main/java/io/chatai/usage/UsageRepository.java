@@ -2,6 +2,8 @@ package io.chatai.usage;
 
 import io.chatai.store.Database;
 import io.chatai.store.Dialect;
+import java.sql.PreparedStatement;
+import java.sql.Types;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,23 +29,38 @@ public final class UsageRepository {
     /** How to group the sums. */
     public enum GroupBy { DAY, MODEL, CHANNEL, USER }
 
+    /** Inserts a batch in one transaction, on plain JDBC: this runs for every upstream call. */
     public void insert(List<UsageRecord> records) {
-        database.update(handle -> {
-            var batch = handle.prepareBatch("INSERT INTO usage_records (created_at, route, key_id, user_id, group_id, "
-                    + "conversation_id, channel_id, channel, model, prompt_tokens, completion_tokens, estimated, latency_ms, "
-                    + "ttft_ms, outcome, error) VALUES (:createdAt, :route, :keyId, :userId, :groupId, :conversationId, "
-                    + ":channelId, :channel, :model, :promptTokens, :completionTokens, :estimated, :latencyMs, :ttftMs, "
-                    + ":outcome, :error)");
-            for (UsageRecord r : records) {
-                // Bound one by one: reflection over the record per row showed up in profiles.
-                batch.bind("createdAt", r.createdAt()).bind("route", r.route()).bind("keyId", r.keyId())
-                        .bind("userId", r.userId()).bind("groupId", r.groupId()).bind("conversationId", r.conversationId())
-                        .bind("channelId", r.channelId()).bind("channel", r.channel()).bind("model", r.model())
-                        .bind("promptTokens", r.promptTokens()).bind("completionTokens", r.completionTokens())
-                        .bind("estimated", r.estimated()).bind("latencyMs", r.latencyMs()).bind("ttftMs", r.ttftMs())
-                        .bind("outcome", r.outcome()).bind("error", r.error()).add();
+        database.transaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO usage_records (created_at, route, key_id, "
+                    + "user_id, group_id, conversation_id, channel_id, channel, model, prompt_tokens, completion_tokens, estimated, "
+                    + "latency_ms, ttft_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (UsageRecord r : records) {
+                    insert.setLong(1, r.createdAt());
+                    insert.setString(2, r.route());
+                    insert.setString(3, r.keyId());
+                    insert.setString(4, r.userId());
+                    insert.setString(5, r.groupId());
+                    insert.setString(6, r.conversationId());
+                    insert.setString(7, r.channelId());
+                    insert.setString(8, r.channel());
+                    insert.setString(9, r.model());
+                    insert.setInt(10, r.promptTokens());
+                    insert.setInt(11, r.completionTokens());
+                    insert.setBoolean(12, r.estimated());
+                    insert.setLong(13, r.latencyMs());
+                    if (r.ttftMs() == null) {
+                        insert.setNull(14, Types.BIGINT);
+                    } else {
+                        insert.setLong(14, r.ttftMs());
+                    }
+                    insert.setString(15, r.outcome());
+                    insert.setString(16, r.error());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
             }
-            batch.execute();
+            return null;
         });
     }
 
