@@ -327,8 +327,13 @@ async function run() {
     assert.match(unknown.type, /^application\/json/);
     assert.equal(unknown.body.code, 'NOT_FOUND');
 
-    step('A phone-sized screen');
+    step('A phone-sized screen: every page fits, and the chat still works');
     await page.setViewportSize({ width: 390, height: 844 });
+    for (const title of ['Conversations', 'Channels', 'Presets', 'Keys', 'Usage']) {
+      await open(title);
+      await page.waitForLoadState('networkidle');
+      await checkAccessible(`${title} on a phone`);
+    }
     await open('Chat');
     await page.locator('.transcript').waitFor();
     await checkAccessible('chat on a phone');

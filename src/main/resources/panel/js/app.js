@@ -72,8 +72,10 @@ async function route() {
   const main = $('main');
   main.replaceChildren();
   cleanup = (await entry.page.mount(main, { params, navigate })) ?? null;
+  // Focus moves to the new page's heading (unless the page focused something itself), so keyboard and
+  // screen reader users start reading the page they asked for, not the navigation they left.
   const heading = main.querySelector('.page-title');
-  if (heading && document.activeElement === document.body) heading.focus({ preventScroll: true });
+  if (heading && !main.contains(document.activeElement)) heading.focus({ preventScroll: true });
 }
 
 function showApp() {

@@ -30,6 +30,7 @@ export function mount(root, { params, navigate }) {
     selected: null, // the conversation the next message continues; null = a new one
     streaming: null, // AbortController of the running stream
     disposed: false,
+    loads: 0, // only the newest list request may draw: answers can arrive out of order
   };
 
   const userInput = h('input', { name: 'userId', required: true, maxlength: 64, autocomplete: 'off', spellcheck: 'false',
@@ -118,10 +119,11 @@ export function mount(root, { params, navigate }) {
       return;
     }
     remember();
+    const load = ++state.loads;
     listRegion.setAttribute('aria-busy', 'true');
     try {
       const page = await get(withQuery('/api/conversations', { userId, limit: 100 }));
-      if (state.disposed) return;
+      if (state.disposed || load !== state.loads) return;
       showError(listError, null);
       state.conversations = page.conversations;
       const wanted = pick === 'latest' ? null : pick === 'same' ? state.selected?.id : pick;

@@ -8,7 +8,7 @@ import { field, button, showError, confirmDialog, toast, pageHeader, loading, em
 const PAGE_SIZE = 20;
 
 export function mount(root, { params, navigate }) {
-  const state = { params, disposed: false, page: null };
+  const state = { params, disposed: false, page: null, loads: 0 };
   let shownList = null; // the filters and offset the table shows
   const userInput = h('input', { name: 'userId', maxlength: 64, autocomplete: 'off', spellcheck: 'false', placeholder: 'any user' });
   const groupInput = h('input', { name: 'groupId', maxlength: 64, autocomplete: 'off', spellcheck: 'false', placeholder: 'any group' });
@@ -53,10 +53,11 @@ export function mount(root, { params, navigate }) {
     const { userId, groupId, offset } = current();
     userInput.value = userId;
     groupInput.value = groupId;
+    const load = ++state.loads;
     tableRegion.setAttribute('aria-busy', 'true');
     try {
       const page = await get(withQuery('/api/conversations', { userId, groupId, limit: PAGE_SIZE, offset }));
-      if (state.disposed) return;
+      if (state.disposed || load !== state.loads) return; // a newer search is on its way
       state.page = page;
       showError(listError, null);
       renderTable();

@@ -6,7 +6,7 @@ import { field, button, showError, confirmDialog, toast, pageHeader, loading, em
 import { segments, unknownVariables, VARIABLES } from '../template.js';
 
 export function mount(root, { params, navigate }) {
-  const state = { presets: null, current: null, dirty: false, disposed: false, clock: null };
+  const state = { presets: null, current: null, dirty: false, disposed: false, clock: null, picked: false };
   const listRegion = h('nav', { class: 'preset-list', 'aria-label': 'Presets' }, loading());
   const editorRegion = h('section', { class: 'card preset-editor', 'aria-label': 'Preset editor' });
   const pageError = h('div', { class: 'error-box', role: 'alert', hidden: true });
@@ -22,6 +22,10 @@ export function mount(root, { params, navigate }) {
       state.presets = await get('/api/presets');
       if (state.disposed) return;
       showError(pageError, null);
+      if (!selectId && state.picked) {
+        renderList(state.current?.id); // the person already opened something while the list loaded
+        return;
+      }
       const wanted = selectId ?? params.get('id') ?? 'default';
       const preset = state.presets.find((p) => p.id === wanted) ?? state.presets[0] ?? null;
       renderList(preset?.id);
@@ -32,6 +36,7 @@ export function mount(root, { params, navigate }) {
   }
 
   function renderList(currentId) {
+    if (!state.presets) return;
     replace(listRegion, h('ul', { class: 'preset-items' }, state.presets.map((p) =>
       h('li', {}, h('button', { type: 'button', class: 'preset-item', 'aria-current': p.id === currentId ? 'true' : null,
         onclick: () => open(p) },
@@ -43,6 +48,7 @@ export function mount(root, { params, navigate }) {
   async function open(preset) {
     if (state.dirty && !(await confirmDialog({ title: 'Discard your changes?', confirm: 'Discard', danger: true,
       message: `The changes to ${state.current?.name ?? 'the new preset'} are not saved.` }))) return;
+    state.picked = true;
     renderList(preset?.id);
     show(preset);
     navigate('presets', preset ? { id: preset.id } : {}, { replace: true });

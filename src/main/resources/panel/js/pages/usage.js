@@ -34,7 +34,7 @@ const fractions = new Intl.NumberFormat(undefined, { style: 'currency', currency
 const money = { format: (value) => (value < 1 ? fractions : cents).format(value) };
 
 export function mount(root, { params, navigate }) {
-  const state = { disposed: false, data: null, tab: params.get('by') ?? 'model', prices: loadPrices(), resize: null };
+  const state = { disposed: false, data: null, tab: params.get('by') ?? 'model', prices: loadPrices(), resize: null, loads: 0 };
   const range = h('select', { name: 'days' }, [7, 14, 30, 90].map((d) => h('option', { value: d, text: `Last ${d} days` })));
   range.value = params.get('days') ?? '14';
   const userInput = h('input', { name: 'userId', maxlength: 64, placeholder: 'all users', autocomplete: 'off', value: params.get('userId') ?? '' });
@@ -63,11 +63,12 @@ export function mount(root, { params, navigate }) {
     const days = Number(range.value);
     const today = Math.floor(Date.now() / DAY) * DAY;
     const query = { from: today - (days - 1) * DAY, to: today + DAY, userId: userInput.value.trim(), groupId: groupInput.value.trim() };
+    const load = ++state.loads;
     charts.setAttribute('aria-busy', 'true');
     try {
       const [byDay, ...groups] = await Promise.all(['day', ...GROUPS.map((g) => g.key)].map((groupBy) =>
         get(withQuery('/api/stats/usage', { ...query, groupBy }))));
-      if (state.disposed) return;
+      if (state.disposed || load !== state.loads) return;
       state.data = { days, from: query.from, byDay, groups: Object.fromEntries(GROUPS.map((g, i) => [g.key, groups[i].groups])) };
       showError(pageError, null);
       render();
