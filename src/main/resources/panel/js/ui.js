@@ -71,20 +71,21 @@ export function confirmDialog({ title, message, confirm = 'Confirm', danger = fa
   return new Promise((resolve) => {
     const titleId = uid('dialog-title');
     const ok = h('button', { type: 'submit', class: danger ? 'btn danger' : 'btn primary', value: 'ok', text: confirm });
-    const dialog = h('dialog', { class: 'dialog small', 'aria-labelledby': titleId },
+    const cancel = h('button', { type: 'submit', class: 'btn', value: 'cancel', text: 'Cancel' });
+    const messageId = uid('dialog-message');
+    const dialog = h('dialog', { class: 'dialog small', 'aria-labelledby': titleId, 'aria-describedby': messageId },
       h('form', { method: 'dialog' },
         h('h2', { id: titleId, text: title }),
-        h('p', { class: 'dialog-message', text: message }),
-        h('div', { class: 'dialog-actions' },
-          h('button', { type: 'submit', class: 'btn', value: 'cancel', text: 'Cancel' }),
-          ok)));
+        h('p', { class: 'dialog-message', id: messageId, text: message }),
+        h('div', { class: 'dialog-actions' }, cancel, ok)));
     dialog.addEventListener('close', () => {
       resolve(dialog.returnValue === 'ok');
       dialog.remove();
     });
     document.body.append(dialog);
     dialog.showModal();
-    ok.focus();
+    // Enter must not destroy anything by accident: a dangerous action starts on Cancel.
+    (danger ? cancel : ok).focus();
   });
 }
 
