@@ -5,6 +5,7 @@ import io.chatai.ErrorCode;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -77,14 +78,21 @@ public final class PanelRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/", (req, res) -> serve(req, res, "index.html"))
-                .get("/panel/*", (req, res) -> serve(req, res, req.prologue().uriPath().path().substring("/panel/".length())));
+        // HEAD as well: uptime monitors and link checkers ask with it.
+        rules.route(Method.GET, "/", (req, res) -> serve(req, res, "index.html"))
+                .route(Method.HEAD, "/", (req, res) -> serve(req, res, "index.html"))
+                .route(Method.GET, "/panel/*", (req, res) -> serve(req, res, panelPath(req)))
+                .route(Method.HEAD, "/panel/*", (req, res) -> serve(req, res, panelPath(req)));
+    }
+
+    private static String panelPath(ServerRequest req) {
+        return req.prologue().uriPath().path().substring("/panel/".length());
     }
 
     private void serve(ServerRequest req, ServerResponse res, String path) {
         Asset asset = find(path);
         if (asset == null) {
-            throw new ApiException(ErrorCode.NOT_FOUND, "No route for GET " + req.prologue().uriPath().path());
+            throw new ApiException(ErrorCode.NOT_FOUND, "No route for " + req.prologue().method().text() + " " + req.prologue().uriPath().path());
         }
         SECURITY_HEADERS.forEach(res::header);
         res.header(HeaderNames.ETAG, asset.etag());
@@ -96,6 +104,11 @@ public final class PanelRoutes implements HttpService {
             return;
         }
         res.header(HeaderNames.CONTENT_TYPE, asset.contentType());
+        if (req.prologue().method() == Method.HEAD) {
+            res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(asset.bytes().length));
+            res.send();
+            return;
+        }
         res.send(asset.bytes());
     }
 

@@ -64,6 +64,18 @@ class PanelRoutesIT {
     }
 
     @Test
+    void should_answer_head_with_the_headers_alone() {
+        for (int i = 0; i < 3; i++) { // and leave the kept-alive connection usable
+            Api.Response head = anonymous.send(anonymous.request("/").method("HEAD", HttpRequest.BodyPublishers.noBody()));
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            assertThat(head.header("Content-Length")).isEqualTo(String.valueOf(anonymous.get("/").body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+            assertThat(head.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
+        }
+        assertThat(anonymous.send(anonymous.request("/panel/nope.js").method("HEAD", HttpRequest.BodyPublishers.noBody())).status()).isEqualTo(404);
+    }
+
+    @Test
     void should_answer_unknown_or_unsafe_panel_paths_with_the_json_404() {
         for (String path : new String[] {"/panel/nope.js", "/panel/../pom.xml", "/panel/%2e%2e/logback.xml", "/panel/js/../../logback.xml",
                 "/panel/..%2flogback.xml", "/panel/.hidden.js", "/panel/js", "/panel/", "/panel/index.HTML", "/panel/db/migration/sqlite/V1__conversations_presets_channels.sql",
