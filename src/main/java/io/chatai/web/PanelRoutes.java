@@ -23,9 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Serves the web panel's static files from the jar's {@code panel/} folder: {@code GET /} is its page and
- * {@code GET /panel/...} its scripts, styles and images, each with a strict Content-Security-Policy (no
- * inline script, nothing from another origin), an ETag and {@code Cache-Control: no-cache}. Only these two
+ * Serves the web panel's static files from the jar's {@code panel/} folder: {@code /} is its page and
+ * {@code /panel/...} its scripts, styles and images (GET and HEAD), each with a strict Content-Security-Policy
+ * (no inline script, nothing from another origin), an ETag and {@code Cache-Control: no-cache}. Only these two
  * routes are claimed, so every other path (the API, {@code /v1}, {@code /health}) is untouched and an unknown
  * one still answers the JSON 404 envelope. Files need no key: the API calls they make do. Thread-safe: a file
  * is read once and kept as immutable bytes.
