@@ -67,6 +67,7 @@ import io.chatai.web.Cors;
 import io.chatai.web.HealthRoutes;
 import io.chatai.web.HttpServer;
 import io.chatai.web.JsonBody;
+import io.chatai.web.PanelRoutes;
 import io.chatai.web.SlowRequestGuard;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -199,7 +200,8 @@ public final class Main {
                             new ChannelTester(providers, health, config.defaultModel()), clock))
                     .register("/api/stats", new UsageRoutes(usage, clock))
                     .register("/v1", new GatewayRoutes(modelCalls, limits, new ModelDirectory(catalog, presets, config.defaultModel()),
-                            metrics, clock, config.keepAliveInterval()));
+                            metrics, clock, config.keepAliveInterval()))
+                    .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
         } catch (RuntimeException e) {
             for (AutoCloseable resource : resources) {

@@ -1,0 +1,108 @@
+package io.chatai.panel;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds what the browser tests need (Node.js 20+, Debian's chromium, the test's npm packages) and runs
+ * Node scripts, echoing their output. When something is missing it says exactly what to install,
+ * instead of failing somewhere inside Playwright. Stateless.
+ */
+final class BrowserTools {
+    /** The folder with the Node test scripts and their package.json. */
+    static final Path DIR = Path.of("src/test/panel");
+    static final String SETUP_HINT = "Install it with: apt-get install -y chromium nodejs npm && npm ci --prefix src/test/panel "
+            + "(.ci/run does both).";
+
+    private BrowserTools() {
+    }
+
+    /** The finished run of a script. */
+    record Run(int exitCode, List<String> lines) {
+        String output() {
+            return String.join("\n", lines);
+        }
+    }
+
+    static Path chromium() {
+        String configured = System.getenv("CHROMIUM");
+        return Path.of(configured == null || configured.isBlank() ? "/usr/bin/chromium" : configured);
+    }
+
+    /** Null when everything is there, else what is missing and how to install it. */
+    static String missing(boolean needsBrowser) {
+        List<String> problems = new ArrayList<>();
+        String version = nodeVersion();
+        if (version == null) {
+            problems.add("Node.js is not on the PATH");
+        } else {
+            Matcher major = Pattern.compile("v(\\d+)\\.").matcher(version);
+            if (!major.find() || Integer.parseInt(major.group(1)) < 20) {
+                problems.add("Node.js " + version + " is too old (playwright-core needs 20 or newer)");
+            }
+        }
+        if (needsBrowser) {
+            if (!Files.isExecutable(chromium())) {
+                problems.add("chromium is not at " + chromium() + " (set CHROMIUM to use another path)");
+            }
+            if (!Files.isDirectory(DIR.resolve("node_modules/playwright-core"))) {
+                problems.add("the npm packages of " + DIR + " are not installed");
+            }
+        }
+        return problems.isEmpty() ? null : "The panel's browser tests cannot run: " + String.join("; ", problems) + ". " + SETUP_HINT;
+    }
+
+    private static String nodeVersion() {
+        try {
+            Process process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return process.waitFor(20, TimeUnit.SECONDS) && process.exitValue() == 0 ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Runs node with these arguments in {@link #DIR}; output goes to the test log as it comes. */
+    static Run node(Map<String, String> env, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("node");
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                    System.out.println("[node] " + line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            reader.join(5_000);
+            return new Run(-1, List.copyOf(lines));
+        }
+        reader.join(10_000);
+        return new Run(process.exitValue(), List.copyOf(lines));
+    }
+}

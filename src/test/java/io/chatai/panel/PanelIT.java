@@ -1,0 +1,101 @@
+package io.chatai.panel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatai.testing.FakeAnthropic;
+import io.chatai.testing.FakeOpenAi;
+import io.chatai.testing.ShiftedClock;
+import io.chatai.testing.TestDatabases;
+import io.chatai.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web panel in a real browser: Playwright (npm playwright-core) drives Debian's headless chromium
+ * against the real server in-process and a fake OpenAI upstream, through every page, and takes the
+ * screenshots the README shows. Runs in the SQLite pass only: it tests the UI, and the API beneath it
+ * is tested on both databases by the other ITs. Missing node or chromium fails with what to install.
+ */
+class PanelIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where screenshots go; -Dchatai.panel.screenshots=docs/screenshots refreshes the README's. */
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("chatai.panel.screenshots", "target/panel-screenshots"));
+
+    @BeforeAll
+    static void onlyOnce() {
+        assumeFalse(TestDatabases.postgresql(), "the browser test runs in the SQLite pass only");
+    }
+
+    @Test
+    void should_pass_the_node_unit_tests_of_the_panel_modules() throws Exception {
+        requireTools(false);
+
+        BrowserTools.Run run = BrowserTools.node(Map.of(), 120, "--test", "unit/");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+    }
+
+    @Test
+    void should_chat_and_administer_through_every_page_in_a_real_browser() throws Exception {
+        requireTools(true);
+        ShiftedClock clock = new ShiftedClock();
+        try (FakeOpenAi openAi = new FakeOpenAi();
+             FakeAnthropic anthropic = new FakeAnthropic();
+             TestServer server = TestServer.start(TestServer.newDataDir(), Map.of(), clock)) {
+            DemoData.seed(server, clock, openAi, anthropic);
+            // The browser's chat streams word by word, slowly enough to see the answer grow.
+            openAi.scriptRequests(recorded -> DemoData.answer(DemoData.lastUserMessage(recorded), Duration.ofMillis(60)));
+            Files.createDirectories(SCREENSHOTS);
+
+            BrowserTools.Run run = BrowserTools.node(Map.of(
+                    "PANEL_URL", server.baseUrl(),
+                    "ADMIN_KEY", TestServer.ADMIN_KEY,
+                    "FAKE_BASE_URL", openAi.baseUrl(),
+                    "SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString(),
+                    "CHROMIUM", BrowserTools.chromium().toString()), 300, "e2e.mjs");
+
+            assertThat(run.exitCode()).as("e2e.mjs failed:\n%s", run.output()).isZero();
+            JsonNode result = result(run);
+            // The preview showed exactly the system prompt the server then sent upstream for that user and group.
+            String sent = openAi.requests().stream()
+                    .filter(r -> DemoData.lastUserMessage(r).equals(result.path("chatMessage").asText()))
+                    .map(openAi::systemPromptOf).findFirst().orElseThrow();
+            assertThat(sent).isEqualTo(result.path("previewPrompt").asText());
+            // The key the browser created and revoked no longer opens anything.
+            String createdKey = result.path("createdKey").asText();
+            assertThat(createdKey).startsWith("sk-chatai-");
+            assertThat(server.as(createdKey).get("/api/conversations").status()).isEqualTo(401);
+            // The channel the browser added is the one that answered, and its key is stored whole.
+            assertThat(openAi.requests().getLast().apiKey()).isEqualTo(result.path("channelKey").asText());
+            for (String page : List.of("login", "chat", "conversations", "channels", "channel-dialog", "presets", "keys", "usage", "usage-dark", "chat-mobile")) {
+                assertThat(SCREENSHOTS.resolve(page + ".png")).isNotEmptyFile();
+            }
+        }
+    }
+
+    private static void requireTools(boolean browser) {
+        String missing = BrowserTools.missing(browser);
+        if (missing != null) {
+            fail(missing);
+        }
+    }
+
+    /** The script's facts: its last line starting with "RESULT ". */
+    private static JsonNode result(BrowserTools.Run run) throws Exception {
+        for (String line : run.lines().reversed()) {
+            if (line.startsWith("RESULT ")) {
+                return JSON.readTree(line.substring(7));
+            }
+        }
+        throw new AssertionError("e2e.mjs printed no RESULT line:\n" + run.output());
+    }
+}

@@ -1,0 +1,369 @@
+// End-to-end test of the web panel in Debian's headless chromium, driven by playwright-core (which never
+// downloads a browser). Run by PanelIT with the server's URL, the admin key and a fake upstream's base URL:
+// it logs in, adds a channel and tests it, writes a preset, chats and watches the answer stream in, clears
+// the conversation, reads conversations, creates and revokes a key, looks at usage, takes a screenshot of
+// every page, and logs out. It prints "RESULT {json}" with facts for the Java side to check, and exits
+// non-zero at the first failed expectation.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+const BASE = env('PANEL_URL');
+const ADMIN_KEY = env('ADMIN_KEY');
+const FAKE_BASE_URL = env('FAKE_BASE_URL');
+const SHOTS = process.env.SCREENSHOTS ?? path.resolve('screenshots');
+const CHANNEL_KEY = 'sk-e2e-upstream-secret-0123456789abcdef';
+const CHAT_MESSAGE = 'What can you do for our group?';
+const TIMEOUT = 15_000;
+
+const result = { chatMessage: CHAT_MESSAGE, channelKey: CHANNEL_KEY };
+const problems = [];
+let page;
+
+function step(name) {
+  console.log(`▶ ${name}`);
+}
+
+/**
+ * Saves a picture of the page: toasts gone, no focus ring, scrolled to the top, and (unless `viewportOnly`)
+ * the window made as tall as the content, so the sidebar spans the whole picture.
+ */
+async function shot(name, { viewportOnly = false } = {}) {
+  await page.evaluate(() => {
+    document.getElementById('toasts').replaceChildren();
+    document.activeElement?.blur?.();
+  });
+  await page.mouse.move(0, 0);
+  const viewport = page.viewportSize();
+  if (!viewportOnly) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: viewport.width, height: Math.min(2400, Math.max(viewport.height, height)) });
+  }
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), animations: 'disabled', caret: 'hide' });
+  await page.setViewportSize(viewport);
+  console.log(`  screenshot ${name}.png`);
+}
+
+/** Goes to a page through the navigation, as a person would, and waits for its heading. */
+async function open(title) {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: title, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor();
+}
+
+/** Every form control has a label and every button a name; nothing overflows sideways. */
+async function checkAccessible(where) {
+  const issues = await page.evaluate(() => {
+    const found = [];
+    const visible = (el) => el.offsetParent !== null || el.getClientRects().length > 0;
+    for (const el of document.querySelectorAll('input, select, textarea')) {
+      if (el.type === 'hidden' || !visible(el)) continue;
+      const named = el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+      if (!named) found.push(`unlabelled ${el.tagName.toLowerCase()} name=${el.name}`);
+    }
+    for (const el of document.querySelectorAll('button, a[href]')) {
+      if (!visible(el)) continue;
+      if (!(el.textContent.trim() || el.getAttribute('aria-label'))) found.push(`nameless ${el.tagName.toLowerCase()} ${el.className}`);
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) found.push(`page scrolls sideways (${document.documentElement.scrollWidth} > ${window.innerWidth})`);
+    return found;
+  });
+  assert.deepEqual(issues, [], `accessibility problems on ${where}`);
+}
+
+/** No secret in the page: not in its text, its form values, or the browser's storage. */
+async function assertNoSecret(secret, where) {
+  const leaks = await page.evaluate((s) => {
+    const places = [];
+    if (document.documentElement.outerHTML.includes(s)) places.push('markup');
+    if (document.body.innerText.includes(s)) places.push('text');
+    for (const el of document.querySelectorAll('input, textarea')) if (el.value.includes(s)) places.push(`the value of ${el.id || el.name}`);
+    if (JSON.stringify({ ...localStorage }).includes(s)) places.push('localStorage');
+    if (JSON.stringify({ ...sessionStorage }).includes(s)) places.push('sessionStorage');
+    if (document.cookie.includes(s)) places.push('document.cookie');
+    return places;
+  }, secret);
+  assert.deepEqual(leaks, [], `a secret is visible on ${where}`);
+}
+
+async function confirmDialog(button) {
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+async function run() {
+  await mkdir(SHOTS, { recursive: true });
+  await rm(path.join(SHOTS, 'failure.png'), { force: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    // Playwright gives every launch a fresh, empty profile (--user-data-dir) of its own.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'en-US', colorScheme: 'light', reducedMotion: 'reduce' });
+    context.setDefaultTimeout(TIMEOUT);
+    page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      // A 401 or 404 the panel asked for on purpose is logged by chromium as a failed resource; scripts must log nothing else.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+    });
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+    });
+
+    step('The login page refuses a wrong key with the API\'s message, then logs in');
+    await page.goto(BASE);
+    await page.getByLabel('Admin key').waitFor();
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content', 'the skip link comes first in tab order');
+    await checkAccessible('login');
+    await shot('login');
+    await page.getByLabel('Admin key').fill('not-the-admin-key');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const loginError = page.locator('#login-error');
+    await loginError.getByText('Unknown or revoked key').waitFor();
+    await loginError.getByText('UNAUTHORIZED').waitFor();
+    await page.getByLabel('Admin key').fill(ADMIN_KEY);
+    await page.getByLabel('Admin key').press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Chat', exact: true }).waitFor();
+    await assertNoSecret(ADMIN_KEY, 'the panel after login');
+    assert.equal(await page.evaluate(() => document.cookie.includes('chatai_session')), false, 'the session cookie is HttpOnly');
+
+    step('Channels: add one for the fake upstream, with its key shown masked only');
+    await open('Channels');
+    await page.getByRole('heading', { level: 2, name: 'claude-backup' }).waitFor();
+    await page.getByRole('button', { name: 'Add channel' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add a channel' });
+    await dialog.getByLabel('Name').fill('openai-main');
+    await dialog.getByLabel('Type').selectOption('openai');
+    await dialog.getByLabel('Base URL').fill(FAKE_BASE_URL);
+    await dialog.getByLabel('API keys').fill(CHANNEL_KEY);
+    await dialog.getByLabel('Models').fill('*');
+    await dialog.getByLabel('Priority').fill('10');
+    await checkAccessible('the channel dialog');
+    await shot('channel-dialog', { viewportOnly: true });
+    await dialog.getByRole('button', { name: 'Add channel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'openai-main' }) });
+    await card.waitFor();
+    await card.getByText('sk-…cdef').waitFor();
+    await assertNoSecret(CHANNEL_KEY, 'the channels page');
+
+    step('Channels: Test shows the latency, and a failing channel shows its error');
+    await card.getByRole('button', { name: 'Test' }).click();
+    await card.getByText(/OK in \d+ ms/).waitFor();
+    const backup = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'claude-backup' }) });
+    await backup.getByText(/Cooling/).first().waitFor();
+    await backup.getByRole('button', { name: 'Test' }).click();
+    await backup.getByText(/Failed after \d+ ms/).waitFor();
+
+    step('Channels: edit one (its masked key stays the stored key), disable and enable another');
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit openai-main' });
+    assert.equal(await editor.getByLabel('API keys').inputValue(), 'sk-…cdef');
+    await editor.getByLabel('Weight').fill('3');
+    await editor.getByRole('button', { name: 'Save changes' }).click();
+    await editor.waitFor({ state: 'detached' });
+    await card.getByText('10 · 3').waitFor();
+    await card.getByRole('button', { name: 'Test' }).click();
+    await card.getByText(/OK in \d+ ms/).waitFor();
+    const deepseek = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'deepseek' }) });
+    await deepseek.getByRole('button', { name: 'Disable' }).click();
+    await deepseek.getByText('Disabled', { exact: true }).waitFor();
+    await deepseek.getByRole('button', { name: 'Enable' }).click();
+    await deepseek.getByText('Healthy', { exact: true }).waitFor();
+    await checkAccessible('channels');
+    await shot('channels');
+
+    step('Presets: write one and watch the live preview fill in the variables');
+    await open('Presets');
+    await page.getByRole('button', { name: 'New preset' }).click();
+    await page.getByLabel('ID', { exact: true }).fill('support');
+    await page.getByLabel('Name', { exact: true }).fill('Support bot');
+    await page.getByLabel('Description').fill('Answers members of a group');
+    const prompt = page.getByLabel('System prompt');
+    await prompt.fill('You are the support bot of the group ');
+    await page.getByRole('button', { name: '{{groupId}}' }).click();
+    await prompt.press('End');
+    await prompt.pressSequentially('.\nYou are talking to {{userId}}. Today is {{date}}.\nKeep {{mood}} as written.');
+    await page.getByLabel('Sample user ID').fill('alice');
+    await page.getByLabel('Sample group ID').fill('dev-team');
+    const preview = page.locator('.preview');
+    await preview.getByText('You are talking to alice').waitFor();
+    result.previewPrompt = await preview.textContent();
+    assert.match(result.previewPrompt, /^You are the support bot of the group dev-team\.\nYou are talking to alice\. Today is \d{4}-\d\d-\d\d\.\nKeep \{\{mood\}\} as written\.$/);
+    await page.getByText('Not a variable, sent as written: {{mood}}').waitFor();
+    await page.getByRole('button', { name: 'Create preset' }).click();
+    await page.getByText('Preset support created').waitFor();
+    await checkAccessible('presets');
+    await shot('presets');
+
+    step('Chat: send a message and see the answer stream in token by token');
+    await open('Chat');
+    await page.getByLabel('User ID').fill('alice');
+    await page.getByLabel('Group ID').fill('dev-team');
+    await page.getByLabel('Group ID').press('Tab');
+    await page.getByLabel('Preset').selectOption('support');
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await page.evaluate(() => {
+      // Record every length the answer's text passes through.
+      window.answerLengths = [];
+      new MutationObserver(() => {
+        const answer = document.querySelector('.transcript .bubble.assistant:last-of-type .bubble-text');
+        if (answer) window.answerLengths.push(answer.textContent.length);
+      }).observe(document.querySelector('.transcript'), { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByLabel('Message').fill(CHAT_MESSAGE);
+    await page.getByLabel('Message').press('Enter');
+    const answer = page.locator('.transcript .bubble.assistant').last();
+    await answer.locator('.bubble-meta').getByText(/completion tokens/).waitFor();
+    assert.match(await answer.locator('.bubble-text').textContent(), new RegExp(`You said: "${CHAT_MESSAGE.replace(/[?]/g, '\\?')}"`));
+    const lengths = await page.evaluate(() => [...new Set(window.answerLengths)].filter((n) => n > 0));
+    assert.ok(lengths.length >= 5, `the answer grew in steps as tokens arrived, saw lengths ${lengths}`);
+    const current = page.locator('.conv-item.current');
+    await current.getByText('2 messages').waitFor();
+    await checkAccessible('chat');
+    await shot('chat');
+
+    step('Chat: clear the conversation');
+    await current.getByRole('button', { name: /^Clear/ }).click();
+    await confirmDialog('Clear');
+    await page.getByText('Conversation cleared').waitFor();
+    await page.getByText('This conversation is empty: its context was cleared.').waitFor();
+    await page.locator('.conv-item.current').getByText('0 messages').waitFor();
+
+    step('Chat: delete the conversation');
+    const conversations = await page.locator('.conv-item').count();
+    await page.locator('.conv-item.current').getByRole('button', { name: /^Delete/ }).click();
+    await confirmDialog('Delete');
+    await page.getByText('Conversation deleted').waitFor();
+    await page.getByText('A new conversation. Your first message starts it.').waitFor();
+    assert.equal(await page.locator('.conv-item').count(), conversations - 1);
+
+    step('Conversations: search, page through and read one');
+    await open('Conversations');
+    const summary = page.locator('.result-summary');
+    await summary.getByText(/^1–20 of \d+ conversations$/).waitFor();
+    await page.getByRole('link', { name: 'Older →' }).click();
+    await summary.getByText(/^21–\d+ of \d+ conversations$/).waitFor();
+    await page.getByLabel('User ID').fill('bob');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await summary.getByText(/^1–\d+ of \d+ conversations$/).waitFor();
+    await page.getByRole('table').getByRole('link', { name: 'bob' }).first().click();
+    await page.locator('.reader .messages .bubble').first().waitFor();
+    await page.getByRole('heading', { level: 2, name: 'bob in dev-team' }).waitFor();
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await summary.getByText(/^1–20 of \d+ conversations$/).waitFor();
+    await page.getByRole('table').getByRole('link').nth(1).click();
+    await page.locator('.table tr.selected').waitFor();
+    await page.locator('.reader .messages .bubble').first().waitFor();
+    await checkAccessible('conversations');
+    await shot('conversations');
+
+    step('Keys: create one, see it once, revoke it');
+    await open('Keys');
+    await page.getByLabel('Name').fill('discord-bot');
+    await page.getByLabel('Requests per minute').fill('-5');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'The key was not created' });
+    await refused.getByText('rateLimitPerMinute').waitFor(); // the API's own message, from its envelope
+    await refused.getByText('INVALID_REQUEST').waitFor();
+    await page.getByLabel('Requests per minute').fill('');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = page.getByLabel('New key for discord-bot');
+    await secret.waitFor();
+    result.createdKey = await secret.inputValue();
+    assert.match(result.createdKey, /^sk-chatai-[A-Za-z0-9]{43}$/);
+    await page.getByRole('row', { name: /discord-bot/ }).waitFor();
+    await checkAccessible('keys');
+    await shot('keys');
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+    await secret.waitFor({ state: 'detached' });
+    await assertNoSecret(result.createdKey, 'the keys page after the key was dismissed');
+    await page.getByRole('button', { name: 'Revoke discord-bot' }).click();
+    await confirmDialog('Revoke');
+    await page.getByText('discord-bot revoked').waitFor();
+    await page.getByRole('row', { name: /discord-bot/ }).waitFor({ state: 'detached' });
+    const revoked = await page.evaluate(async (key) => (await fetch('/api/conversations', { headers: { Authorization: `Bearer ${key}` } })).status, result.createdKey);
+    assert.equal(revoked, 401, 'a revoked key is refused');
+
+    step('Usage: charts of tokens and requests, and the breakdowns');
+    await open('Usage');
+    await page.locator('svg.chart').first().waitFor();
+    await page.getByRole('tab', { name: 'By channel' }).click();
+    await page.getByRole('tabpanel').getByRole('rowheader', { name: 'openai-main' }).waitFor();
+    await page.getByRole('tab', { name: 'By model' }).click();
+    await page.getByRole('tabpanel').getByRole('rowheader', { name: 'gpt-4o-mini' }).waitFor();
+    await page.getByText('Prices for the cost estimate').click();
+    for (const [model, prompt, completion] of [['gpt-4o-mini', '0.15', '0.60'], ['gpt-4o', '2.50', '10'], ['deepseek-chat', '0.27', '1.10']]) {
+      await page.getByLabel(`${model}: USD per million prompt tokens`).fill(prompt);
+      await page.getByLabel(`${model}: USD per million completion tokens`).fill(completion);
+    }
+    await page.getByRole('button', { name: 'Save prices' }).click();
+    await page.locator('.stat').filter({ hasText: 'Estimated cost' }).getByText(/^\$\d/).waitFor();
+    await checkAccessible('usage');
+    await shot('usage');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('usage-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    step('The API keeps its JSON errors: an unknown /api path is never the panel');
+    const unknown = await page.evaluate(async () => {
+      const response = await fetch('/api/no-such-route');
+      return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
+    });
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.type, /^application\/json/);
+    assert.equal(unknown.body.code, 'NOT_FOUND');
+
+    step('A phone-sized screen: every page fits, and the chat still works');
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const title of ['Conversations', 'Channels', 'Presets', 'Keys', 'Usage']) {
+      await open(title);
+      await page.waitForLoadState('networkidle');
+      await checkAccessible(`${title} on a phone`);
+    }
+    await open('Chat');
+    await page.locator('.transcript').waitFor();
+    await checkAccessible('chat on a phone');
+    await page.locator('.conv-item').nth(1).locator('.conv-open').click();
+    await page.locator('.transcript .bubble').first().waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('chat-mobile', { viewportOnly: true });
+    await page.setViewportSize({ width: 1360, height: 860 });
+
+    step('Logout ends the session');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByText('You are logged out.').waitFor();
+    const after = await page.evaluate(async () => (await fetch('/api/keys')).status);
+    assert.equal(after, 401, 'the session is over after logout');
+
+    assert.deepEqual(problems, [], 'the page logged errors');
+    console.log(`RESULT ${JSON.stringify(result)}`);
+  } catch (error) {
+    await page?.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true }).then(
+      () => console.error(`the page as it was: ${path.join(SHOTS, 'failure.png')}`), () => {});
+    throw error;
+  } finally {
+    await browser.close();
+  }
+}
+
+run().then(() => {
+  console.log('e2e: all steps passed');
+}, (error) => {
+  console.error(`e2e FAILED: ${error.stack ?? error}`);
+  if (problems.length) console.error(`page problems:\n${problems.join('\n')}`);
+  process.exitCode = 1;
+});
