@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -18,9 +19,10 @@ import org.jdbi.v3.core.Jdbi;
  * The data source of one server: migrated on open, with reads and writes kept apart so that SQLite's
  * single writer is never fought over. Thread-safe.
  *
- * <p>On SQLite every write goes through one dedicated connection (a pool of one): writers queue in the
- * JVM instead of spinning on {@code SQLITE_BUSY}, while readers use their own pool in WAL mode and are
- * never blocked by the writer. On PostgreSQL both share one pool.
+ * <p>On SQLite every write goes through one connection owned by the {@link SqliteWriter}, which commits
+ * concurrent writes together (group commit): writers queue in the JVM instead of spinning on
+ * {@code SQLITE_BUSY}, while readers use their own pool in WAL mode and are never blocked by the writer.
+ * On PostgreSQL reads and writes share one pool.
  */
 public final class Database implements AutoCloseable {
     private final Dialect dialect;
@@ -28,6 +30,9 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource writePool;
     private final Jdbi reader;
     private final Jdbi writer;
+    private SqliteWriter sqliteWriter; // SQLite only, set once migrations ran
+    private Jdbi onSqliteWriter;       // JDBI over the writer's connection, used only on the writer's thread
+    private Connection writeConnection;
 
     private Database(Dialect dialect, HikariDataSource readPool, HikariDataSource writePool) {
         this.dialect = dialect;
@@ -35,6 +40,25 @@ public final class Database implements AutoCloseable {
         this.writePool = writePool;
         this.reader = Jdbi.create(readPool);
         this.writer = writePool == readPool ? reader : Jdbi.create(writePool);
+    }
+
+    /** From now on every SQLite write goes through the group-committing writer, which keeps the one connection. */
+    private void startSqliteWriter() throws SQLException {
+        writeConnection = writePool.getConnection();
+        sqliteWriter = new SqliteWriter(writeConnection);
+        // JDBI work runs on the writer's thread, on its connection, managing its own transaction.
+        Jdbi onWriter = Jdbi.create(new ConnectionFactory() {
+            @Override
+            public Connection openConnection() {
+                return writeConnection;
+            }
+
+            @Override
+            public void closeConnection(Connection connection) {
+                // the writer keeps its connection
+            }
+        });
+        onSqliteWriter = onWriter;
     }
 
     /**
@@ -50,9 +74,15 @@ public final class Database implements AutoCloseable {
                     .locations(database.dialect.migrations())
                     .load()
                     .migrate();
+            if (database.dialect == Dialect.SQLITE) {
+                database.startSqliteWriter();
+            }
         } catch (RuntimeException e) {
             database.close();
             throw e;
+        } catch (SQLException e) {
+            database.close();
+            throw new StoreException(e);
         }
         return database;
     }
@@ -113,8 +143,11 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
-    /** The pool writes go through (on PostgreSQL the only pool), for libraries that need a DataSource. */
+    /** PostgreSQL's pool, for libraries that need a DataSource (SQLite's writes all go through the writer). */
     public javax.sql.DataSource writeDataSource() {
+        if (dialect != Dialect.POSTGRESQL) {
+            throw new IllegalStateException("Only PostgreSQL offers its write pool; SQLite writes go through one writer");
+        }
         return writePool;
     }
 
@@ -136,8 +169,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs the work in one transaction on the write connection, on plain JDBC; it commits or leaves no trace. */
+    /**
+     * Runs the work in one transaction on the write connection, on plain JDBC; it commits or leaves no
+     * trace. On SQLite it may share its transaction with concurrent work (in its own savepoint): it
+     * returns once committed either way.
+     */
     public <R> R transaction(SqlWork<R> work) {
+        if (sqliteWriter != null) {
+            return sqliteWriter.inTransaction(work);
+        }
         try (Connection connection = writePool.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -169,6 +209,9 @@ public final class Database implements AutoCloseable {
 
     /** Runs the callback in one transaction on the write connection; it commits or leaves no trace. */
     public <R> R write(HandleCallback<R, RuntimeException> callback) {
+        if (sqliteWriter != null) {
+            return sqliteWriter.alone(connection -> onSqliteWriter.inTransaction(callback));
+        }
         return writer.inTransaction(callback);
     }
 
@@ -211,6 +254,14 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sqliteWriter != null) {
+            sqliteWriter.close(); // finishes queued writes first
+            try {
+                writeConnection.close();
+            } catch (SQLException ignored) {
+                // the pool closes it anyway
+            }
+        }
         readPool.close();
         if (writePool != readPool) {
             writePool.close();

@@ -1,0 +1,166 @@
+package io.chatai.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SQLite's single writer, with group commit. One platform thread owns the write connection; writers
+ * hand it their work and wait. Work that arrives while a transaction runs is committed together in the
+ * next one, each piece in its own savepoint, so one failing piece rolls back alone and everyone else's
+ * commit still stands; a waiter returns only after its work is committed. Why: with a pool of one,
+ * waiting requests are woken one by one on busy cores and the connection sat idle between them (the
+ * profile showed 13 ms average waits for an 80 µs write); now the writer never waits to be scheduled,
+ * and one commit serves many turns. Thread-safe.
+ */
+final class SqliteWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteWriter.class);
+    private static final int MAX_BATCH = 128;
+
+    private record Task<R>(Database.SqlWork<R> work, boolean exclusive, CompletableFuture<R> result) { }
+
+    private final Connection connection;
+    private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    SqliteWriter(Connection connection) {
+        this.connection = connection;
+        this.thread = Thread.ofPlatform().daemon().name("sqlite-writer").start(this::run);
+    }
+
+    /** Runs the work in a transaction, possibly shared with other work (each in its own savepoint). */
+    <R> R inTransaction(Database.SqlWork<R> work) {
+        return submit(new Task<>(work, false, new CompletableFuture<>()));
+    }
+
+    /** Runs the work alone, on the connection as it is (auto-commit on), for work that manages its own transaction. */
+    <R> R alone(Database.SqlWork<R> work) {
+        return submit(new Task<>(work, true, new CompletableFuture<>()));
+    }
+
+    private <R> R submit(Task<R> task) {
+        if (!running) {
+            throw new IllegalStateException("The database is closed");
+        }
+        queue.add(task);
+        try {
+            return task.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the database", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof SQLException sql) {
+                throw new Database.StoreException(sql);
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void run() {
+        List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Task<?> first = queue.take();
+                if (first.exclusive()) {
+                    runAlone(first);
+                    continue;
+                }
+                batch.add(first);
+                // Only this thread takes from the queue, so peek-then-poll cannot race.
+                while (batch.size() < MAX_BATCH && queue.peek() != null && !queue.peek().exclusive()) {
+                    batch.add(queue.poll());
+                }
+                runBatch(batch);
+            } catch (InterruptedException e) {
+                running = false;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private <R> void runAlone(Task<R> task) {
+        try {
+            task.result().complete(task.work().run(connection));
+        } catch (Throwable t) {
+            task.result().completeExceptionally(t);
+        }
+    }
+
+    private void runBatch(List<Task<?>> batch) {
+        List<Object> results = new ArrayList<>(batch.size());
+        List<Throwable> failures = new ArrayList<>(batch.size());
+        try {
+            connection.setAutoCommit(false);
+            for (Task<?> task : batch) {
+                Savepoint savepoint = connection.setSavepoint();
+                try {
+                    results.add(task.work().run(connection));
+                    failures.add(null);
+                    connection.releaseSavepoint(savepoint);
+                } catch (Throwable t) {
+                    connection.rollback(savepoint);
+                    connection.releaseSavepoint(savepoint);
+                    results.add(null);
+                    failures.add(t);
+                }
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("A group commit of {} writes failed; none of them is stored", batch.size(), e);
+            rollbackQuietly();
+            batch.forEach(task -> task.result().completeExceptionally(e));
+            return;
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException e) {
+                LOG.error("Cannot restore auto-commit on the write connection", e);
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), results.get(i), failures.get(i));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> void complete(Task<R> task, Object result, Throwable failure) {
+        if (failure == null) {
+            task.result().complete((R) result);
+        } else {
+            task.result().completeExceptionally(failure);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.error("Rollback of a failed group commit failed too", e);
+        }
+    }
+
+    /** Finishes the queued work, then stops; the connection is the caller's to close. */
+    @Override
+    public void close() {
+        running = false;
+        queue.add(new Task<>(c -> null, true, new CompletableFuture<>())); // wakes the thread if it waits
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
