@@ -88,9 +88,14 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database openSqlite(Config config, Object metrics) {
-        createParentDirectory(config.databaseUrl().substring("jdbc:sqlite:".length()));
+        String file = config.databaseUrl().substring("jdbc:sqlite:".length());
+        createParentDirectory(file);
         HikariDataSource readPool = new HikariDataSource(sqlite(config, "chatai-read", 8, metrics));
-        HikariDataSource writePool = new HikariDataSource(sqlite(config, "chatai-write", 1, metrics));
+        HikariConfig write = sqlite(config, "chatai-write", 1, metrics);
+        // The writer takes the write lock when its transaction begins, where a busy database makes it
+        // wait (busy_timeout); a deferred transaction that read first would fail at once instead.
+        write.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        HikariDataSource writePool = new HikariDataSource(write);
         return new Database(Dialect.SQLITE, readPool, writePool);
     }
 
