@@ -67,6 +67,7 @@ import io.chatai.web.Cors;
 import io.chatai.web.HealthRoutes;
 import io.chatai.web.HttpServer;
 import io.chatai.web.JsonBody;
+import io.chatai.web.KeepAlives;
 import io.chatai.web.PanelRoutes;
 import io.chatai.web.SlowRequestGuard;
 import java.nio.file.Path;
@@ -186,6 +187,7 @@ public final class Main {
             ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
             push(resources, new ConfigVersion(database, Duration.ofSeconds(1), List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache)));
 
+            KeepAlives keepAlives = push(resources, new KeepAlives(config.keepAliveInterval()));
             SlowRequestGuard guard = push(resources, new SlowRequestGuard(config.requestReadTimeout()));
             HttpServer server = new HttpServer(config, guard, List.of(new AccessLog(metrics), new Cors(config.corsOrigins()),
                     new AuthFilter(authenticator, sessions)))
@@ -193,14 +195,14 @@ public final class Main {
                     .register("/", new MetricsRoutes(metrics, authenticator, config.metricsPublic()))
                     .register("/api/auth", new SessionRoutes(sessions, authenticator))
                     .register("/api/keys", new KeyRoutes(keys, authenticator, clock))
-                    .register("/api/chat", new ChatRoutes(turns, limits, metrics, config.maxMessageChars(), config.keepAliveInterval()))
+                    .register("/api/chat", new ChatRoutes(turns, limits, metrics, config.maxMessageChars(), keepAlives))
                     .register("/api/conversations", new ConversationRoutes(conversations, locks, clock, config.turnWait()))
                     .register("/api/presets", new PresetRoutes(presets, clock))
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock))
                     .register("/api/stats", new UsageRoutes(usage, clock))
                     .register("/v1", new GatewayRoutes(modelCalls, limits, new ModelDirectory(catalog, presets, config.defaultModel()),
-                            metrics, clock, config.keepAliveInterval()))
+                            metrics, clock, keepAlives))
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
         } catch (RuntimeException e) {

@@ -11,12 +11,12 @@ import io.chatai.provider.Cancellation;
 import io.chatai.web.ErrorResponses;
 import io.chatai.web.Requests;
 import io.chatai.web.Responses;
+import io.chatai.web.KeepAlives;
 import io.chatai.web.SseChannel;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,14 +26,14 @@ public final class ChatRoutes implements HttpService {
     private final ChatLimits limits;
     private final Metrics metrics;
     private final int maxMessageChars;
-    private final Duration keepAliveInterval;
+    private final KeepAlives keepAlives;
 
-    public ChatRoutes(TurnService turns, ChatLimits limits, Metrics metrics, int maxMessageChars, Duration keepAliveInterval) {
+    public ChatRoutes(TurnService turns, ChatLimits limits, Metrics metrics, int maxMessageChars, KeepAlives keepAlives) {
         this.turns = turns;
         this.limits = limits;
         this.metrics = metrics;
         this.maxMessageChars = maxMessageChars;
-        this.keepAliveInterval = keepAliveInterval;
+        this.keepAlives = keepAlives;
     }
 
     @Override
@@ -67,7 +67,7 @@ public final class ChatRoutes implements HttpService {
         ChatRequest chat = accept(req, res, caller);
         Cancellation cancellation = new Cancellation();
         metrics.streamOpened();
-        try (SseChannel sse = new SseChannel(req, res, cancellation, keepAliveInterval, metrics::streamClosed)) {
+        try (SseChannel sse = new SseChannel(req, res, cancellation, keepAlives, metrics::streamClosed)) {
             SseTurnStream out = new SseTurnStream(sse);
             try {
                 AccessLog.channel(req, turns.stream(chat, caller.keyId(), cancellation, out).channel());

@@ -15,6 +15,7 @@ import io.chatai.web.ErrorResponses;
 import io.chatai.web.JsonBody;
 import io.chatai.web.Requests;
 import io.chatai.web.Responses;
+import io.chatai.web.KeepAlives;
 import io.chatai.web.SseChannel;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -36,16 +37,16 @@ public final class GatewayRoutes implements HttpService {
     private final ModelDirectory models;
     private final Metrics metrics;
     private final Clock clock;
-    private final Duration keepAliveInterval;
+    private final KeepAlives keepAlives;
 
     public GatewayRoutes(ModelCalls calls, ChatLimits limits, ModelDirectory models, Metrics metrics, Clock clock,
-                         Duration keepAliveInterval) {
+                         KeepAlives keepAlives) {
         this.calls = calls;
         this.limits = limits;
         this.models = models;
         this.metrics = metrics;
         this.clock = clock;
-        this.keepAliveInterval = keepAliveInterval;
+        this.keepAlives = keepAlives;
     }
 
     @Override
@@ -85,7 +86,7 @@ public final class GatewayRoutes implements HttpService {
         }
         Cancellation cancellation = new Cancellation();
         metrics.streamOpened();
-        try (SseChannel sse = new SseChannel(req, res, cancellation, keepAliveInterval, metrics::streamClosed)) {
+        try (SseChannel sse = new SseChannel(req, res, cancellation, keepAlives, metrics::streamClosed)) {
             OpenAiStream stream = new OpenAiStream(sse, id, created, model);
             try {
                 ModelCalls.Result result = calls.stream(request.model(), context, cancellation, stream::sinkForAttempt,

@@ -15,7 +15,7 @@ public final class SseReader {
     private static final int MAX_LINE = 4 << 20;
 
     private final InputStream in;
-    private final byte[] buffer = new byte[8192];
+    private final byte[] buffer = new byte[2048]; // held for a whole stream; chunks are a few hundred bytes
     private int position;
     private int limit;
     private byte[] line = new byte[1024];

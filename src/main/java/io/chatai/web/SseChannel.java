@@ -9,15 +9,15 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One Server-Sent Events response, flushed event by event. The 200 and its headers are committed only
  * by the first event or keep-alive, so a failure before that can still be an ordinary HTTP error. A
- * {@code : keep-alive} comment goes out whenever the stream was silent for the interval; a failed write
- * means the client left, which cancels the call feeding the stream. Thread-safe: the request's thread
- * and the keep-alive thread write under one lock.
+ * {@code : keep-alive} comment goes out whenever the stream was silent for a while ({@link KeepAlives});
+ * a failed write means the client left, which cancels the call feeding the stream. Thread-safe: the
+ * request's thread and a keep-alive write hold one lock.
  */
 public final class SseChannel implements AutoCloseable {
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -25,23 +25,23 @@ public final class SseChannel implements AutoCloseable {
     private final ServerRequest req;
     private final ServerResponse res;
     private final Cancellation cancellation;
-    private final Duration keepAliveInterval;
+    private final KeepAlives keepAlives;
     private final Runnable onClose;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Thread keepAlive;
+    private final AtomicBoolean keepAliveRunning = new AtomicBoolean();
     private OutputStream out; // guarded by lock; null until the headers are committed
-    private boolean finished; // guarded by lock: an error response went out instead of a stream
+    private boolean finished; // guarded by lock: an error response went out instead of a stream, or it closed
     private volatile long lastWriteNanos = System.nanoTime();
 
     /** @param onClose runs once when the stream ends (metrics of open streams) */
-    public SseChannel(ServerRequest req, ServerResponse res, Cancellation cancellation, Duration keepAliveInterval,
+    public SseChannel(ServerRequest req, ServerResponse res, Cancellation cancellation, KeepAlives keepAlives,
                       Runnable onClose) {
         this.req = req;
         this.res = res;
         this.cancellation = cancellation;
-        this.keepAliveInterval = keepAliveInterval;
+        this.keepAlives = keepAlives;
         this.onClose = onClose;
-        this.keepAlive = Thread.ofVirtual().name("sse-keepalive").start(this::keepAliveLoop);
+        keepAlives.watch(this);
     }
 
     /** Sends {@code data: <json>} and a blank line. */
@@ -102,45 +102,40 @@ public final class SseChannel implements AutoCloseable {
         }
     }
 
-    private void keepAliveLoop() {
-        long interval = keepAliveInterval.toNanos();
+    long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    /** True for the one caller that may now run {@link #sendKeepAlive}; false while one still runs. */
+    boolean claimKeepAlive() {
+        return keepAliveRunning.compareAndSet(false, true);
+    }
+
+    /** Writes the comment unless the request is writing right now, which counts as activity anyway. */
+    void sendKeepAlive() {
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                long idle = System.nanoTime() - lastWriteNanos;
-                if (idle < interval) {
-                    Thread.sleep(Duration.ofNanos(interval - idle));
-                    continue;
-                }
-                if (lock.tryLock()) {
-                    try {
-                        if (finished) {
-                            return;
-                        }
+            if (lock.tryLock()) {
+                try {
+                    if (!finished) {
                         write(KEEP_ALIVE);
-                    } catch (CallCancelledException gone) {
-                        return;
-                    } finally {
-                        lock.unlock();
                     }
-                } else {
-                    Thread.sleep(Duration.ofMillis(50)); // the request is writing: that counts as activity
+                } catch (CallCancelledException gone) {
+                    // write() already cancelled the call; the request's thread ends the stream
+                } finally {
+                    lock.unlock();
                 }
             }
-        } catch (InterruptedException stopped) {
-            // the stream is over
+        } finally {
+            keepAliveRunning.set(false);
         }
     }
 
     @Override
     public void close() {
-        keepAlive.interrupt();
-        try {
-            keepAlive.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        keepAlives.forget(this);
         lock.lock();
         try {
+            finished = true;
             if (out != null) {
                 out.close();
             }
