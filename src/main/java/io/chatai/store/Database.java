@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
@@ -25,19 +26,29 @@ import org.jdbi.v3.core.Jdbi;
  * On PostgreSQL reads and writes share one pool.
  */
 public final class Database implements AutoCloseable {
+    /** How often the log is copied into the database in the background. */
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(100);
+    /** 16 MB of 4 KB pages: where the writer's thread finishes a checkpoint so the log can start over. */
+    private static final int CHECKPOINT_FINISH_AT_PAGES = 4_000;
+
     private final Dialect dialect;
     private final HikariDataSource readPool;
     private final HikariDataSource writePool;
+    private final HikariDataSource checkpointPool; // SQLite only: the WalCheckpointer's connection
     private final Jdbi reader;
     private final Jdbi writer;
     private SqliteWriter sqliteWriter; // SQLite only, set once migrations ran
     private Jdbi onSqliteWriter;       // JDBI over the writer's connection, used only on the writer's thread
     private Connection writeConnection;
+    private WalCheckpointer checkpointer;
+    private Connection checkpointConnection;
 
-    private Database(Dialect dialect, HikariDataSource readPool, HikariDataSource writePool) {
+    private Database(Dialect dialect, HikariDataSource readPool, HikariDataSource writePool,
+                     HikariDataSource checkpointPool) {
         this.dialect = dialect;
         this.readPool = readPool;
         this.writePool = writePool;
+        this.checkpointPool = checkpointPool;
         this.reader = Jdbi.create(readPool);
         this.writer = writePool == readPool ? reader : Jdbi.create(writePool);
     }
@@ -46,6 +57,8 @@ public final class Database implements AutoCloseable {
     private void startSqliteWriter() throws SQLException {
         writeConnection = writePool.getConnection();
         sqliteWriter = new SqliteWriter(writeConnection);
+        checkpointConnection = checkpointPool.getConnection();
+        checkpointer = new WalCheckpointer(checkpointConnection, sqliteWriter, CHECKPOINT_INTERVAL, CHECKPOINT_FINISH_AT_PAGES);
         // JDBI work runs on the writer's thread, on its connection, managing its own transaction.
         Jdbi onWriter = Jdbi.create(new ConnectionFactory() {
             @Override
@@ -95,8 +108,11 @@ public final class Database implements AutoCloseable {
         // The writer takes the write lock when its transaction begins, where a busy database makes it
         // wait (busy_timeout); a deferred transaction that read first would fail at once instead.
         write.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        // Commits never checkpoint: the WalCheckpointer does, off the commit path.
+        write.addDataSourceProperty("wal_autocheckpoint", "0");
         HikariDataSource writePool = new HikariDataSource(write);
-        return new Database(Dialect.SQLITE, readPool, writePool);
+        HikariDataSource checkpointPool = new HikariDataSource(sqlite(config, "chatai-checkpoint", 1, metrics));
+        return new Database(Dialect.SQLITE, readPool, writePool, checkpointPool);
     }
 
     private static HikariConfig sqlite(Config config, String name, int size, Object metrics) {
@@ -129,7 +145,7 @@ public final class Database implements AutoCloseable {
         hikari.setMaximumPoolSize(16);
         hikari.setConnectionTimeout(30_000);
         HikariDataSource pool = new HikariDataSource(hikari);
-        return new Database(Dialect.POSTGRESQL, pool, pool);
+        return new Database(Dialect.POSTGRESQL, pool, pool, null);
     }
 
     private static void createParentDirectory(String file) {
@@ -259,6 +275,10 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close();
+            closeQuietly(checkpointConnection);
+        }
         if (sqliteWriter != null) {
             sqliteWriter.close(); // finishes queued writes first
             try {
@@ -270,6 +290,17 @@ public final class Database implements AutoCloseable {
         readPool.close();
         if (writePool != readPool) {
             writePool.close();
+        }
+        if (checkpointPool != null) {
+            checkpointPool.close();
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // the pool closes it anyway
         }
     }
 }
