@@ -97,6 +97,10 @@ export function modal(title, content, { wide = false } = {}) {
       h('h2', { id: titleId, text: title }),
       button('', { icon: 'close', kind: 'ghost icon-only', label: 'Close', onclick: () => dialog.close() })),
     content);
+  // The 'close' event arrives a task later; removing at once means a closed form (and any key typed
+  // into it) is gone from the page the moment close() returns, not some time after.
+  const close = dialog.close.bind(dialog);
+  dialog.close = (value) => { close(value); dialog.remove(); };
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
