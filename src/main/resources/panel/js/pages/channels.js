@@ -229,7 +229,6 @@ export function mount(root) {
       save.disabled = true;
       try {
         const saved = creating ? await post('/api/channels', body) : await put(`/api/channels/${seg(c.id)}`, body);
-        keys.value = ''; // the typed keys leave the page with the dialog
         dialog.close();
         toast(creating ? `${saved.name} added` : `${saved.name} saved`);
         await load();
