@@ -1,5 +1,6 @@
 package io.chatai.auth;
 
+import io.chatai.core.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.chatai.auth;
 
-import io.chatai.ApiException;
-import io.chatai.ErrorCode;
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;

@@ -1,5 +1,6 @@
 package io.chatai.auth;
 
+import io.chatai.core.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;

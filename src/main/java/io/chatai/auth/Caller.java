@@ -1,7 +1,7 @@
 package io.chatai.auth;
 
-import io.chatai.ApiException;
-import io.chatai.ErrorCode;
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
 
 /**
  * Who is calling: the admin, or a client key that may be bound to one user. Every permission check

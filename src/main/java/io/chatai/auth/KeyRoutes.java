@@ -1,7 +1,8 @@
 package io.chatai.auth;
 
-import io.chatai.ApiException;
-import io.chatai.ErrorCode;
+import io.chatai.core.Secrets;
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
 import io.chatai.web.JsonBody;
 import io.chatai.web.Requests;
 import io.chatai.web.Responses;

@@ -1,5 +1,6 @@
 package io.chatai.auth;
 
+import io.chatai.core.Secrets;
 import io.chatai.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

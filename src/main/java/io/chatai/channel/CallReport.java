@@ -1,6 +1,6 @@
 package io.chatai.channel;
 
-import io.chatai.provider.TokenUsage;
+import io.chatai.core.message.TokenUsage;
 import io.chatai.provider.UpstreamError;
 
 /**

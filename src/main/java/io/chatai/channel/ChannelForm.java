@@ -1,7 +1,7 @@
 package io.chatai.channel;
 
-import io.chatai.ApiException;
-import io.chatai.auth.Secrets;
+import io.chatai.core.ApiException;
+import io.chatai.core.Secrets;
 import io.chatai.provider.UpstreamFailures;
 import io.chatai.web.JsonBody;
 import java.net.URI;
@@ -59,7 +59,7 @@ public final class ChannelForm {
                 body.present("modelPath") ? body.optionalString("modelPath", 4096) : base.modelPath(),
                 base.options(),
                 base.revision() + 1, base.createdAt(), now);
-        return type.equals(LocalChannelForm.TYPE) ? LocalChannelForm.apply(merged, base, body) : merged;
+        return type.equals(LlamaChannelForm.TYPE) ? LlamaChannelForm.apply(merged, base, body) : merged;
     }
 
     private String type(String type) {

@@ -20,7 +20,7 @@ public final class ChannelHealth {
     private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
 
     public ChannelHealth(Clock clock) {
-        this(clock, new LocalBreakers(), channel -> { });
+        this(clock, new SingleNodeBreakers(), channel -> { });
     }
 
     /**

@@ -1,9 +1,10 @@
 package io.chatai.channel;
 
+import io.chatai.store.SecretBox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.chatai.store.Database;
-import io.chatai.web.Json;
+import io.chatai.core.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;

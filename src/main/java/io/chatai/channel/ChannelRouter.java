@@ -1,8 +1,8 @@
 package io.chatai.channel;
 
-import io.chatai.ApiException;
-import io.chatai.provider.CallCancelledException;
-import io.chatai.provider.Cancellation;
+import io.chatai.core.ApiException;
+import io.chatai.core.CallCancelledException;
+import io.chatai.core.Cancellation;
 import io.chatai.provider.Provider;
 import io.chatai.provider.Providers;
 import io.chatai.provider.Upstream;

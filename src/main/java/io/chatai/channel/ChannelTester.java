@@ -1,9 +1,9 @@
 package io.chatai.channel;
 
-import io.chatai.provider.Cancellation;
-import io.chatai.provider.ChatMessage;
-import io.chatai.provider.Completion;
-import io.chatai.provider.ModelRequest;
+import io.chatai.core.Cancellation;
+import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.Completion;
+import io.chatai.core.message.ModelRequest;
 import io.chatai.provider.Provider;
 import io.chatai.provider.Providers;
 import io.chatai.provider.Upstream;

@@ -1,12 +1,12 @@
 package io.chatai.channel;
 
-import io.chatai.provider.CallCancelledException;
-import io.chatai.provider.Cancellation;
-import io.chatai.provider.Completion;
-import io.chatai.provider.ModelRequest;
-import io.chatai.provider.StreamEvent;
-import io.chatai.provider.StreamSink;
-import io.chatai.provider.TokenUsage;
+import io.chatai.core.CallCancelledException;
+import io.chatai.core.Cancellation;
+import io.chatai.core.message.Completion;
+import io.chatai.core.message.ModelRequest;
+import io.chatai.core.message.StreamEvent;
+import io.chatai.core.message.StreamSink;
+import io.chatai.core.message.TokenUsage;
 import io.chatai.provider.UpstreamException;
 import io.chatai.tokens.TokenCounter;
 import java.util.function.BooleanSupplier;

@@ -1,7 +1,7 @@
 package io.chatai.channel;
 
-import io.chatai.ApiException;
-import io.chatai.ErrorCode;
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
 import io.chatai.provider.UpstreamError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.chatai.chat;
 
-import io.chatai.ApiException;
-import io.chatai.ErrorCode;
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
 import io.chatai.conversation.ConversationIds;
 import io.chatai.preset.Preset;
 import io.chatai.web.JsonBody;

@@ -1,13 +1,13 @@
 package io.chatai.chat;
 
-import io.chatai.ApiException;
+import io.chatai.core.ApiException;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
 import io.chatai.observe.AccessLog;
 import io.chatai.observe.Metrics;
-import io.chatai.provider.CallCancelledException;
+import io.chatai.core.CallCancelledException;
 import io.chatai.ratelimit.ChatLimits;
-import io.chatai.provider.Cancellation;
+import io.chatai.core.Cancellation;
 import io.chatai.web.ErrorResponses;
 import io.chatai.web.Requests;
 import io.chatai.web.Responses;
@@ -45,7 +45,7 @@ public final class ChatRoutes implements HttpService {
     private ChatRequest accept(ServerRequest req, ServerResponse res, Caller caller) {
         ChatRequest chat = ChatRequest.parse(Requests.json(req), maxMessageChars);
         caller.requireMayActAs(chat.userId());
-        limits.take(caller, chat.userId(), res);
+        limits.take(caller, chat.userId(), res::header);
         return chat;
     }
 

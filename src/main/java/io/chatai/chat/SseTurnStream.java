@@ -1,9 +1,9 @@
 package io.chatai.chat;
 
-import io.chatai.ApiException;
-import io.chatai.provider.CallCancelledException;
-import io.chatai.provider.TokenUsage;
-import io.chatai.web.Json;
+import io.chatai.core.ApiException;
+import io.chatai.core.CallCancelledException;
+import io.chatai.core.message.TokenUsage;
+import io.chatai.core.Json;
 import io.chatai.web.SseChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;

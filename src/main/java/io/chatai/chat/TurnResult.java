@@ -1,6 +1,6 @@
 package io.chatai.chat;
 
-import io.chatai.provider.TokenUsage;
+import io.chatai.core.message.TokenUsage;
 
 /**
  * The outcome of a committed (or replayed) turn. Immutable.

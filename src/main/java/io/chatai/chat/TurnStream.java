@@ -1,10 +1,10 @@
 package io.chatai.chat;
 
-import io.chatai.provider.TokenUsage;
+import io.chatai.core.message.TokenUsage;
 
 /**
  * Where a streamed turn goes, in order: {@link #start}, any number of {@link #content}, then {@link #end}
- * once the turn is committed. Implementations throw {@link io.chatai.provider.CallCancelledException} when
+ * once the turn is committed. Implementations throw {@link io.chatai.core.CallCancelledException} when
  * their client has left. Used by one turn's thread (and its keep-alive).
  */
 public interface TurnStream {

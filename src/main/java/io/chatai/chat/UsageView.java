@@ -1,7 +1,7 @@
 package io.chatai.chat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.chatai.provider.TokenUsage;
+import io.chatai.core.message.TokenUsage;
 
 /** {@code usage} as the Chat API shows it; {@code estimated} appears only when true. Immutable. */
 public record UsageView(int promptTokens, int completionTokens, int totalTokens,

@@ -1,6 +1,6 @@
 package io.chatai.conversation;
 
-import io.chatai.provider.ChatMessage;
+import io.chatai.core.message.ChatMessage;
 import io.chatai.tokens.TokenCounter;
 import java.util.ArrayList;
 import java.util.List;

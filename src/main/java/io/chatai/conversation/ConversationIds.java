@@ -1,6 +1,6 @@
 package io.chatai.conversation;
 
-import io.chatai.auth.Secrets;
+import io.chatai.core.Secrets;
 import java.util.regex.Pattern;
 
 /** Conversation ids: {@code conv_} and 24 random base62 characters (about 142 bits), unguessable. */

@@ -9,15 +9,15 @@ import java.sql.SQLException;
  * bounded time. Turns, clears and deletes all pass through it, so they never interleave. A turn first
  * resolves its conversation (the named one, a new one, or its scope's latest, created when there is
  * none); a new conversation is "pending" until its first commit, and turns arriving meanwhile join it
- * rather than create a second one. Implementations are thread-safe; see {@link LocalConversationLocks}
- * (one instance) and {@link SharedConversationLocks} (instances sharing PostgreSQL).
+ * rather than create a second one. Implementations are thread-safe; see {@link SingleNodeConversationLocks}
+ * (one instance) and {@link ClusterConversationLocks} (instances sharing PostgreSQL).
  */
 public interface ConversationLocks {
 
     /**
      * Resolves the turn's conversation and waits until the turn owns it.
      *
-     * @throws io.chatai.ApiException {@code CONVERSATION_NOT_FOUND} for an id outside the scope;
+     * @throws io.chatai.core.ApiException {@code CONVERSATION_NOT_FOUND} for an id outside the scope;
      *                                {@code CONVERSATION_BUSY} when the wait bound passes
      */
     TurnLease beginTurn(Scope scope, String conversationId, boolean newConversation, Duration maxWait);

@@ -1,9 +1,9 @@
 package io.chatai.conversation;
 
-import io.chatai.ApiException;
-import io.chatai.ErrorCode;
-import io.chatai.provider.ChatMessage;
-import io.chatai.provider.TokenUsage;
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
+import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.TokenUsage;
 import io.chatai.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

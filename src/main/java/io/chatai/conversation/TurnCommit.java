@@ -1,6 +1,6 @@
 package io.chatai.conversation;
 
-import io.chatai.provider.TokenUsage;
+import io.chatai.core.message.TokenUsage;
 
 /**
  * Everything one completed turn writes, in one transaction. Immutable.

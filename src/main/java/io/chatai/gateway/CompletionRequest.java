@@ -2,9 +2,9 @@ package io.chatai.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chatai.ApiException;
-import io.chatai.provider.ChatMessage;
-import io.chatai.provider.ModelRequest;
+import io.chatai.core.ApiException;
+import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.ModelRequest;
 import io.chatai.web.JsonBody;
 import java.util.ArrayList;
 import java.util.List;

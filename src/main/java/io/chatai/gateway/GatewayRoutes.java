@@ -1,15 +1,15 @@
 package io.chatai.gateway;
 
-import io.chatai.ApiException;
+import io.chatai.core.ApiException;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
 import io.chatai.channel.CallContext;
 import io.chatai.channel.ModelCalls;
 import io.chatai.observe.AccessLog;
 import io.chatai.observe.Metrics;
-import io.chatai.provider.CallCancelledException;
-import io.chatai.provider.Cancellation;
-import io.chatai.provider.Completion;
+import io.chatai.core.CallCancelledException;
+import io.chatai.core.Cancellation;
+import io.chatai.core.message.Completion;
 import io.chatai.ratelimit.ChatLimits;
 import io.chatai.web.ErrorResponses;
 import io.chatai.web.JsonBody;
@@ -71,7 +71,7 @@ public final class GatewayRoutes implements HttpService {
         } else {
             user = caller.boundUserId();
         }
-        limits.take(caller, user, res);
+        limits.take(caller, user, res::header);
         CallContext context = new CallContext("v1", caller.keyId(), user, null, null);
         String id = "chatcmpl-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36); // distinct, not secret
         long created = clock.millis() / 1000;

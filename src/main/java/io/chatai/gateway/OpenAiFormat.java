@@ -1,6 +1,6 @@
 package io.chatai.gateway;
 
-import io.chatai.provider.TokenUsage;
+import io.chatai.core.message.TokenUsage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

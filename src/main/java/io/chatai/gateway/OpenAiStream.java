@@ -1,13 +1,13 @@
 package io.chatai.gateway;
 
-import io.chatai.ApiException;
-import io.chatai.provider.CallCancelledException;
-import io.chatai.provider.Completion;
+import io.chatai.core.ApiException;
+import io.chatai.core.CallCancelledException;
+import io.chatai.core.message.Completion;
 import io.chatai.provider.DeltaJoiner;
-import io.chatai.provider.StreamEvent;
-import io.chatai.provider.StreamSink;
+import io.chatai.core.message.StreamEvent;
+import io.chatai.core.message.StreamSink;
 import io.chatai.web.ErrorResponses;
-import io.chatai.web.Json;
+import io.chatai.core.Json;
 import io.chatai.web.SseChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;

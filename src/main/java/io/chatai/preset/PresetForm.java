@@ -1,6 +1,6 @@
 package io.chatai.preset;
 
-import io.chatai.ApiException;
+import io.chatai.core.ApiException;
 import io.chatai.web.JsonBody;
 import java.util.regex.Pattern;
 

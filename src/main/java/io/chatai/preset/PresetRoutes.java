@@ -1,7 +1,7 @@
 package io.chatai.preset;
 
-import io.chatai.ApiException;
-import io.chatai.ErrorCode;
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
 import io.chatai.auth.AuthFilter;
 import io.chatai.web.Requests;
 import io.chatai.web.Responses;

@@ -1,5 +1,11 @@
 package io.chatai.provider;
 
+import io.chatai.core.Cancellation;
+import io.chatai.core.message.Completion;
+import io.chatai.core.message.ModelRequest;
+import io.chatai.core.message.StreamEvent;
+import io.chatai.core.message.StreamSink;
+
 /**
  * One upstream wire format (OpenAI, Anthropic, Gemini, a local model). An adapter keeps its wire DTOs
  * to itself and reports every failure as an {@link UpstreamException} carrying the {@link UpstreamError}

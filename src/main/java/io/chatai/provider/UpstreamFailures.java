@@ -1,7 +1,7 @@
 package io.chatai.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatai.web.Json;
+import io.chatai.core.Json;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

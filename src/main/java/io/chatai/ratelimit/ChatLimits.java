@@ -1,11 +1,10 @@
 package io.chatai.ratelimit;
 
-import io.chatai.ApiException;
-import io.chatai.ErrorCode;
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
 import io.chatai.auth.Caller;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The limits of the chat routes: one bucket per key ({@code CHATAI_RATE_LIMIT_PER_MINUTE} or the key's
@@ -24,27 +23,30 @@ public final class ChatLimits {
         this.userPerMinute = userPerMinute;
     }
 
-    /** Takes a token for the caller's key and for the user (null when the request names none). */
-    public void take(Caller caller, String userId, ServerResponse res) {
+    /**
+     * Takes a token for the caller's key and for the user (null when the request names none), and reports the
+     * rate-limit headers of the tighter bucket to {@code headers} (name, value), also when it refuses.
+     */
+    public void take(Caller caller, String userId, BiConsumer<String, String> headers) {
         int keyLimit = caller.rateLimitPerMinute() != null ? caller.rateLimitPerMinute() : keyPerMinute;
         RateLimiter.Decision tighter = null;
         if (keyLimit > 0) {
-            tighter = check(limiter.take("key:" + caller.keyId(), keyLimit), res, "key");
+            tighter = check(limiter.take("key:" + caller.keyId(), keyLimit), headers, "key");
         }
         if (userPerMinute > 0 && userId != null) {
-            RateLimiter.Decision user = check(limiter.take("user:" + userId, userPerMinute), res, "user");
+            RateLimiter.Decision user = check(limiter.take("user:" + userId, userPerMinute), headers, "user");
             if (tighter == null || user.remaining() < tighter.remaining()) {
                 tighter = user;
             }
         }
         if (tighter != null) {
-            headers(res, tighter);
+            report(headers, tighter);
         }
     }
 
-    private static RateLimiter.Decision check(RateLimiter.Decision decision, ServerResponse res, String which) {
+    private static RateLimiter.Decision check(RateLimiter.Decision decision, BiConsumer<String, String> headers, String which) {
         if (!decision.allowed()) {
-            headers(res, decision);
+            report(headers, decision);
             long seconds = Math.max(1, (decision.retryAfterNanos() + 999_999_999L) / 1_000_000_000L);
             throw new ApiException(ErrorCode.RATE_LIMITED, "Rate limit of this " + which + " (" + decision.limit()
                     + " per minute) reached; retry in " + seconds + " s", Map.of("limit", decision.limit(), "scope", which),
@@ -53,8 +55,8 @@ public final class ChatLimits {
         return decision;
     }
 
-    private static void headers(ServerResponse res, RateLimiter.Decision decision) {
-        res.header(HeaderNames.create("X-RateLimit-Limit"), String.valueOf(decision.limit()));
-        res.header(HeaderNames.create("X-RateLimit-Remaining"), String.valueOf(decision.remaining()));
+    private static void report(BiConsumer<String, String> headers, RateLimiter.Decision decision) {
+        headers.accept("X-RateLimit-Limit", String.valueOf(decision.limit()));
+        headers.accept("X-RateLimit-Remaining", String.valueOf(decision.remaining()));
     }
 }

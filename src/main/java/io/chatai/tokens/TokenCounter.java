@@ -3,7 +3,7 @@ package io.chatai.tokens;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
-import io.chatai.provider.ChatMessage;
+import io.chatai.core.message.ChatMessage;
 import java.util.List;
 
 /**

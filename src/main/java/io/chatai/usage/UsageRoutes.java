@@ -1,6 +1,6 @@
 package io.chatai.usage;
 
-import io.chatai.ApiException;
+import io.chatai.core.ApiException;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
 import io.chatai.web.Requests;

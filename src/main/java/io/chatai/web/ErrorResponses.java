@@ -1,7 +1,8 @@
 package io.chatai.web;
 
-import io.chatai.ApiException;
-import io.chatai.ErrorCode;
+import io.chatai.core.Json;
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
@@ -27,7 +28,7 @@ public final class ErrorResponses {
     }
 
     /** The error handler for everything thrown while routing. */
-    static void handle(ServerRequest req, ServerResponse res, Throwable thrown) {
+    public static void handle(ServerRequest req, ServerResponse res, Throwable thrown) {
         send(req, res, toApiException(req, thrown));
     }
 
@@ -104,7 +105,7 @@ public final class ErrorResponses {
     }
 
     /** Answers requests rejected before routing (bad framing, body over the limit) in the envelope. */
-    static DirectHandler directHandler() {
+    public static DirectHandler directHandler() {
         return (request, eventType, status, headers, message) -> {
             ApiException e = status.code() >= 500
                     ? new ApiException(ErrorCode.INTERNAL_ERROR, "Internal error")

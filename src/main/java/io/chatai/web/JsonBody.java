@@ -1,8 +1,9 @@
 package io.chatai.web;
 
+import io.chatai.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chatai.ApiException;
+import io.chatai.core.ApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

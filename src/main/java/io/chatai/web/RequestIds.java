@@ -25,7 +25,7 @@ public final class RequestIds {
     public record RequestId(String value) {
     }
 
-    static void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    public static void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String id = req.headers().first(HEADER).filter(v -> VALID.matcher(v).matches()).orElseGet(RequestIds::generate);
         req.context().register(new RequestId(id));
         res.header(HEADER, id);

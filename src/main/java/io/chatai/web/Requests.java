@@ -1,7 +1,7 @@
 package io.chatai.web;
 
-import io.chatai.ApiException;
-import io.chatai.ErrorCode;
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.chatai.web;
 
+import io.chatai.core.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Header;

@@ -1,8 +1,8 @@
 package io.chatai.web;
 
-import io.chatai.ApiException;
-import io.chatai.provider.CallCancelledException;
-import io.chatai.provider.Cancellation;
+import io.chatai.core.ApiException;
+import io.chatai.core.CallCancelledException;
+import io.chatai.core.Cancellation;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

@@ -1,5 +1,6 @@
 package io.chatai.channel;
 
+import io.chatai.store.SecretBox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -2,8 +2,8 @@ package io.chatai.conversation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chatai.provider.ChatMessage;
-import io.chatai.provider.ChatMessage.Role;
+import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.ChatMessage.Role;
 import io.chatai.tokens.TokenCounter;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.chatai.provider;
 
+import io.chatai.core.Cancellation;
+import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.ModelRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatai.provider.anthropic.AnthropicProvider;

@@ -1,5 +1,6 @@
 package io.chatai.provider;
 
+import io.chatai.core.Cancellation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

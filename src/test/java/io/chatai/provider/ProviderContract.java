@@ -1,5 +1,11 @@
 package io.chatai.provider;
 
+import io.chatai.core.Cancellation;
+import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.Completion;
+import io.chatai.core.message.ModelRequest;
+import io.chatai.core.message.StreamEvent;
+import io.chatai.core.message.TokenUsage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,7 @@
 package io.chatai.testing;
 
-import io.chatai.ChatAiServer;
-import io.chatai.Main;
+import io.chatai.server.ChatAiServer;
+import io.chatai.server.Main;
 import io.chatai.config.Config;
 import io.chatai.config.ConfigLoader;
 import java.io.IOException;
@@ -70,7 +70,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** The server's loaded local models, to hold a sequence busy in a test. */
-    public io.chatai.provider.local.LocalModels localModels() {
+    public io.chatai.provider.llama.LlamaModels localModels() {
         return server.localModels();
     }
 

@@ -3,9 +3,9 @@ package io.chatai.provider.anthropic;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatai.provider.ChatMessage;
-import io.chatai.provider.ModelRequest;
-import io.chatai.provider.TokenUsage;
+import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.ModelRequest;
+import io.chatai.core.message.TokenUsage;
 import java.util.ArrayList;
 import java.util.List;
 

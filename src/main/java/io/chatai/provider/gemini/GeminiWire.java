@@ -2,9 +2,9 @@ package io.chatai.provider.gemini;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatai.provider.ChatMessage;
-import io.chatai.provider.ModelRequest;
-import io.chatai.provider.TokenUsage;
+import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.ModelRequest;
+import io.chatai.core.message.TokenUsage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

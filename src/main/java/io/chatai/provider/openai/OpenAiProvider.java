@@ -5,19 +5,19 @@ import static io.chatai.provider.WireSupport.next;
 import static io.chatai.provider.WireSupport.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatai.provider.Cancellation;
-import io.chatai.provider.Completion;
-import io.chatai.provider.ModelRequest;
+import io.chatai.core.Cancellation;
+import io.chatai.core.message.Completion;
+import io.chatai.core.message.ModelRequest;
 import io.chatai.provider.Provider;
 import io.chatai.provider.SseReader;
-import io.chatai.provider.StreamEvent;
-import io.chatai.provider.StreamSink;
-import io.chatai.provider.TokenUsage;
+import io.chatai.core.message.StreamEvent;
+import io.chatai.core.message.StreamSink;
+import io.chatai.core.message.TokenUsage;
 import io.chatai.provider.Upstream;
 import io.chatai.provider.UpstreamFailures;
 import io.chatai.provider.UpstreamHttp;
 import io.chatai.provider.WireSupport;
-import io.chatai.web.Json;
+import io.chatai.core.Json;
 import io.helidon.webclient.api.HttpClientResponse;
 import java.util.Map;
 

@@ -2,8 +2,8 @@ package io.chatai.provider.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chatai.provider.ChatMessage;
-import io.chatai.provider.ModelRequest;
+import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.ModelRequest;
 import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamFailures;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.chatai.provider.gemini;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chatai.provider.TokenUsage;
-import io.chatai.web.Json;
+import io.chatai.core.message.TokenUsage;
+import io.chatai.core.Json;
 import org.junit.jupiter.api.Test;
 
 class GeminiWireTest {

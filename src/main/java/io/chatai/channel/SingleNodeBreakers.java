@@ -1,0 +1,59 @@
+package io.chatai.channel;
+
+import io.chatai.provider.UpstreamError;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Breakers in this process's memory, for a single instance. Thread-safe (each channel's entry is updated atomically). */
+public final class SingleNodeBreakers implements Breaker.Store {
+    private record Entry(Breaker breaker, boolean probing) { }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    @Override
+    public ChannelHealth.Admission admit(Channel channel, long now) {
+        ChannelHealth.Admission[] admission = new ChannelHealth.Admission[1];
+        entries.compute(channel.id(), (id, entry) -> {
+            Entry e = entry == null ? new Entry(Breaker.HEALTHY, false) : entry;
+            if (e.breaker().cooling(now)) {
+                admission[0] = new ChannelHealth.Admission.Cooling(e.breaker().coolingUntil());
+            } else if (e.breaker().failures() == 0) {
+                admission[0] = new ChannelHealth.Admission.Ready();
+            } else if (e.probing()) {
+                admission[0] = new ChannelHealth.Admission.Cooling(now);
+            } else {
+                admission[0] = new ChannelHealth.Admission.Probe();
+                return new Entry(e.breaker(), true);
+            }
+            return e;
+        });
+        return admission[0];
+    }
+
+    @Override
+    public void succeeded(Channel channel) {
+        entries.remove(channel.id());
+    }
+
+    @Override
+    public Breaker failed(Channel channel, UpstreamError error, long now) {
+        return entries.compute(channel.id(), (id, entry) ->
+                new Entry((entry == null ? Breaker.HEALTHY : entry.breaker()).afterFailure(error, now), false)).breaker();
+    }
+
+    @Override
+    public void released(Channel channel) {
+        entries.computeIfPresent(channel.id(), (id, entry) -> new Entry(entry.breaker(), false));
+    }
+
+    @Override
+    public Breaker state(Channel channel) {
+        Entry entry = entries.get(channel.id());
+        return entry == null ? Breaker.HEALTHY : entry.breaker();
+    }
+
+    @Override
+    public void forget(String channelId) {
+        entries.remove(channelId);
+    }
+}

@@ -1,0 +1,255 @@
+package io.chatai.conversation;
+
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
+import io.chatai.core.Secrets;
+import io.chatai.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Conversation locks shared by every instance on one PostgreSQL, without holding a connection or a
+ * transaction while a turn waits or while its model answers (thousands of streams need no thousands of
+ * connections). Each turn takes a ticket in one short transaction; the lowest live ticket of a
+ * conversation owns it, so turns run in arrival order across instances. Each instance renews its
+ * tickets every third of the lease; an instance that dies stops renewing, its tickets expire and the
+ * next ticket takes over. Fencing: the commit re-checks, under a row lock in its own transaction, that
+ * its ticket is still live, and a waiter's ownership check takes the same row locks, so a stale owner
+ * can never commit after its successor started. Thread-safe.
+ */
+public final class ClusterConversationLocks implements ConversationLocks, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterConversationLocks.class);
+    /** The database's clock in epoch millis: instances' clocks never decide who owns what. */
+    static final String NOW = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    private final Database database;
+    private final Wakeups wakeups;
+    private final Duration lease;
+    private final int maxWaiters;
+    private final String instanceId = Secrets.newToken("inst_", 12);
+    private final Thread heartbeat;
+    private volatile boolean running = true;
+
+    private record Claim(String conversationId, boolean mayCreate, long ticket) { }
+
+    public ClusterConversationLocks(Database database, String url, String user, String password, Duration lease, int maxWaiters) {
+        this.database = database;
+        this.wakeups = new Wakeups(url, user, password);
+        this.lease = lease;
+        this.maxWaiters = maxWaiters;
+        this.heartbeat = Thread.ofPlatform().daemon().name("conversation-heartbeat").start(this::renew);
+    }
+
+    @Override
+    public TurnLease beginTurn(Scope scope, String conversationId, boolean newConversation, Duration maxWait) {
+        Claim claim = database.write(handle -> {
+            // One scope at a time decides on pending conversations, so two first messages share one.
+            // The key is length-prefixed so that no two scopes share one.
+            handle.createQuery("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7))")
+                    .bind("key", scope.userId().length() + ":" + scope.userId() + scope.groupKey()).mapTo(String.class).one();
+            return resolve(handle, scope, conversationId, newConversation);
+        });
+        Lease owned = await(claim, maxWait);
+        return new TurnLease() {
+            public String conversationId() {
+                return claim.conversationId();
+            }
+
+            public boolean mayCreate() {
+                return claim.mayCreate();
+            }
+
+            public void verify(Connection connection) throws SQLException {
+                owned.verify(connection);
+            }
+
+            public void close() {
+                owned.close();
+            }
+        };
+    }
+
+    @Override
+    public Lease own(String conversationId, Duration maxWait) {
+        return await(database.write(handle -> new Claim(conversationId, false, enqueue(handle, conversationId))), maxWait);
+    }
+
+    private Claim resolve(Handle handle, Scope scope, String conversationId, boolean newConversation) {
+        String pending = handle.createQuery("SELECT p.conversation_id FROM pending_conversations p "
+                        + "WHERE p.user_id = :user AND p.group_id = :group AND EXISTS (SELECT 1 FROM conversation_tickets t "
+                        + "WHERE t.conversation_id = p.conversation_id AND t.expires_at > " + NOW + ")")
+                .bind("user", scope.userId()).bind("group", scope.groupKey()).mapTo(String.class).findOne().orElse(null);
+        if (conversationId != null) {
+            if (conversationId.equals(pending)) {
+                return new Claim(conversationId, true, enqueue(handle, conversationId));
+            }
+            boolean inScope = handle.createQuery("SELECT COUNT(*) FROM conversations WHERE id = :id AND user_id = :user AND group_id = :group")
+                    .bind("id", conversationId).bind("user", scope.userId()).bind("group", scope.groupKey()).mapTo(Integer.class).one() > 0;
+            if (!inScope) {
+                throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + conversationId + " for this userId and groupId");
+            }
+            return new Claim(conversationId, false, enqueue(handle, conversationId));
+        }
+        if (!newConversation) {
+            if (pending != null) {
+                return new Claim(pending, true, enqueue(handle, pending)); // it will be the scope's newest once committed
+            }
+            String latest = handle.createQuery("SELECT id FROM conversations WHERE user_id = :user AND group_id = :group "
+                    + "ORDER BY updated_at DESC, id DESC LIMIT 1").bind("user", scope.userId()).bind("group", scope.groupKey())
+                    .mapTo(String.class).findOne().orElse(null);
+            if (latest != null) {
+                return new Claim(latest, false, enqueue(handle, latest));
+            }
+        }
+        String created = ConversationIds.newId();
+        handle.createUpdate("INSERT INTO pending_conversations (user_id, group_id, conversation_id) VALUES (:user, :group, :id) "
+                        + "ON CONFLICT (user_id, group_id) DO UPDATE SET conversation_id = EXCLUDED.conversation_id")
+                .bind("user", scope.userId()).bind("group", scope.groupKey()).bind("id", created).execute();
+        return new Claim(created, true, enqueue(handle, created));
+    }
+
+    /** Takes a ticket at the end of the conversation's queue, unless too many wait already. */
+    private long enqueue(Handle handle, String conversationId) {
+        int live = handle.createQuery("SELECT COUNT(*) FROM conversation_tickets WHERE conversation_id = :id AND expires_at > " + NOW)
+                .bind("id", conversationId).mapTo(Integer.class).one();
+        if (live > maxWaiters) {
+            throw busy(conversationId, live, null);
+        }
+        return handle.createQuery("INSERT INTO conversation_tickets (conversation_id, instance_id, expires_at) "
+                        + "VALUES (:id, :instance, " + NOW + " + :lease) RETURNING ticket")
+                .bind("id", conversationId).bind("instance", instanceId).bind("lease", lease.toMillis())
+                .mapTo(Long.class).one();
+    }
+
+    private Lease await(Claim claim, Duration maxWait) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        Semaphore signal = wakeups.register(claim.conversationId());
+        boolean owned = false;
+        try {
+            while (true) {
+                int ahead = ahead(claim);
+                if (ahead == 0) {
+                    owned = true;
+                    return lease(claim);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw busy(claim.conversationId(), ahead, maxWait);
+                }
+                Wakeups.await(signal, Duration.ofNanos(Math.min(left, POLL.toNanos())));
+            }
+        } finally {
+            wakeups.forget(claim.conversationId(), signal);
+            if (!owned) {
+                release(claim);
+            }
+        }
+    }
+
+    /**
+     * How many live tickets are ahead of ours (0: we own it). Locks those rows, so it waits for an owner
+     * that is committing right now: we never start on history that misses its turn.
+     */
+    private int ahead(Claim claim) {
+        return database.write(handle -> {
+            List<Boolean> before = handle.createQuery("SELECT expires_at > " + NOW + " AS live FROM conversation_tickets "
+                            + "WHERE conversation_id = :id AND ticket < :ticket ORDER BY ticket FOR UPDATE")
+                    .bind("id", claim.conversationId()).bind("ticket", claim.ticket()).mapTo(Boolean.class).list();
+            return (int) before.stream().filter(live -> live).count();
+        });
+    }
+
+    private Lease lease(Claim claim) {
+        return new Lease() {
+            private boolean closed;
+
+            @Override
+            public void verify(Connection connection) throws SQLException {
+                boolean live;
+                try (PreparedStatement select = connection.prepareStatement("SELECT expires_at > " + NOW
+                        + " FROM conversation_tickets WHERE ticket = ? FOR UPDATE")) {
+                    select.setLong(1, claim.ticket());
+                    try (ResultSet rs = select.executeQuery()) {
+                        live = rs.next() && rs.getBoolean(1);
+                    }
+                }
+                if (!live) {
+                    throw new ApiException(ErrorCode.CONVERSATION_BUSY, "This turn lost its hold on conversation "
+                            + claim.conversationId() + " (its lease expired); nothing was saved, send it again", null, 1);
+                }
+                // The commit creates the conversation if it was pending: it is pending no more.
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM pending_conversations WHERE conversation_id = ?")) {
+                    delete.setString(1, claim.conversationId());
+                    delete.executeUpdate();
+                }
+            }
+
+            @Override
+            public synchronized void close() {
+                if (!closed) {
+                    closed = true;
+                    release(claim);
+                }
+            }
+        };
+    }
+
+    private void release(Claim claim) {
+        try {
+            database.update(handle -> {
+                handle.createUpdate("DELETE FROM conversation_tickets WHERE ticket = :ticket").bind("ticket", claim.ticket()).execute();
+                // A failed first turn leaves no pending conversation behind, unless others still queue for it.
+                handle.createUpdate("DELETE FROM pending_conversations p WHERE p.conversation_id = :id AND NOT EXISTS "
+                        + "(SELECT 1 FROM conversation_tickets t WHERE t.conversation_id = :id AND t.expires_at > " + NOW + ")")
+                        .bind("id", claim.conversationId()).execute();
+                handle.createQuery("SELECT pg_notify(:channel, :id)").bind("channel", Wakeups.CHANNEL)
+                        .bind("id", claim.conversationId()).mapTo(String.class).one();
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not release ticket {} of {}; it expires within {} s", claim.ticket(), claim.conversationId(),
+                    lease.toSeconds(), e);
+        }
+        wakeups.wake(claim.conversationId());
+    }
+
+    /** Renews this instance's live tickets; an expired one is never revived, so a successor stays the owner. */
+    private void renew() {
+        while (running) {
+            try {
+                Thread.sleep(lease.dividedBy(3));
+                database.update(handle -> {
+                    handle.createUpdate("UPDATE conversation_tickets SET expires_at = " + NOW + " + :lease "
+                            + "WHERE instance_id = :instance AND expires_at > " + NOW)
+                            .bind("lease", lease.toMillis()).bind("instance", instanceId).execute();
+                    handle.createUpdate("DELETE FROM conversation_tickets WHERE expires_at < " + NOW + " - 60000").execute();
+                });
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("Could not renew conversation leases: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static ApiException busy(String conversationId, int ahead, Duration waited) {
+        return new ApiException(ErrorCode.CONVERSATION_BUSY, "Conversation " + conversationId + " is busy with " + ahead
+                + " earlier request(s)" + (waited == null ? "" : "; waited up to " + waited.toSeconds() + " s"), null,
+                waited == null ? 1 : (int) Math.max(1, Math.min(waited.toSeconds(), 30)));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        heartbeat.interrupt();
+        wakeups.close();
+    }
+}

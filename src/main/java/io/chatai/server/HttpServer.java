@@ -1,0 +1,85 @@
+package io.chatai.server;
+
+import io.chatai.web.ErrorResponses;
+import io.chatai.web.RequestIds;
+import io.chatai.web.SlowRequestGuard;
+import io.chatai.config.Config;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.DirectHandler;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http1.Http1Config;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the HTTP server: request ids first, then the given filters (access log, CORS, authentication), then
+ * the routes, with every failure answered in the contract's envelope; bodies over the limit are refused
+ * from their {@code Content-Length} before they are read, and requests that trickle in are cut off by
+ * the {@link SlowRequestGuard}. Tests build the same routing, so they exercise the real thing.
+ */
+public final class HttpServer {
+    /** Keep-alive connections idle longer than this are closed (nginx uses 75 s). */
+    private static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Config config;
+    private final SlowRequestGuard guard;
+    private final List<Map.Entry<String, HttpService>> services = new ArrayList<>();
+    private final List<Filter> filters;
+
+    /** @param filters run in order after request ids, before any route */
+    public HttpServer(Config config, SlowRequestGuard guard, List<Filter> filters) {
+        this.config = config;
+        this.guard = guard;
+        this.filters = List.copyOf(filters);
+    }
+
+    public HttpServer register(String path, HttpService service) {
+        services.add(Map.entry(path, service));
+        return this;
+    }
+
+    public HttpRouting.Builder routing() {
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(RequestIds::filter)
+                .addFilter((chain, req, res) -> {
+                    req.context().register(guard); // lets body readers stop the request's read clock
+                    chain.proceed();
+                });
+        filters.forEach(routing::addFilter);
+        services.forEach(entry -> routing.register(entry.getKey(), entry.getValue()));
+        return routing.error(Throwable.class, ErrorResponses::handle);
+    }
+
+    public WebServer start() {
+        DirectHandler direct = ErrorResponses.directHandler();
+        DirectHandlers.Builder handlers = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            handlers.addHandler(type, direct);
+        }
+        return WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .maxPayloadSize(config.maxBodyBytes())
+                // Without TCP_NODELAY each small SSE event after the first waits for the client's delayed
+                // ACK (about 40 ms): Nagle's algorithm. Every write here is a whole event, so send at once.
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .idleConnectionTimeout(IDLE_CONNECTION_TIMEOUT)
+                .idleConnectionPeriod(Duration.ofSeconds(10))
+                // On stop, running requests (a streaming turn, say) get this long to finish before they are cut.
+                .shutdownGracePeriod(config.shutdownGrace())
+                .addProtocol(Http1Config.builder()
+                        .addReceiveListener(guard.receiveListener())
+                        .addSendListener(guard.sendListener())
+                        .build())
+                .directHandlers(handlers.build())
+                .routing(routing())
+                .build()
+                .start();
+    }
+}

@@ -1,0 +1,271 @@
+package io.chatai.server;
+
+import io.chatai.core.ApiException;
+import io.chatai.auth.AdminKey;
+import io.chatai.auth.ApiKeyRepository;
+import io.chatai.auth.AuthFilter;
+import io.chatai.auth.Authenticator;
+import io.chatai.auth.KeyRoutes;
+import io.chatai.auth.SessionRoutes;
+import io.chatai.auth.Sessions;
+import io.chatai.channel.Breaker;
+import io.chatai.channel.CallListener;
+import io.chatai.channel.Channel;
+import io.chatai.channel.ChannelCatalog;
+import io.chatai.channel.ChannelForm;
+import io.chatai.channel.ChannelHealth;
+import io.chatai.channel.ChannelRepository;
+import io.chatai.channel.ChannelRouter;
+import io.chatai.channel.ChannelRoutes;
+import io.chatai.channel.ChannelTester;
+import io.chatai.channel.SingleNodeBreakers;
+import io.chatai.channel.ClusterBreakers;
+import io.chatai.channel.ModelCalls;
+import io.chatai.channel.LlamaModelChannel;
+import io.chatai.store.SecretBox;
+import io.chatai.chat.ChatRoutes;
+import io.chatai.chat.TurnService;
+import io.chatai.config.Config;
+import io.chatai.config.ConfigException;
+import io.chatai.config.ConfigLoader;
+import io.chatai.config.DeclaredResources;
+import io.chatai.conversation.ConversationLocks;
+import io.chatai.conversation.ConversationRepository;
+import io.chatai.conversation.ConversationRoutes;
+import io.chatai.conversation.SingleNodeConversationLocks;
+import io.chatai.conversation.ClusterConversationLocks;
+import io.chatai.gateway.GatewayRoutes;
+import io.chatai.gateway.ModelDirectory;
+import io.chatai.observe.AccessLog;
+import io.chatai.observe.CallMetrics;
+import io.chatai.observe.Logging;
+import io.chatai.observe.Metrics;
+import io.chatai.observe.MetricsRoutes;
+import io.chatai.preset.Preset;
+import io.chatai.preset.PresetForm;
+import io.chatai.preset.PresetRepository;
+import io.chatai.preset.PresetRoutes;
+import io.chatai.provider.Providers;
+import io.chatai.provider.UpstreamHttp;
+import io.chatai.provider.anthropic.AnthropicProvider;
+import io.chatai.provider.gemini.GeminiProvider;
+import io.chatai.provider.llama.LlamaModels;
+import io.chatai.provider.llama.LlamaProvider;
+import io.chatai.provider.llama.ModelFileException;
+import io.chatai.provider.openai.OpenAiProvider;
+import io.chatai.ratelimit.ChatLimits;
+import io.chatai.ratelimit.SingleNodeRateLimiter;
+import io.chatai.ratelimit.RateLimiter;
+import io.chatai.ratelimit.ClusterRateLimiter;
+import io.chatai.store.ConfigVersion;
+import io.chatai.store.Database;
+import io.chatai.tokens.TokenCounter;
+import io.chatai.usage.UsageListener;
+import io.chatai.usage.UsageRepository;
+import io.chatai.usage.UsageRoutes;
+import io.chatai.usage.UsageWriter;
+import io.chatai.web.JsonBody;
+import io.chatai.web.KeepAlives;
+import io.chatai.web.SlowRequestGuard;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts ChatAI Server: configuration, then the database, repositories, provider adapters, services and
+ * routes, each handed to the next by constructor. Nothing is global; tests call {@link #start} with
+ * their own configuration and clock and get the real server.
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** How many turns may queue behind one busy conversation before 409 comes at once. */
+    private static final int MAX_WAITERS_PER_CONVERSATION = 64;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Config config;
+        try {
+            config = ConfigLoader.load(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("ChatAI Server cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Logging.configure(config.logFormat());
+        ChatAiServer server;
+        try {
+            server = start(config, Clock.systemDefaultZone());
+        } catch (ConfigException e) {
+            System.err.println("ChatAI Server cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        LOG.info("ChatAI Server listening on http://{}:{} (database: {})", config.host(), server.port(),
+                config.usesPostgres() ? "PostgreSQL" : config.databaseUrl());
+    }
+
+    /** Builds and starts everything; the caller owns the returned server. */
+    public static ChatAiServer start(Config config, Clock clock) {
+        DeclaredResources declared = config.configFile() == null ? DeclaredResources.none() : DeclaredResources.read(config.configFile());
+        Metrics metrics = new Metrics();
+        Database database = Database.open(config, metrics.registry());
+        // Closed in reverse order of creation if start fails, in this order once the web server stopped.
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        resources.push(metrics);
+        resources.push(database);
+        AtomicReference<ChannelCatalog> catalogRef = new AtomicReference<>();
+        LlamaModels localModels = new LlamaModels(() -> localKeys(catalogRef.get()));
+        resources.push(localModels);
+        try {
+            String adminKey = AdminKey.resolve(config.adminKey(), config.dataDir());
+            boolean shared = config.usesPostgres(); // several instances may share this database
+            PresetRepository presets = new PresetRepository(database);
+            ConversationRepository conversations = new ConversationRepository(database);
+            ChannelRepository channels = new ChannelRepository(database, new SecretBox(config.secretKey()));
+            ApiKeyRepository keys = new ApiKeyRepository(database);
+            UsageRepository usage = new UsageRepository(database);
+
+            UpstreamHttp http = new UpstreamHttp();
+            Providers providers = new Providers(Map.of(
+                    "openai", new OpenAiProvider(http),
+                    "anthropic", new AnthropicProvider(http),
+                    "gemini", new GeminiProvider(http),
+                    "local", new LlamaProvider(localModels)));
+            ChannelForm channelForm = new ChannelForm(providers.types());
+            applyDeclared(declared, channels, channelForm, presets, clock);
+            int sealed = channels.sealPlaintext();
+            if (sealed > 0) {
+                LOG.info("Encrypted the keys of {} channel(s) stored before CHATAI_SECRET_KEY was set", sealed);
+            }
+            Channel localChannel = config.localModel() == null ? null : LlamaModelChannel.upsert(channels, config.localModel(),
+                    LlamaModelChannel.modelName(config.localModel(), config.localModelName()), clock.millis());
+
+            UsageWriter usageWriter = push(resources, new UsageWriter(usage));
+            UsageListener usageListener = new UsageListener(usageWriter, clock);
+            CallMetrics callMetrics = new CallMetrics(metrics);
+            CallListener calls = report -> {
+                usageListener.onCall(report);
+                callMetrics.onCall(report);
+            };
+            ChannelCatalog catalog = new ChannelCatalog(channels::list);
+            catalogRef.set(catalog);
+            if (localChannel != null && localChannel.enabled()) {
+                loadLocalModel(localModels, localChannel);
+            }
+            Breaker.Store breakers = shared ? push(resources, new ClusterBreakers(database, Duration.ofSeconds(1))) : new SingleNodeBreakers();
+            ChannelHealth health = new ChannelHealth(clock, breakers, channel -> metrics.cooldown(channel.name()));
+            metrics.channelStates(() -> catalog.all().stream().collect(java.util.stream.Collectors.toMap(
+                    Channel::name, channel -> health.view(channel).state(), (a, b) -> a)));
+            ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
+            TokenCounter tokens = new TokenCounter();
+            ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
+            ConversationLocks locks = shared
+                    ? push(resources, new ClusterConversationLocks(database, config.databaseUrl(), config.databaseUser(),
+                            config.databasePassword(), config.lease(), MAX_WAITERS_PER_CONVERSATION))
+                    : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
+            TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
+                    config.defaultModel(), config.turnWait());
+
+            Authenticator authenticator = new Authenticator(adminKey, keys);
+            Sessions sessions = new Sessions(database, adminKey, clock);
+            RateLimiter limiter = shared ? new ClusterRateLimiter(database.writeDataSource()) : new SingleNodeRateLimiter();
+            ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
+            push(resources, new ConfigVersion(database, Duration.ofSeconds(1), List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache)));
+
+            KeepAlives keepAlives = push(resources, new KeepAlives(config.keepAliveInterval()));
+            SlowRequestGuard guard = push(resources, new SlowRequestGuard(config.requestReadTimeout()));
+            HttpServer server = new HttpServer(config, guard, List.of(new AccessLog(metrics), new Cors(config.corsOrigins()),
+                    new AuthFilter(authenticator, sessions)))
+                    .register("/", new HealthRoutes(database))
+                    .register("/", new MetricsRoutes(metrics, authenticator, config.metricsPublic()))
+                    .register("/api/auth", new SessionRoutes(sessions, authenticator))
+                    .register("/api/keys", new KeyRoutes(keys, authenticator, clock))
+                    .register("/api/chat", new ChatRoutes(turns, limits, metrics, config.maxMessageChars(), keepAlives))
+                    .register("/api/conversations", new ConversationRoutes(conversations, locks, clock, config.turnWait()))
+                    .register("/api/presets", new PresetRoutes(presets, clock))
+                    .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
+                            new ChannelTester(providers, health, config.defaultModel()), clock))
+                    .register("/api/stats", new UsageRoutes(usage, clock))
+                    .register("/v1", new GatewayRoutes(modelCalls, limits, new ModelDirectory(catalog, presets, config.defaultModel()),
+                            metrics, clock, keepAlives))
+                    .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
+            return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
+        } catch (RuntimeException e) {
+            for (AutoCloseable resource : resources) {
+                try {
+                    resource.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T push(Deque<AutoCloseable> resources, T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    /** Loads CHATAI_LOCAL_MODEL's model at start, so a missing or damaged file stops the server now, not a chat later. */
+    private static void loadLocalModel(LlamaModels models, Channel channel) {
+        try (LlamaModels.Lease lease = models.acquire(new LlamaModels.Key(Path.of(channel.modelPath()), channel.options()))) {
+            LOG.info("CHATAI_LOCAL_MODEL serves models {} from {}", channel.models(), lease.engine().info().file());
+        } catch (ModelFileException e) {
+            throw new ConfigException("CHATAI_LOCAL_MODEL: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("CHATAI_LOCAL_MODEL: interrupted while loading the model");
+        }
+    }
+
+    /** The model files and options the enabled local channels name; others are unloaded once idle. */
+    private static Set<LlamaModels.Key> localKeys(ChannelCatalog catalog) {
+        return catalog == null ? null : catalog.all().stream()
+                .filter(c -> c.enabled() && c.type().equals("local") && c.modelPath() != null)
+                .map(c -> new LlamaModels.Key(Path.of(c.modelPath()), c.options()))
+                .collect(Collectors.toSet());
+    }
+
+    /** Applies CHATAI_CONFIG: channels matched by name, presets by id; both created or updated. */
+    private static void applyDeclared(DeclaredResources declared, ChannelRepository channels, ChannelForm form,
+                                      PresetRepository presets, Clock clock) {
+        long now = clock.millis();
+        for (int i = 0; i < declared.channels().size(); i++) {
+            JsonBody body = new JsonBody(declared.channels().get(i));
+            try {
+                String name = body.requiredString("name", 100);
+                Channel existing = channels.list().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+                if (existing == null) {
+                    channels.insert(form.create(body, now));
+                } else {
+                    channels.update(form.merge(existing, body, now));
+                }
+            } catch (ApiException e) {
+                throw new ConfigException("CHATAI_CONFIG channels[" + i + "]: " + e.getMessage());
+            }
+        }
+        for (int i = 0; i < declared.presets().size(); i++) {
+            JsonBody body = new JsonBody(declared.presets().get(i));
+            try {
+                String id = PresetForm.validId(body.requiredString("id", 64));
+                Preset existing = presets.find(id).orElse(null);
+                presets.save(existing == null ? PresetForm.create(body, now) : PresetForm.merge(existing, body, now));
+            } catch (ApiException e) {
+                throw new ConfigException("CHATAI_CONFIG presets[" + i + "]: " + e.getMessage());
+            }
+        }
+    }
+}
