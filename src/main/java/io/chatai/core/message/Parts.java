@@ -1,0 +1,70 @@
+package io.chatai.core.message;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small helpers over lists of {@link Part}s. Stateless. */
+public final class Parts {
+    private Parts() {
+    }
+
+    /** The text parts joined ("" when there are none). */
+    public static String text(List<Part> parts) {
+        if (parts.size() == 1 && parts.getFirst() instanceof Part.Text only) {
+            return only.text();
+        }
+        StringBuilder text = new StringBuilder();
+        for (Part part : parts) {
+            if (part instanceof Part.Text t) {
+                text.append(t.text());
+            }
+        }
+        return text.toString();
+    }
+
+    /** The reasoning text joined ("" when there is none). */
+    public static String reasoningText(List<Part> parts) {
+        StringBuilder text = new StringBuilder();
+        for (Part part : parts) {
+            if (part instanceof Part.Reasoning r && r.text() != null) {
+                text.append(r.text());
+            }
+        }
+        return text.toString();
+    }
+
+    public static <T extends Part> List<T> of(List<Part> parts, Class<T> type) {
+        List<T> found = new ArrayList<>();
+        for (Part part : parts) {
+            if (type.isInstance(part)) {
+                found.add(type.cast(part));
+            }
+        }
+        return found;
+    }
+
+    /** The part's kind as the contract names it: text, image, tool call or reasoning. */
+    public static String kind(Part part) {
+        return switch (part) {
+            case Part.Text t -> "text";
+            case Part.Image i -> "image";
+            case Part.ToolCall c -> "tool call";
+            case Part.Reasoning r -> "reasoning";
+        };
+    }
+
+    @SafeVarargs
+    static List<Part> only(List<Part> parts, String where, Class<? extends Part>... allowed) {
+        List<Part> copy = List.copyOf(parts);
+        for (Part part : copy) {
+            boolean ok = false;
+            for (Class<? extends Part> type : allowed) {
+                ok |= type.isInstance(part);
+            }
+            if (!ok) {
+                throw new IllegalArgumentException(where + " cannot hold " + kind(part) + " parts");
+            }
+        }
+        return copy;
+    }
+}
