@@ -14,15 +14,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds what the browser tests need (Node.js 20+, Debian's chromium, the test's npm packages) and runs
- * Node scripts, echoing their output. When something is missing it says exactly what to install,
- * instead of failing somewhere inside Playwright. Stateless.
+ * Finds what the browser tests need (Node.js 20+, Debian's chromium, the test's npm packages, which the
+ * Maven build installs before the integration tests) and runs Node scripts, echoing their output. When
+ * something is missing it says exactly what to install, instead of failing somewhere inside Playwright.
+ * Stateless.
  */
 final class BrowserTools {
     /** The folder with the Node test scripts and their package.json. */
     static final Path DIR = Path.of("src/test/panel");
-    static final String SETUP_HINT = "Install it with: apt-get install -y chromium nodejs npm && npm ci --prefix src/test/panel "
-            + "(.ci/run does both).";
+    static final String SETUP_HINT = "Install what is missing with: apt-get install -y chromium nodejs npm; "
+            + "./mvnw verify then installs the npm packages (.ci/run does both).";
 
     private BrowserTools() {
     }
@@ -56,7 +57,7 @@ final class BrowserTools {
                 problems.add("chromium is not at " + chromium() + " (set CHROMIUM to use another path)");
             }
             if (!Files.isDirectory(DIR.resolve("node_modules/playwright-core"))) {
-                problems.add("the npm packages of " + DIR + " are not installed");
+                problems.add("the npm packages of " + DIR + " are not installed (the Maven build runs npm ci when npm is on the PATH)");
             }
         }
         return problems.isEmpty() ? null : "The panel's browser tests cannot run: " + String.join("; ", problems) + ". " + SETUP_HINT;
