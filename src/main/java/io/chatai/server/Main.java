@@ -58,6 +58,7 @@ import io.chatai.ratelimit.SingleNodeRateLimiter;
 import io.chatai.ratelimit.RateLimiter;
 import io.chatai.ratelimit.ClusterRateLimiter;
 import io.chatai.store.ConfigVersion;
+import io.chatai.store.DataFiles;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenCounter;
 import io.chatai.usage.UsageListener;
@@ -120,6 +121,8 @@ public final class Main {
     public static ChatAiServer start(Config config, Clock clock) {
         DeclaredResources declared = config.configFile() == null ? DeclaredResources.none() : DeclaredResources.read(config.configFile());
         Metrics metrics = new Metrics();
+        DataFiles dataFiles = new DataFiles(config);
+        dataFiles.secure(); // before SQLite creates its files, so they are owner-only from the start
         Database database = Database.open(config, metrics.registry());
         // Closed in reverse order of creation if start fails, in this order once the web server stopped.
         Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -130,6 +133,7 @@ public final class Main {
         resources.push(localModels);
         try {
             String adminKey = AdminKey.resolve(config.adminKey(), config.dataDir());
+            dataFiles.secure(); // and whatever opening the database and finding the admin key created
             boolean shared = config.usesPostgres(); // several instances may share this database
             PresetRepository presets = new PresetRepository(database);
             ConversationRepository conversations = new ConversationRepository(database);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Handle;
@@ -101,8 +102,7 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database openSqlite(Config config, Object metrics) {
-        String file = config.databaseUrl().substring("jdbc:sqlite:".length());
-        createParentDirectory(file);
+        sqliteFile(config).ifPresent(Database::createParentDirectory);
         HikariDataSource readPool = new HikariDataSource(sqlite(config, "chatai-read", 8, metrics));
         HikariConfig write = sqlite(config, "chatai-write", 1, metrics);
         // The writer takes the write lock when its transaction begins, where a busy database makes it
@@ -148,11 +148,20 @@ public final class Database implements AutoCloseable {
         return new Database(Dialect.POSTGRESQL, pool, pool, null);
     }
 
-    private static void createParentDirectory(String file) {
-        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
-            return;
+    /** The SQLite database file the configuration names; empty on PostgreSQL, in memory or for a {@code file:} URI. */
+    public static Optional<Path> sqliteFile(Config config) {
+        if (config.usesPostgres()) {
+            return Optional.empty();
         }
-        Path parent = Path.of(file).toAbsolutePath().getParent();
+        String file = config.databaseUrl().substring("jdbc:sqlite:".length());
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(file).toAbsolutePath());
+    }
+
+    private static void createParentDirectory(Path file) {
+        Path parent = file.getParent();
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {

@@ -71,7 +71,7 @@ class SessionIT {
     void should_end_the_session_on_logout() {
         String cookie = login();
         Api.Response logout = anonymous.send(anonymous.request("/api/auth/logout").header("Cookie", cookie)
-                .POST(HttpRequest.BodyPublishers.noBody()));
+                .header("Origin", server.baseUrl()).POST(HttpRequest.BodyPublishers.noBody()));
 
         assertThat(logout.status()).isEqualTo(200);
         assertThat(logout.header("Set-Cookie")).contains("Max-Age=0");
