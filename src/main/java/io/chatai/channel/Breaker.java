@@ -21,11 +21,6 @@ public record Breaker(int failures, long coolingUntil) {
         return coolingUntil > now;
     }
 
-    /** After its cooldown, a failed channel needs one successful probe before it is healthy again. */
-    public boolean needsProbe(long now) {
-        return failures > 0 && !cooling(now);
-    }
-
     /** The state after a failure at {@code now}. */
     public Breaker afterFailure(UpstreamError error, long now) {
         if (cooling(now)) {

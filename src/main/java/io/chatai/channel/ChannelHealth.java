@@ -19,10 +19,6 @@ public final class ChannelHealth {
     private final Consumer<Channel> onCooldown;
     private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
 
-    public ChannelHealth(Clock clock) {
-        this(clock, new SingleNodeBreakers(), channel -> { });
-    }
-
     /**
      * @param breakers   where channel breakers live: in memory, or shared through the database
      * @param onCooldown told when a channel starts to cool down (metrics)

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ChannelHealthTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final ChannelHealth health = new ChannelHealth(clock);
+    private final ChannelHealth health = new ChannelHealth(clock, new SingleNodeBreakers(), channel -> { });
     private static final UpstreamError SERVER_ERROR = new UpstreamError.ServerError(500, "boom");
 
     static Channel channel(String id, long revision, String... keys) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** Routing and failover against an in-memory provider whose answers each test scripts per channel. */
 class ChannelRouterTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final ChannelHealth health = new ChannelHealth(clock);
+    private final ChannelHealth health = new ChannelHealth(clock, new SingleNodeBreakers(), channel -> { });
     private final List<Channel> channels = new ArrayList<>();
     private final Map<String, UpstreamError> failures = new HashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
