@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.chatai.store.Database;
 import io.chatai.core.Json;
+import io.chatai.provider.TypeFields;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -98,12 +99,24 @@ public final class ChannelRepository {
     }
 
     private Channel map(ResultSet rs) throws SQLException {
-        return new Channel(rs.getString("id"), rs.getString("name"), rs.getString("type"), rs.getString("base_url"),
-                read(secrets.open(rs.getString("api_keys")), STRINGS), read(rs.getString("models"), STRINGS),
-                read(rs.getString("model_mapping"), STRING_MAP), rs.getInt("priority"), rs.getInt("weight"),
-                rs.getBoolean("enabled"), rs.getInt("timeout_ms"), read(secrets.open(rs.getString("headers")), STRING_MAP),
-                rs.getString("proxy"), rs.getString("model_path"), read(rs.getString("options"), OBJECT_MAP),
-                rs.getLong("revision"), rs.getLong("created_at"), rs.getLong("updated_at"));
+        TypeFields typeFields = TypeFields.NONE
+                .withBaseUrl(rs.getString("base_url"))
+                .withApiKeys(read(secrets.open(rs.getString("api_keys")), STRINGS))
+                .withModelPath(rs.getString("model_path"))
+                .withOptions(read(rs.getString("options"), OBJECT_MAP));
+        return Channel.defaults(rs.getString("id"), rs.getString("name"), rs.getString("type"), rs.getLong("created_at"))
+                .typeFields(typeFields)
+                .models(read(rs.getString("models"), STRINGS))
+                .modelMapping(read(rs.getString("model_mapping"), STRING_MAP))
+                .priority(rs.getInt("priority"))
+                .weight(rs.getInt("weight"))
+                .enabled(rs.getBoolean("enabled"))
+                .timeoutMs(rs.getInt("timeout_ms"))
+                .headers(read(secrets.open(rs.getString("headers")), STRING_MAP))
+                .proxy(rs.getString("proxy"))
+                .revision(rs.getLong("revision"))
+                .updatedAt(rs.getLong("updated_at"))
+                .build();
     }
 
     private static <T> T read(String json, TypeReference<T> type) {

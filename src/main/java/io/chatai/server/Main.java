@@ -21,7 +21,6 @@ import io.chatai.channel.ChannelTester;
 import io.chatai.channel.SingleNodeBreakers;
 import io.chatai.channel.ClusterBreakers;
 import io.chatai.channel.ModelCalls;
-import io.chatai.channel.LlamaModelChannel;
 import io.chatai.store.SecretBox;
 import io.chatai.chat.ChatRoutes;
 import io.chatai.chat.TurnService;
@@ -49,6 +48,7 @@ import io.chatai.provider.Providers;
 import io.chatai.provider.UpstreamHttp;
 import io.chatai.provider.anthropic.AnthropicProvider;
 import io.chatai.provider.gemini.GeminiProvider;
+import io.chatai.provider.llama.LlamaChannelRules;
 import io.chatai.provider.llama.LlamaModels;
 import io.chatai.provider.llama.LlamaProvider;
 import io.chatai.provider.llama.ModelFileException;
@@ -64,7 +64,7 @@ import io.chatai.usage.UsageListener;
 import io.chatai.usage.UsageRepository;
 import io.chatai.usage.UsageRoutes;
 import io.chatai.usage.UsageWriter;
-import io.chatai.web.JsonBody;
+import io.chatai.core.JsonBody;
 import io.chatai.web.KeepAlives;
 import io.chatai.web.SlowRequestGuard;
 import java.nio.file.Path;
@@ -142,8 +142,8 @@ public final class Main {
                     "openai", new OpenAiProvider(http),
                     "anthropic", new AnthropicProvider(http),
                     "gemini", new GeminiProvider(http),
-                    "local", new LlamaProvider(localModels)));
-            ChannelForm channelForm = new ChannelForm(providers.types());
+                    LlamaChannelRules.TYPE, new LlamaProvider(localModels)));
+            ChannelForm channelForm = new ChannelForm(providers);
             applyDeclared(declared, channels, channelForm, presets, clock);
             int sealed = channels.sealPlaintext();
             if (sealed > 0) {
@@ -231,10 +231,10 @@ public final class Main {
         }
     }
 
-    /** The model files and options the enabled local channels name; others are unloaded once idle. */
+    /** The model files and options the enabled channels name (only a model run in-process has one); others are unloaded once idle. */
     private static Set<LlamaModels.Key> localKeys(ChannelCatalog catalog) {
         return catalog == null ? null : catalog.all().stream()
-                .filter(c -> c.enabled() && c.type().equals("local") && c.modelPath() != null)
+                .filter(c -> c.enabled() && c.modelPath() != null)
                 .map(c -> new LlamaModels.Key(Path.of(c.modelPath()), c.options()))
                 .collect(Collectors.toSet());
     }

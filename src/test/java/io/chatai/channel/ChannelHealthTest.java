@@ -2,12 +2,12 @@ package io.chatai.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatai.provider.TypeFields;
 import io.chatai.provider.UpstreamError;
 import io.chatai.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChannelHealthTest {
@@ -16,8 +16,11 @@ class ChannelHealthTest {
     private static final UpstreamError SERVER_ERROR = new UpstreamError.ServerError(500, "boom");
 
     static Channel channel(String id, long revision, String... keys) {
-        return new Channel(id, id, "openai", "http://x", List.of(keys), List.of("*"), Map.of(), 0, 1, true, 1000,
-                Map.of(), null, null, Map.of(), revision, 0, 0);
+        return Channel.defaults(id, id, "openai", 0)
+                .typeFields(TypeFields.NONE.withBaseUrl("http://x").withApiKeys(List.of(keys)))
+                .timeoutMs(1000)
+                .revision(revision)
+                .build();
     }
 
     @Test

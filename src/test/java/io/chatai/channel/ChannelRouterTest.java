@@ -8,7 +8,10 @@ import io.chatai.core.ErrorCode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.provider.ChannelRules;
+import io.chatai.provider.HttpChannelRules;
 import io.chatai.provider.Provider;
+import io.chatai.provider.TypeFields;
 import io.chatai.provider.Providers;
 import io.chatai.core.message.StreamSink;
 import io.chatai.provider.Upstream;
@@ -48,6 +51,11 @@ class ChannelRouterTest {
         public void stream(Upstream upstream, ModelRequest request, StreamSink sink, Cancellation cancellation) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public ChannelRules channelRules() {
+            return new HttpChannelRules(null);
+        }
     };
 
     private ChannelRouter router(int maxAttempts) {
@@ -55,8 +63,14 @@ class ChannelRouterTest {
     }
 
     private Channel add(String name, int priority, int weight, List<String> models, String... keys) {
-        Channel channel = new Channel("id-" + name, name, "openai", name, List.of(keys), models, Map.of("alias", "real-" + name),
-                priority, weight, true, 1000, Map.of(), null, null, Map.of(), 1, 0, 0);
+        Channel channel = Channel.defaults("id-" + name, name, "openai", 0)
+                .typeFields(TypeFields.NONE.withBaseUrl(name).withApiKeys(List.of(keys)))
+                .models(models)
+                .modelMapping(Map.of("alias", "real-" + name))
+                .priority(priority)
+                .weight(weight)
+                .timeoutMs(1000)
+                .build();
         channels.add(channel);
         return channel;
     }
@@ -88,8 +102,12 @@ class ChannelRouterTest {
 
     @Test
     void should_skip_disabled_channels() {
-        channels.add(new Channel("id-off", "off", "openai", "off", List.of("k"), List.of("*"), Map.of(), 9, 1, false, 1000,
-                Map.of(), null, null, Map.of(), 1, 0, 0));
+        channels.add(Channel.defaults("id-off", "off", "openai", 0)
+                .typeFields(TypeFields.NONE.withBaseUrl("off").withApiKeys(List.of("k")))
+                .priority(9)
+                .enabled(false)
+                .timeoutMs(1000)
+                .build());
         add("on", 0, 1, List.of("*"), "k2");
 
         assertThat(route(router(3), "m")).isEqualTo("on");
