@@ -14,11 +14,13 @@ import java.util.Map;
  * @param type       a provider type (openai, anthropic, gemini, local); its {@code ChannelRules} own {@code typeFields}
  * @param typeFields what the type decides: base URL and keys, or a model file and its options
  * @param models     served models; "*" serves any
+ * @param timeoutMs      bounds the wait for the first byte and each gap between chunks
+ * @param totalTimeoutMs bounds the whole call
  * @param revision   grows on every edit, which brings keys refused with 401/403 back into rotation
  */
 public record Channel(String id, String name, String type, TypeFields typeFields, List<String> models,
                       Map<String, String> modelMapping, int priority, int weight, boolean enabled, int timeoutMs,
-                      Map<String, String> headers, String proxy, long revision, long createdAt, long updatedAt) {
+                      int totalTimeoutMs, Map<String, String> headers, String proxy, long revision, long createdAt, long updatedAt) {
 
     public Channel {
         models = List.copyOf(models);
@@ -28,11 +30,11 @@ public record Channel(String id, String name, String type, TypeFields typeFields
 
     /**
      * A new channel with the contract's defaults: every model ({@code "*"}), priority 0, weight 1, enabled,
-     * {@code timeoutMs} 60000, no headers, no proxy, no type fields, revision 1, created and updated {@code now}.
+     * {@code timeoutMs} 60000, {@code totalTimeoutMs} 600000, no headers, no proxy, no type fields, revision 1, created and updated {@code now}.
      */
     public static Builder defaults(String id, String name, String type, long now) {
         return new Builder(new Channel(id, name, type, TypeFields.NONE, List.of("*"), Map.of(), 0, 1, true, 60_000,
-                Map.of(), null, 1, now, now));
+                (int) Upstream.DEFAULT_TOTAL_TIMEOUT.toMillis(), Map.of(), null, 1, now, now));
     }
 
     /** A builder starting from this channel's values. */
@@ -68,7 +70,8 @@ public record Channel(String id, String name, String type, TypeFields typeFields
 
     /** How a provider reaches this channel with one of its keys (null for keyless upstreams). */
     public Upstream upstream(String key) {
-        return new Upstream(name, baseUrl(), key, headers, Duration.ofMillis(timeoutMs), proxy, modelPath(), options());
+        return new Upstream(name, baseUrl(), key, headers, Duration.ofMillis(timeoutMs), proxy, modelPath(), options(),
+                Duration.ofMillis(totalTimeoutMs));
     }
 
     @Override
@@ -88,6 +91,7 @@ public record Channel(String id, String name, String type, TypeFields typeFields
         private int weight;
         private boolean enabled;
         private int timeoutMs;
+        private int totalTimeoutMs;
         private Map<String, String> headers;
         private String proxy;
         private long revision;
@@ -105,6 +109,7 @@ public record Channel(String id, String name, String type, TypeFields typeFields
             weight = from.weight;
             enabled = from.enabled;
             timeoutMs = from.timeoutMs;
+            totalTimeoutMs = from.totalTimeoutMs;
             headers = from.headers;
             proxy = from.proxy;
             revision = from.revision;
@@ -157,6 +162,11 @@ public record Channel(String id, String name, String type, TypeFields typeFields
             return this;
         }
 
+        public Builder totalTimeoutMs(int value) {
+            totalTimeoutMs = value;
+            return this;
+        }
+
         public Builder headers(Map<String, String> value) {
             headers = value;
             return this;
@@ -186,7 +196,7 @@ public record Channel(String id, String name, String type, TypeFields typeFields
 
         public Channel build() {
             return new Channel(id, name, type, typeFields, models, modelMapping, priority, weight, enabled, timeoutMs,
-                    headers, proxy, revision, createdAt, updatedAt);
+                    totalTimeoutMs, headers, proxy, revision, createdAt, updatedAt);
         }
     }
 }

@@ -71,6 +71,9 @@ public final class ChannelForm {
         if (body.has("timeoutMs")) {
             channel.timeoutMs(body.optionalInteger("timeoutMs", 100, 3_600_000));
         }
+        if (body.has("totalTimeoutMs")) {
+            channel.totalTimeoutMs(body.optionalInteger("totalTimeoutMs", 100, 86_400_000));
+        }
         if (body.has("headers")) {
             channel.headers(headers(body.optionalStringMap("headers", 50, 4096), storedHeaders));
         }

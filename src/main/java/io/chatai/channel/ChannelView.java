@@ -23,6 +23,7 @@ public final class ChannelView {
         view.put("weight", c.weight());
         view.put("enabled", c.enabled());
         view.put("timeoutMs", c.timeoutMs());
+        view.put("totalTimeoutMs", c.totalTimeoutMs());
         Map<String, String> headers = new LinkedHashMap<>();
         c.headers().forEach((name, value) -> headers.put(name, UpstreamFailures.mask(value)));
         view.put("headers", headers);

@@ -16,6 +16,7 @@ import io.chatai.provider.Providers;
 import io.chatai.provider.TypeFields;
 import io.chatai.provider.Upstream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,7 @@ class ChannelFormTest {
         assertThat(created.weight()).isEqualTo(1);
         assertThat(created.enabled()).isTrue();
         assertThat(created.timeoutMs()).isEqualTo(60_000);
+        assertThat(created.totalTimeoutMs()).isEqualTo(600_000);
         assertThat(created.createdAt()).isEqualTo(42);
         assertThat(created.updatedAt()).isEqualTo(42);
     }
@@ -140,6 +142,18 @@ class ChannelFormTest {
     void should_name_the_known_types_when_the_type_is_unknown() {
         assertThatThrownBy(() -> form.create(body("{\"name\": \"m\", \"type\": \"carrier\"}"), 1))
                 .hasMessage("type must be one of anthropic, openai, pigeon, got 'carrier'");
+    }
+
+    @Test
+    void should_pass_both_timeouts_of_the_channel_to_the_upstream_call() {
+        Channel channel = form.create(body("{\"name\": \"t\", \"type\": \"openai\", \"timeoutMs\": 2500, \"totalTimeoutMs\": 45000}"), 1);
+
+        Upstream upstream = channel.upstream("sk-key-000000000001");
+
+        assertThat(upstream.timeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(upstream.totalTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(form.create(body("{\"name\": \"t\", \"type\": \"openai\"}"), 1).upstream(null).totalTimeout())
+                .isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test
