@@ -34,7 +34,7 @@ public final class ChannelView {
         }
         view.put("state", health.state());
         view.put("coolingUntil", health.coolingUntil());
-        view.put("failures", health.failures());
+        view.put("consecutiveFailures", health.consecutiveFailures());
         view.put("refusedKeys", health.refusedKeys());
         view.put("createdAt", c.createdAt());
         view.put("updatedAt", c.updatedAt());

@@ -165,9 +165,11 @@ public final class Main {
                 loadLocalModel(localModels, localChannel);
             }
             Breaker.Store breakers = shared ? push(resources, new ClusterBreakers(database, Duration.ofSeconds(1))) : new SingleNodeBreakers();
-            ChannelHealth health = new ChannelHealth(clock, breakers, channel -> metrics.cooldown(channel.name()));
-            metrics.channelStates(() -> catalog.all().stream().collect(java.util.stream.Collectors.toMap(
-                    Channel::name, channel -> health.view(channel).state(), (a, b) -> a)));
+            ChannelHealth health = new ChannelHealth(clock, breakers, config.cooldownAfter(), channel -> metrics.cooldown(channel.name()));
+            metrics.channelStates(() -> catalog.all().stream().map(channel -> {
+                ChannelHealth.View view = health.view(channel);
+                return new Metrics.ChannelStatus(channel.name(), view.state(), view.consecutiveFailures());
+            }).toList());
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
             ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
