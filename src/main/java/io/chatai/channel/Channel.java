@@ -63,6 +63,15 @@ public record Channel(String id, String name, String type, TypeFields typeFields
         return models.contains(model) || models.contains("*");
     }
 
+    /**
+     * Whether the operator named this model for the channel: listed in {@code models} (not merely served by
+     * {@code "*"}) or a key of {@code modelMapping}. Such names are bounded by configuration; requested
+     * names are not.
+     */
+    public boolean names(String model) {
+        return !model.equals("*") && (models.contains(model) || modelMapping.containsKey(model));
+    }
+
     /** The name sent upstream for a requested model, after {@code modelMapping}. */
     public String upstreamModel(String model) {
         return modelMapping.getOrDefault(model, model);

@@ -15,10 +15,15 @@ public final class CallMetrics implements CallListener {
         this.metrics = metrics;
     }
 
+    /** The model tag of every call to a model its channel does not name: clients choose model names, so they are grouped. */
+    static final String OTHER_MODEL = "other";
+
     @Override
     public void onCall(CallReport report) {
         String channel = report.channel().name();
-        metrics.upstreamCall(channel, report.model(), report.outcome(), report.latencyNanos(), report.ttftNanos(),
+        // A channel serving "*" takes any name a client invents; only names the operator configured become tags.
+        String model = report.channel().names(report.model()) ? report.model() : OTHER_MODEL;
+        metrics.upstreamCall(channel, model, report.outcome(), report.latencyNanos(), report.ttftNanos(),
                 report.usage().promptTokens(), report.usage().completionTokens());
         if (report.failedOver()) {
             metrics.failover(channel, report.error() == null ? "unknown" : report.error().getClass().getSimpleName());

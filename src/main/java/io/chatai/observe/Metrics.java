@@ -22,8 +22,10 @@ import java.util.function.Supplier;
 
 /**
  * Every metric the server exports, named in one place ({@code chatai_*} plus JVM and connection pool
- * metrics), backed by Micrometer's Prometheus registry. Tag values are bounded: routes are templates,
- * channels and models come from configuration. Thread-safe.
+ * metrics), backed by Micrometer's Prometheus registry. Tag values are bounded, so no client can grow
+ * the number of series: routes are templates, methods the standard ones (else {@code OTHER}), channels
+ * come from configuration, and a model is its own tag only when the channel that took the call names it
+ * (see {@code CallMetrics}), else {@code other}. Thread-safe.
  */
 public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
