@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.chatai.store.Database;
 import io.chatai.core.Json;
+import io.chatai.provider.TypeFields;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.jdbi.v3.core.statement.SqlStatement;
 /** Stores channels, keeping keys and header values sealed by the {@link SecretBox}. Thread-safe. */
 public final class ChannelRepository {
     private static final String COLUMNS = "id, name, type, base_url, api_keys, models, model_mapping, priority, weight, "
-            + "enabled, timeout_ms, headers, proxy, model_path, options, revision, created_at, updated_at";
+            + "enabled, timeout_ms, total_timeout_ms, headers, proxy, model_path, options, revision, created_at, updated_at";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() { };
@@ -44,7 +45,7 @@ public final class ChannelRepository {
     public void insert(Channel channel) {
         database.updateConfig(handle -> bind(handle.createUpdate("INSERT INTO channels (" + COLUMNS + ") VALUES (:id, :name, "
                 + ":type, :baseUrl, :apiKeys, :models, :modelMapping, :priority, :weight, :enabled, :timeoutMs, "
-                + ":headers, :proxy, :modelPath, :options, :revision, :createdAt, :updatedAt)"), channel).execute());
+                + ":totalTimeoutMs, :headers, :proxy, :modelPath, :options, :revision, :createdAt, :updatedAt)"), channel).execute());
     }
 
     /** Replaces a channel; false when it no longer exists. */
@@ -52,7 +53,7 @@ public final class ChannelRepository {
         return database.writeConfig(handle -> bind(handle.createUpdate("UPDATE channels SET name = :name, type = :type, "
                 + "base_url = :baseUrl, api_keys = :apiKeys, models = :models, model_mapping = :modelMapping, "
                 + "priority = :priority, weight = :weight, enabled = :enabled, timeout_ms = :timeoutMs, "
-                + "headers = :headers, proxy = :proxy, model_path = :modelPath, options = :options, "
+                + "total_timeout_ms = :totalTimeoutMs, headers = :headers, proxy = :proxy, model_path = :modelPath, options = :options, "
                 + "revision = :revision, updated_at = :updatedAt WHERE id = :id"), channel).execute() == 1);
     }
 
@@ -88,6 +89,7 @@ public final class ChannelRepository {
                 .bind("weight", c.weight())
                 .bind("enabled", c.enabled())
                 .bind("timeoutMs", c.timeoutMs())
+                .bind("totalTimeoutMs", c.totalTimeoutMs())
                 .bind("headers", secrets.seal(Json.writeString(c.headers())))
                 .bind("proxy", c.proxy())
                 .bind("modelPath", c.modelPath())
@@ -98,12 +100,25 @@ public final class ChannelRepository {
     }
 
     private Channel map(ResultSet rs) throws SQLException {
-        return new Channel(rs.getString("id"), rs.getString("name"), rs.getString("type"), rs.getString("base_url"),
-                read(secrets.open(rs.getString("api_keys")), STRINGS), read(rs.getString("models"), STRINGS),
-                read(rs.getString("model_mapping"), STRING_MAP), rs.getInt("priority"), rs.getInt("weight"),
-                rs.getBoolean("enabled"), rs.getInt("timeout_ms"), read(secrets.open(rs.getString("headers")), STRING_MAP),
-                rs.getString("proxy"), rs.getString("model_path"), read(rs.getString("options"), OBJECT_MAP),
-                rs.getLong("revision"), rs.getLong("created_at"), rs.getLong("updated_at"));
+        TypeFields typeFields = TypeFields.NONE
+                .withBaseUrl(rs.getString("base_url"))
+                .withApiKeys(read(secrets.open(rs.getString("api_keys")), STRINGS))
+                .withModelPath(rs.getString("model_path"))
+                .withOptions(read(rs.getString("options"), OBJECT_MAP));
+        return Channel.defaults(rs.getString("id"), rs.getString("name"), rs.getString("type"), rs.getLong("created_at"))
+                .typeFields(typeFields)
+                .models(read(rs.getString("models"), STRINGS))
+                .modelMapping(read(rs.getString("model_mapping"), STRING_MAP))
+                .priority(rs.getInt("priority"))
+                .weight(rs.getInt("weight"))
+                .enabled(rs.getBoolean("enabled"))
+                .timeoutMs(rs.getInt("timeout_ms"))
+                .totalTimeoutMs(rs.getInt("total_timeout_ms"))
+                .headers(read(secrets.open(rs.getString("headers")), STRING_MAP))
+                .proxy(rs.getString("proxy"))
+                .revision(rs.getLong("revision"))
+                .updatedAt(rs.getLong("updated_at"))
+                .build();
     }
 
     private static <T> T read(String json, TypeReference<T> type) {

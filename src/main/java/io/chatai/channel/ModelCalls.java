@@ -85,16 +85,18 @@ public final class ModelCalls {
                 TokenUsage usage = completion.usage() != null ? completion.usage()
                         : new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(completion.text()), true);
                 Completion accounted = new Completion(completion.text(), usage, completion.finishReason());
-                report(context, channel, request, "ok", started, firstToken[0], usage, null, false);
+                report(context, channel, request, "ok", started, firstToken[0], usage, null, false, false);
                 return accounted;
             } catch (UpstreamException e) {
                 boolean cancelled = cancellation.isCancelled();
+                boolean afterContent = !cancelled && contentSent.getAsBoolean();
                 report(context, channel, request, cancelled ? "cancelled" : "error", started, firstToken[0],
-                        partialUsage(request, text), cancelled ? null : e,
-                        !cancelled && e.error().retryable() && !contentSent.getAsBoolean());
+                        partialUsage(request, text), cancelled ? null : e, !cancelled && e.error().retryable() && !afterContent,
+                        afterContent);
                 throw e;
             } catch (CallCancelledException e) {
-                report(context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, text), null, false);
+                report(context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, text), null, false,
+                        false);
                 throw e;
             }
         }, cancellation, contentSent);
@@ -110,8 +112,9 @@ public final class ModelCalls {
     }
 
     private void report(CallContext context, Channel channel, ModelRequest request, String outcome, long started,
-                        long firstToken, TokenUsage usage, UpstreamException error, boolean failedOver) {
+                        long firstToken, TokenUsage usage, UpstreamException error, boolean failedOver, boolean afterContent) {
         listener.onCall(new CallReport(context, channel, request.model(), outcome, System.nanoTime() - started,
-                firstToken == 0 ? null : firstToken - started, usage, error == null ? null : error.error(), failedOver));
+                firstToken == 0 ? null : firstToken - started, usage, error == null ? null : error.error(), failedOver,
+                afterContent));
     }
 }

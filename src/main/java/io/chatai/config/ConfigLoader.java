@@ -65,7 +65,8 @@ public final class ConfigLoader {
                 Duration.ofSeconds(integer("CHATAI_REQUEST_READ_TIMEOUT_SECONDS", 20, 1, 600)),
                 corsOrigins(),
                 Duration.ofSeconds(integer("CHATAI_LEASE_SECONDS", 15, 2, 600)),
-                Duration.ofSeconds(integer("CHATAI_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)));
+                Duration.ofSeconds(integer("CHATAI_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
+                integer("CHATAI_COOLDOWN_AFTER", 3, 1, 100));
     }
 
     private String text(String name, String fallback) {

@@ -52,9 +52,4 @@ public final class Secrets {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
     }
-
-    /** Compares two secrets in time independent of where they differ. */
-    public static boolean sameSecret(String a, String b) {
-        return MessageDigest.isEqual(sha256(a).getBytes(StandardCharsets.US_ASCII), sha256(b).getBytes(StandardCharsets.US_ASCII));
-    }
 }

@@ -12,7 +12,7 @@ import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.ratelimit.ChatLimits;
 import io.chatai.web.ErrorResponses;
-import io.chatai.web.JsonBody;
+import io.chatai.core.JsonBody;
 import io.chatai.web.Requests;
 import io.chatai.web.Responses;
 import io.chatai.web.KeepAlives;

@@ -21,7 +21,6 @@ import io.chatai.channel.ChannelTester;
 import io.chatai.channel.SingleNodeBreakers;
 import io.chatai.channel.ClusterBreakers;
 import io.chatai.channel.ModelCalls;
-import io.chatai.channel.LlamaModelChannel;
 import io.chatai.store.SecretBox;
 import io.chatai.chat.ChatRoutes;
 import io.chatai.chat.TurnService;
@@ -49,6 +48,7 @@ import io.chatai.provider.Providers;
 import io.chatai.provider.UpstreamHttp;
 import io.chatai.provider.anthropic.AnthropicProvider;
 import io.chatai.provider.gemini.GeminiProvider;
+import io.chatai.provider.llama.LlamaChannelRules;
 import io.chatai.provider.llama.LlamaModels;
 import io.chatai.provider.llama.LlamaProvider;
 import io.chatai.provider.llama.ModelFileException;
@@ -65,7 +65,7 @@ import io.chatai.usage.UsageListener;
 import io.chatai.usage.UsageRepository;
 import io.chatai.usage.UsageRoutes;
 import io.chatai.usage.UsageWriter;
-import io.chatai.web.JsonBody;
+import io.chatai.core.JsonBody;
 import io.chatai.web.KeepAlives;
 import io.chatai.web.SlowRequestGuard;
 import java.nio.file.Path;
@@ -146,8 +146,8 @@ public final class Main {
                     "openai", new OpenAiProvider(http),
                     "anthropic", new AnthropicProvider(http),
                     "gemini", new GeminiProvider(http),
-                    "local", new LlamaProvider(localModels)));
-            ChannelForm channelForm = new ChannelForm(providers.types());
+                    LlamaChannelRules.TYPE, new LlamaProvider(localModels)));
+            ChannelForm channelForm = new ChannelForm(providers);
             applyDeclared(declared, channels, channelForm, presets, clock);
             int sealed = channels.sealPlaintext();
             if (sealed > 0) {
@@ -169,9 +169,11 @@ public final class Main {
                 loadLocalModel(localModels, localChannel);
             }
             Breaker.Store breakers = shared ? push(resources, new ClusterBreakers(database, Duration.ofSeconds(1))) : new SingleNodeBreakers();
-            ChannelHealth health = new ChannelHealth(clock, breakers, channel -> metrics.cooldown(channel.name()));
-            metrics.channelStates(() -> catalog.all().stream().collect(java.util.stream.Collectors.toMap(
-                    Channel::name, channel -> health.view(channel).state(), (a, b) -> a)));
+            ChannelHealth health = new ChannelHealth(clock, breakers, config.cooldownAfter(), channel -> metrics.cooldown(channel.name()));
+            metrics.channelStates(() -> catalog.all().stream().map(channel -> {
+                ChannelHealth.View view = health.view(channel);
+                return new Metrics.ChannelStatus(channel.name(), view.state(), view.consecutiveFailures());
+            }).toList());
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
             ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
@@ -235,10 +237,10 @@ public final class Main {
         }
     }
 
-    /** The model files and options the enabled local channels name; others are unloaded once idle. */
+    /** The model files and options the enabled channels name (only a model run in-process has one); others are unloaded once idle. */
     private static Set<LlamaModels.Key> localKeys(ChannelCatalog catalog) {
         return catalog == null ? null : catalog.all().stream()
-                .filter(c -> c.enabled() && c.type().equals("local") && c.modelPath() != null)
+                .filter(c -> c.enabled() && c.modelPath() != null)
                 .map(c -> new LlamaModels.Key(Path.of(c.modelPath()), c.options()))
                 .collect(Collectors.toSet());
     }

@@ -58,10 +58,6 @@ public final class UsageWriter implements AutoCloseable {
         }
     }
 
-    public long droppedCount() {
-        return dropped.get();
-    }
-
     private void run() {
         List<UsageRecord> batch = new ArrayList<>(BATCH);
         while (running || !queue.isEmpty()) {

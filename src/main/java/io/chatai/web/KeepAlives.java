@@ -35,11 +35,6 @@ public final class KeepAlives implements AutoCloseable {
         open.remove(channel);
     }
 
-    /** Streams being watched now (for tests and metrics). */
-    public int watched() {
-        return open.size();
-    }
-
     private void tick() {
         long now = System.nanoTime();
         for (SseChannel channel : open) {

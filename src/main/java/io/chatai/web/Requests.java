@@ -2,6 +2,7 @@ package io.chatai.web;
 
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
+import io.chatai.core.JsonBody;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;

@@ -112,6 +112,30 @@ class ChannelApiIT {
     }
 
     @Test
+    void should_default_validate_merge_and_store_the_total_timeout() {
+        Path dataDir = TestServer.newDataDir();
+        String id;
+        try (TestServer fresh = TestServer.start(dataDir, Map.of())) {
+            Api admin = fresh.admin();
+            JsonNode created = admin.post("/api/channels", Map.of("name", "bounded", "type", "openai", "baseUrl", upstream.baseUrl())).data();
+            id = created.path("id").asText();
+            assertThat(created.path("totalTimeoutMs").asInt()).isEqualTo(600_000);
+
+            assertThat(admin.put("/api/channels/" + id, Map.of("totalTimeoutMs", 90_000)).data().path("totalTimeoutMs").asInt()).isEqualTo(90_000);
+            JsonNode renamed = admin.put("/api/channels/" + id, Map.of("name", "still-bounded")).data();
+            assertThat(renamed.path("totalTimeoutMs").asInt()).as("PUT merges").isEqualTo(90_000);
+            for (Object bad : List.of(0, -5, "600000", 1.5)) {
+                Api.Response refused = admin.put("/api/channels/" + id, Map.of("totalTimeoutMs", bad));
+                assertThat(refused.status()).as(String.valueOf(bad)).isEqualTo(400);
+                assertThat(refused.json().path("error").asText()).startsWith("totalTimeoutMs must be");
+            }
+        }
+        try (TestServer again = TestServer.start(dataDir, Map.of())) {
+            assertThat(again.admin().get("/api/channels/" + id).data().path("totalTimeoutMs").asInt()).as("stored").isEqualTo(90_000);
+        }
+    }
+
+    @Test
     void should_encrypt_keys_at_rest_when_a_secret_is_set() throws Exception {
         Path dataDir = TestServer.newDataDir();
         try (TestServer secured = TestServer.start(dataDir, Map.of("CHATAI_SECRET_KEY", "a-long-enough-secret-for-tests"))) {

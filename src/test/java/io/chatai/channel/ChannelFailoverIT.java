@@ -34,7 +34,8 @@ class ChannelFailoverIT {
     static void start() {
         preferred = new FakeOpenAi();
         backup = new FakeAnthropic();
-        server = TestServer.start(TestServer.newDataDir(), Map.of(), clock);
+        // Cools at the first failure, so each kind of failure shows at once whether it cools the channel.
+        server = TestServer.start(TestServer.newDataDir(), Map.of("CHATAI_COOLDOWN_AFTER", "1"), clock);
         api = server.admin();
     }
 

@@ -33,7 +33,8 @@ class ChannelRecoveryIT {
     static void start() {
         first = new FakeOpenAi();
         second = new FakeGemini();
-        server = TestServer.start(TestServer.newDataDir(), Map.of(), clock);
+        // Cools at the first failure: the ladder and the probes, without the count of failures in a row in the way.
+        server = TestServer.start(TestServer.newDataDir(), Map.of("CHATAI_COOLDOWN_AFTER", "1"), clock);
         api = server.admin();
     }
 

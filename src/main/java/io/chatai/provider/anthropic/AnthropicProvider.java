@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.provider.ChannelRules;
+import io.chatai.provider.HttpChannelRules;
 import io.chatai.provider.Provider;
 import io.chatai.provider.SseReader;
 import io.chatai.core.message.StreamEvent;
@@ -29,6 +31,7 @@ import java.util.Map;
  * classified like the HTTP status Anthropic gives that error type. Text blocks only. Thread-safe.
  */
 public final class AnthropicProvider implements Provider {
+    private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://api.anthropic.com");
     private final UpstreamHttp http;
 
     public AnthropicProvider(UpstreamHttp http) {
@@ -124,5 +127,10 @@ public final class AnthropicProvider implements Provider {
                 ? Map.of("anthropic-version", AnthropicWire.VERSION)
                 : Map.of("x-api-key", upstream.apiKey(), "anthropic-version", AnthropicWire.VERSION);
         return http.postJson(upstream, WireSupport.join(upstream.baseUrl(), "/v1/messages"), headers, body, stream);
+    }
+
+    @Override
+    public ChannelRules channelRules() {
+        return CHANNEL_RULES;
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.provider.ChannelRules;
+import io.chatai.provider.HttpChannelRules;
 import io.chatai.provider.Provider;
 import io.chatai.provider.SseReader;
 import io.chatai.core.message.StreamEvent;
@@ -30,6 +32,7 @@ import java.util.Map;
  * {@code finishReason} is the end marker, and a body that ends before one is a broken stream. Thread-safe.
  */
 public final class GeminiProvider implements Provider {
+    private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://generativelanguage.googleapis.com");
     private final UpstreamHttp http;
 
     public GeminiProvider(UpstreamHttp http) {
@@ -94,5 +97,10 @@ public final class GeminiProvider implements Provider {
                 + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
         Map<String, String> headers = upstream.apiKey() == null ? Map.of() : Map.of("x-goog-api-key", upstream.apiKey());
         return http.postJson(upstream, url, headers, Json.write(GeminiWire.request(request)), stream);
+    }
+
+    @Override
+    public ChannelRules channelRules() {
+        return CHANNEL_RULES;
     }
 }

@@ -4,6 +4,7 @@ import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.provider.ChannelRules;
 import io.chatai.provider.Provider;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.StreamSink;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
  * Thread-safe.
  */
 public final class LlamaProvider implements Provider {
+    private static final ChannelRules CHANNEL_RULES = new LlamaChannelRules();
     private final LlamaModels models;
 
     public LlamaProvider(LlamaModels models) {
@@ -118,5 +120,10 @@ public final class LlamaProvider implements Provider {
             // A template the model's metadata carries but llama.cpp cannot render fails every request alike.
             throw new UpstreamException(new UpstreamError.BadRequest(400, "the model's chat template failed: " + e.getMessage()), e);
         }
+    }
+
+    @Override
+    public ChannelRules channelRules() {
+        return CHANNEL_RULES;
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.provider.ChannelRules;
+import io.chatai.provider.HttpChannelRules;
 import io.chatai.provider.Provider;
 import io.chatai.provider.SseReader;
 import io.chatai.core.message.StreamEvent;
@@ -28,6 +30,7 @@ import java.util.Map;
  * Thread-safe.
  */
 public final class OpenAiProvider implements Provider {
+    private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://api.openai.com/v1");
     private final UpstreamHttp http;
 
     public OpenAiProvider(UpstreamHttp http) {
@@ -93,4 +96,8 @@ public final class OpenAiProvider implements Provider {
         return http.postJson(upstream, url, headers, body, stream);
     }
 
+    @Override
+    public ChannelRules channelRules() {
+        return CHANNEL_RULES;
+    }
 }

@@ -62,7 +62,8 @@ class LlamaConcurrencyTest {
     }
 
     Upstream upstream(Duration timeout) {
-        return new Upstream("local-test", null, null, Map.of(), timeout, null, model.toString(), ONE_SEQUENCE_ONE_WAITING);
+        return new Upstream("local-test", null, null, Map.of(), timeout, null, model.toString(), ONE_SEQUENCE_ONE_WAITING,
+                Upstream.DEFAULT_TOTAL_TIMEOUT);
     }
 
     static ModelRequest request(int maxTokens) {

@@ -41,7 +41,8 @@ class LlamaProviderTest {
     }
 
     static Upstream upstream(Map<String, Object> options, Duration timeout) {
-        return new Upstream("local-test", null, null, Map.of(), timeout, null, model.toString(), options);
+        return new Upstream("local-test", null, null, Map.of(), timeout, null, model.toString(), options,
+                Upstream.DEFAULT_TOTAL_TIMEOUT);
     }
 
     static ModelRequest request(Integer maxTokens, ChatMessage... messages) {
@@ -125,7 +126,7 @@ class LlamaProviderTest {
     @Test
     void should_report_a_missing_model_file_as_an_unreachable_upstream() {
         Upstream missing = new Upstream("local-test", null, null, Map.of(), Duration.ofSeconds(5), null,
-                model.resolveSibling("absent.gguf").toString(), OPTIONS);
+                model.resolveSibling("absent.gguf").toString(), OPTIONS, Upstream.DEFAULT_TOTAL_TIMEOUT);
 
         assertThatThrownBy(() -> provider.complete(missing, request(4, ChatMessage.user("hi")), new Cancellation()))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> {
