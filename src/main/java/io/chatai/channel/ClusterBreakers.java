@@ -1,12 +1,12 @@
 package io.chatai.channel;
 
+import io.chatai.core.Background;
 import io.chatai.provider.UpstreamError;
 import io.chatai.store.Database;
+import io.chatai.store.RowMapper;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Channel breakers in the database, shared by every instance: a channel cools down once for all of
@@ -15,20 +15,24 @@ import org.slf4j.LoggerFactory;
  * write. So another instance learns of a new cooldown within a second; calls it makes meanwhile report
  * the same outage and do not climb the ladder. Thread-safe.
  */
-public final class ClusterBreakers implements Breaker.Store, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ClusterBreakers.class);
+public final class ClusterBreakers implements Breaker.Store {
     /** A probing instance that dies frees its claim after this long. */
     private static final Duration PROBE_HOLD = Duration.ofMinutes(2);
 
-    private final Database database;
-    private final Thread refresher;
-    private volatile Map<String, Breaker> snapshot = Map.of();
-    private volatile boolean running = true;
+    /** A breaker as stored: its failures and the end of its cooldown. */
+    private static final RowMapper<Breaker> BREAKER = rs -> new Breaker(rs.getInt("failures"), rs.getLong("cooling_until"));
 
-    public ClusterBreakers(Database database, Duration refreshInterval) {
+    private final Database database;
+    private volatile Map<String, Breaker> snapshot = Map.of();
+
+    public ClusterBreakers(Database database) {
         this.database = database;
         refresh();
-        this.refresher = Thread.ofPlatform().daemon().name("channel-breakers").start(() -> poll(refreshInterval));
+    }
+
+    /** Refreshes the snapshot every {@code interval}; a failed refresh is logged and the next one runs. */
+    public void start(Background background, Duration interval) {
+        background.every("channel-breakers", interval, this::refresh);
     }
 
     @Override
@@ -40,7 +44,7 @@ public final class ClusterBreakers implements Breaker.Store, AutoCloseable {
         if (breaker.failures() == 0) {
             return new ChannelHealth.Admission.Ready();
         }
-        boolean claimed = database.write(handle -> handle.createUpdate("UPDATE channel_breakers SET probe_until = :hold "
+        boolean claimed = database.write(sql -> sql.update("UPDATE channel_breakers SET probe_until = :hold "
                         + "WHERE channel_id = :id AND failures > 0 AND cooling_until <= :now AND probe_until <= :now")
                 .bind("hold", now + PROBE_HOLD.toMillis()).bind("id", channel.id()).bind("now", now).execute() == 1);
         if (claimed) {
@@ -55,7 +59,7 @@ public final class ClusterBreakers implements Breaker.Store, AutoCloseable {
     @Override
     public void succeeded(Channel channel) {
         if (state(channel).failures() > 0) {
-            database.update(handle -> handle.createUpdate("UPDATE channel_breakers SET failures = 0, cooling_until = 0, "
+            database.update(sql -> sql.update("UPDATE channel_breakers SET failures = 0, cooling_until = 0, "
                     + "probe_until = 0 WHERE channel_id = :id").bind("id", channel.id()).execute());
             remember(channel.id(), Breaker.HEALTHY);
         }
@@ -63,14 +67,14 @@ public final class ClusterBreakers implements Breaker.Store, AutoCloseable {
 
     @Override
     public Breaker failed(Channel channel, UpstreamError error, long now) {
-        Breaker after = database.write(handle -> {
-            handle.createUpdate("INSERT INTO channel_breakers (channel_id, failures, cooling_until, probe_until) "
+        Breaker after = database.write(sql -> {
+            sql.update("INSERT INTO channel_breakers (channel_id, failures, cooling_until, probe_until) "
                     + "VALUES (:id, 0, 0, 0) ON CONFLICT (channel_id) DO NOTHING").bind("id", channel.id()).execute();
-            Breaker before = handle.createQuery("SELECT failures, cooling_until FROM channel_breakers WHERE channel_id = :id FOR UPDATE")
+            Breaker before = sql.query("SELECT failures, cooling_until FROM channel_breakers WHERE channel_id = :id FOR UPDATE")
                     .bind("id", channel.id())
-                    .map((rs, ctx) -> new Breaker(rs.getInt("failures"), rs.getLong("cooling_until"))).one();
+                    .one(BREAKER);
             Breaker next = before.afterFailure(error, now);
-            handle.createUpdate("UPDATE channel_breakers SET failures = :failures, cooling_until = :until, probe_until = 0 "
+            sql.update("UPDATE channel_breakers SET failures = :failures, cooling_until = :until, probe_until = 0 "
                     + "WHERE channel_id = :id").bind("failures", next.failures()).bind("until", next.coolingUntil())
                     .bind("id", channel.id()).execute();
             return next;
@@ -81,7 +85,7 @@ public final class ClusterBreakers implements Breaker.Store, AutoCloseable {
 
     @Override
     public void released(Channel channel) {
-        database.update(handle -> handle.createUpdate("UPDATE channel_breakers SET probe_until = 0 WHERE channel_id = :id")
+        database.update(sql -> sql.update("UPDATE channel_breakers SET probe_until = 0 WHERE channel_id = :id")
                 .bind("id", channel.id()).execute());
     }
 
@@ -92,15 +96,14 @@ public final class ClusterBreakers implements Breaker.Store, AutoCloseable {
 
     @Override
     public void forget(String channelId) {
-        database.update(handle -> handle.createUpdate("DELETE FROM channel_breakers WHERE channel_id = :id").bind("id", channelId).execute());
+        database.update(sql -> sql.update("DELETE FROM channel_breakers WHERE channel_id = :id").bind("id", channelId).execute());
         remember(channelId, Breaker.HEALTHY);
     }
 
     private Breaker load(String channelId) {
-        return database.read(handle -> handle.createQuery("SELECT failures, cooling_until FROM channel_breakers WHERE channel_id = :id")
+        return database.read(sql -> sql.query("SELECT failures, cooling_until FROM channel_breakers WHERE channel_id = :id")
                 .bind("id", channelId)
-                .map((rs, ctx) -> new Breaker(rs.getInt("failures"), rs.getLong("cooling_until")))
-                .findOne().orElse(Breaker.HEALTHY));
+                .findOne(BREAKER).orElse(Breaker.HEALTHY));
     }
 
     private synchronized void remember(String channelId, Breaker breaker) {
@@ -115,29 +118,9 @@ public final class ClusterBreakers implements Breaker.Store, AutoCloseable {
 
     private void refresh() {
         Map<String, Breaker> all = new HashMap<>();
-        database.read(handle -> handle.createQuery("SELECT channel_id, failures, cooling_until FROM channel_breakers "
+        database.read(sql -> sql.query("SELECT channel_id, failures, cooling_until FROM channel_breakers "
                         + "WHERE failures > 0 OR cooling_until > 0")
-                .map((rs, ctx) -> all.put(rs.getString("channel_id"), new Breaker(rs.getInt("failures"), rs.getLong("cooling_until"))))
-                .list());
+                .list(rs -> all.put(rs.getString("channel_id"), BREAKER.map(rs))));
         snapshot = Map.copyOf(all);
-    }
-
-    private void poll(Duration interval) {
-        while (running) {
-            try {
-                Thread.sleep(interval);
-                refresh();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("Could not refresh channel breakers: {}", e.getMessage());
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        refresher.interrupt();
     }
 }

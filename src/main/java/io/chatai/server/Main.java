@@ -1,6 +1,7 @@
 package io.chatai.server;
 
 import io.chatai.core.ApiException;
+import io.chatai.core.Background;
 import io.chatai.auth.AdminKey;
 import io.chatai.auth.ApiKeyRepository;
 import io.chatai.auth.AuthFilter;
@@ -120,15 +121,16 @@ public final class Main {
     public static ChatAiServer start(Config config, Clock clock) {
         DeclaredResources declared = config.configFile() == null ? DeclaredResources.none() : DeclaredResources.read(config.configFile());
         Metrics metrics = new Metrics();
-        Database database = Database.open(config, metrics.registry());
+        // Every periodic task and dedicated background thread runs here, stopped in one place.
+        Background background = new Background();
         // Closed in reverse order of creation if start fails, in this order once the web server stopped.
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         resources.push(metrics);
-        resources.push(database);
-        AtomicReference<ChannelCatalog> catalogRef = new AtomicReference<>();
-        LlamaModels localModels = new LlamaModels(() -> localKeys(catalogRef.get()));
-        resources.push(localModels);
+        resources.push(background); // last: by then only what the database itself started is left
         try {
+            Database database = push(resources, Database.open(config, metrics.registry(), background));
+            AtomicReference<ChannelCatalog> catalogRef = new AtomicReference<>();
+            LlamaModels localModels = push(resources, new LlamaModels(() -> localKeys(catalogRef.get())));
             String adminKey = AdminKey.resolve(config.adminKey(), config.dataDir());
             boolean shared = config.usesPostgres(); // several instances may share this database
             PresetRepository presets = new PresetRepository(database);
@@ -152,7 +154,8 @@ public final class Main {
             Channel localChannel = config.localModel() == null ? null : LlamaModelChannel.upsert(channels, config.localModel(),
                     LlamaModelChannel.modelName(config.localModel(), config.localModelName()), clock.millis());
 
-            UsageWriter usageWriter = push(resources, new UsageWriter(usage));
+            UsageWriter usageWriter = push(resources, new UsageWriter(usage::insert));
+            usageWriter.start(background);
             UsageListener usageListener = new UsageListener(usageWriter, clock);
             CallMetrics callMetrics = new CallMetrics(metrics);
             CallListener calls = report -> {
@@ -164,7 +167,7 @@ public final class Main {
             if (localChannel != null && localChannel.enabled()) {
                 loadLocalModel(localModels, localChannel);
             }
-            Breaker.Store breakers = shared ? push(resources, new ClusterBreakers(database, Duration.ofSeconds(1))) : new SingleNodeBreakers();
+            Breaker.Store breakers = shared ? clusterBreakers(database, background) : new SingleNodeBreakers();
             ChannelHealth health = new ChannelHealth(clock, breakers, channel -> metrics.cooldown(channel.name()));
             metrics.channelStates(() -> catalog.all().stream().collect(java.util.stream.Collectors.toMap(
                     Channel::name, channel -> health.view(channel).state(), (a, b) -> a)));
@@ -172,8 +175,7 @@ public final class Main {
             TokenCounter tokens = new TokenCounter();
             ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
             ConversationLocks locks = shared
-                    ? push(resources, new ClusterConversationLocks(database, config.databaseUrl(), config.databaseUser(),
-                            config.databasePassword(), config.lease(), MAX_WAITERS_PER_CONVERSATION))
+                    ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
             TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
                     config.defaultModel(), config.turnWait());
@@ -182,10 +184,15 @@ public final class Main {
             Sessions sessions = new Sessions(database, adminKey, clock);
             RateLimiter limiter = shared ? new ClusterRateLimiter(database.writeDataSource()) : new SingleNodeRateLimiter();
             ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
-            push(resources, new ConfigVersion(database, Duration.ofSeconds(1), List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache)));
+            new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache))
+                    .start(background, Duration.ofSeconds(1));
 
-            KeepAlives keepAlives = push(resources, new KeepAlives(config.keepAliveInterval()));
-            SlowRequestGuard guard = push(resources, new SlowRequestGuard(config.requestReadTimeout()));
+            KeepAlives keepAlives = new KeepAlives(config.keepAliveInterval());
+            keepAlives.start(background);
+            SlowRequestGuard guard = new SlowRequestGuard(config.requestReadTimeout());
+            guard.start(background);
+            // Closed first: no tick runs while the resources below close (usage is written by close()).
+            resources.push(background::stopTicks);
             HttpServer server = new HttpServer(config, guard, List.of(new AccessLog(metrics), new Cors(config.corsOrigins()),
                     new AuthFilter(authenticator, sessions)))
                     .register("/", new HealthRoutes(database))
@@ -203,6 +210,7 @@ public final class Main {
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
         } catch (RuntimeException e) {
+            background.stopTicks();
             for (AutoCloseable resource : resources) {
                 try {
                     resource.close();
@@ -212,6 +220,21 @@ public final class Main {
             }
             throw e;
         }
+    }
+
+    /** Channel breakers shared through PostgreSQL, their snapshot refreshed every second. */
+    private static Breaker.Store clusterBreakers(Database database, Background background) {
+        ClusterBreakers breakers = new ClusterBreakers(database);
+        breakers.start(background, Duration.ofSeconds(1));
+        return breakers;
+    }
+
+    private static ConversationLocks clusterLocks(Config config, Database database, Background background,
+                                                  Deque<AutoCloseable> resources) {
+        ClusterConversationLocks locks = push(resources, new ClusterConversationLocks(database, config.databaseUrl(),
+                config.databaseUser(), config.databasePassword(), config.lease(), MAX_WAITERS_PER_CONVERSATION));
+        locks.start(background);
+        return locks;
     }
 
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> resources, T resource) {
