@@ -14,12 +14,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * step that throws, an {@link Error} included, is logged once per kind of failure ({@link FailureLog})
  * and the work runs on: one bad tick never silences the timer. Thread-safe.
  *
- * <p>Ticks run on virtual threads of the scheduler, one at a time per task (fixed delay, never
- * overlapping itself), so a tick blocked on a slow database delays only its own next run, never the
- * keep-alives or the lease renewals.
+ * <p>Each task runs one tick at a time (fixed delay, never overlapping itself) on the scheduler's
+ * platform threads, which it creates as tasks are registered, up to one per task: a tick blocked on a
+ * slow database delays only its own next run, never the keep-alives or the lease renewals. Platform,
+ * not virtual, threads: a checkpoint or a query in native SQLite code would pin a virtual thread's
+ * carrier, taking a core from the requests meanwhile.
  */
 public final class Background implements AutoCloseable {
-    /** More than the server registers: a blocked tick holds one worker, the others keep time. */
+    /** More than the server registers (threads are created as tasks come): a blocked tick holds one. */
     private static final int WORKERS = 16;
 
     private final ScheduledThreadPoolExecutor scheduler;
@@ -27,7 +29,7 @@ public final class Background implements AutoCloseable {
     private final List<Loop> loops = new ArrayList<>();        // guarded by this
 
     public Background() {
-        scheduler = new ScheduledThreadPoolExecutor(WORKERS, Thread.ofVirtual().name("background-", 0).factory());
+        scheduler = new ScheduledThreadPoolExecutor(WORKERS, Thread.ofPlatform().daemon().name("background-", 0).factory());
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }

@@ -199,7 +199,8 @@ public final class Database implements AutoCloseable {
                 R result = work.run(new Sql(connection));
                 connection.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
+                // An Error too: the finally below would otherwise commit the half-done work.
                 connection.rollback();
                 throw e;
             } finally {
