@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FailureLog {
     private static final Logger LOG = LoggerFactory.getLogger(Background.class);
-    /** Kinds are exception classes, so few; past this many, new kinds are counted without a line. */
+    /** Kinds are exception classes, so few; past this many, new kinds share one entry. */
     private static final int MAX_KINDS = 32;
 
     private final String task;
@@ -27,13 +27,12 @@ final class FailureLog {
     synchronized void failed(Throwable failure) {
         String kind = kind(failure);
         failing = true;
-        Long seen = counts.get(kind);
-        if (seen == null && counts.size() < MAX_KINDS) {
-            counts.put(kind, 1L);
+        if (!counts.containsKey(kind) && counts.size() >= MAX_KINDS) {
+            kind = "other kinds";
+        }
+        if (counts.merge(kind, 1L, Long::sum) == 1L) {
             LOG.error("Background task {} failed ({}); it runs on, and further failures of this kind are only counted",
                     task, kind, failure);
-        } else if (seen != null) {
-            counts.put(kind, seen + 1);
         }
     }
 
