@@ -1,5 +1,7 @@
 package io.chatai.provider;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.helidon.common.uri.UriInfo;
 import io.helidon.common.uri.UriPath;
 import io.helidon.common.uri.UriQuery;
@@ -35,11 +37,15 @@ public final class UpstreamHttp {
     /** Covers a thousand calls in flight to one host; each idle connection costs ~10 KB. */
     private static final int MAX_IDLE_CONNECTIONS_PER_HOST = 1024;
 
-    /** Channels' URLs are few; past this many distinct ones (a misuse) the cache starts over. */
+    /** Channels' URLs are few; past this many distinct ones (a misuse) the least used are dropped. */
     private static final int MAX_CACHED_URLS = 1024;
 
     private final ConcurrentMap<Duration, Http1Client> clients = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, UriInfo> parsedUrls = new ConcurrentHashMap<>();
+    /** Parsed outside the cache's lock: parsing one URL twice at once costs only time. */
+    private final Cache<String, UriInfo> parsedUrls = Caffeine.newBuilder()
+            .maximumSize(MAX_CACHED_URLS)
+            .expireAfterAccess(Duration.ofHours(1))
+            .build();
 
     /**
      * POSTs a JSON body and returns the open 2xx response, which the caller must close. Any other status,
@@ -104,11 +110,8 @@ public final class UpstreamHttp {
      * and encode it again, which turns an escaped {@code /} in a model name back into a separator.
      */
     private ClientUri target(String url) {
-        UriInfo info = parsedUrls.get(url);
+        UriInfo info = parsedUrls.getIfPresent(url);
         if (info == null) {
-            if (parsedUrls.size() >= MAX_CACHED_URLS) {
-                parsedUrls.clear();
-            }
             info = parse(url);
             parsedUrls.put(url, info);
         }

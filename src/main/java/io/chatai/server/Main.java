@@ -1,6 +1,7 @@
 package io.chatai.server;
 
 import io.chatai.core.ApiException;
+import io.chatai.core.Background;
 import io.chatai.auth.AdminKey;
 import io.chatai.auth.ApiKeyRepository;
 import io.chatai.auth.AuthFilter;
@@ -123,15 +124,16 @@ public final class Main {
         Metrics metrics = new Metrics();
         DataFiles dataFiles = new DataFiles(config);
         dataFiles.secure(); // before SQLite creates its files, so they are owner-only from the start
-        Database database = Database.open(config, metrics.registry());
+        // Every periodic task and dedicated background thread runs here, stopped in one place.
+        Background background = new Background();
         // Closed in reverse order of creation if start fails, in this order once the web server stopped.
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         resources.push(metrics);
-        resources.push(database);
-        AtomicReference<ChannelCatalog> catalogRef = new AtomicReference<>();
-        LlamaModels localModels = new LlamaModels(() -> localKeys(catalogRef.get()));
-        resources.push(localModels);
+        resources.push(background); // last: by then only what the database itself started is left
         try {
+            Database database = push(resources, Database.open(config, metrics.registry(), background));
+            AtomicReference<ChannelCatalog> catalogRef = new AtomicReference<>();
+            LlamaModels localModels = push(resources, new LlamaModels(() -> localKeys(catalogRef.get())));
             String adminKey = AdminKey.resolve(config.adminKey(), config.dataDir());
             dataFiles.secure(); // and whatever opening the database and finding the admin key created
             boolean shared = config.usesPostgres(); // several instances may share this database
@@ -156,7 +158,8 @@ public final class Main {
             Channel localChannel = config.localModel() == null ? null : LlamaModelChannel.upsert(channels, config.localModel(),
                     LlamaModelChannel.modelName(config.localModel(), config.localModelName()), clock.millis());
 
-            UsageWriter usageWriter = push(resources, new UsageWriter(usage));
+            UsageWriter usageWriter = push(resources, new UsageWriter(usage::insert));
+            usageWriter.start(background);
             UsageListener usageListener = new UsageListener(usageWriter, clock);
             CallMetrics callMetrics = new CallMetrics(metrics);
             CallListener calls = report -> {
@@ -168,7 +171,7 @@ public final class Main {
             if (localChannel != null && localChannel.enabled()) {
                 loadLocalModel(localModels, localChannel);
             }
-            Breaker.Store breakers = shared ? push(resources, new ClusterBreakers(database, Duration.ofSeconds(1))) : new SingleNodeBreakers();
+            Breaker.Store breakers = shared ? clusterBreakers(database, background) : new SingleNodeBreakers();
             ChannelHealth health = new ChannelHealth(clock, breakers, config.cooldownAfter(), channel -> metrics.cooldown(channel.name()));
             metrics.channelStates(() -> catalog.all().stream().map(channel -> {
                 ChannelHealth.View view = health.view(channel);
@@ -178,8 +181,7 @@ public final class Main {
             TokenCounter tokens = new TokenCounter();
             ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
             ConversationLocks locks = shared
-                    ? push(resources, new ClusterConversationLocks(database, config.databaseUrl(), config.databaseUser(),
-                            config.databasePassword(), config.lease(), MAX_WAITERS_PER_CONVERSATION))
+                    ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
             TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
                     config.defaultModel(), config.turnWait());
@@ -188,10 +190,15 @@ public final class Main {
             Sessions sessions = new Sessions(database, adminKey, clock);
             RateLimiter limiter = shared ? new ClusterRateLimiter(database.writeDataSource()) : new SingleNodeRateLimiter();
             ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
-            push(resources, new ConfigVersion(database, Duration.ofSeconds(1), List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache)));
+            new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache))
+                    .start(background, Duration.ofSeconds(1));
 
-            KeepAlives keepAlives = push(resources, new KeepAlives(config.keepAliveInterval()));
-            SlowRequestGuard guard = push(resources, new SlowRequestGuard(config.requestReadTimeout()));
+            KeepAlives keepAlives = new KeepAlives(config.keepAliveInterval());
+            keepAlives.start(background);
+            SlowRequestGuard guard = new SlowRequestGuard(config.requestReadTimeout());
+            guard.start(background);
+            // Closed first: no tick runs while the resources below close (usage is written by close()).
+            resources.push(background::stopTicks);
             HttpServer server = new HttpServer(config, guard, List.of(new AccessLog(metrics), new Cors(config.corsOrigins()),
                     new AuthFilter(authenticator, sessions)))
                     .register("/", new HealthRoutes(database))
@@ -209,6 +216,7 @@ public final class Main {
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
         } catch (RuntimeException e) {
+            background.stopTicks();
             for (AutoCloseable resource : resources) {
                 try {
                     resource.close();
@@ -218,6 +226,21 @@ public final class Main {
             }
             throw e;
         }
+    }
+
+    /** Channel breakers shared through PostgreSQL, their snapshot refreshed every second. */
+    private static Breaker.Store clusterBreakers(Database database, Background background) {
+        ClusterBreakers breakers = new ClusterBreakers(database);
+        breakers.start(background, Duration.ofSeconds(1));
+        return breakers;
+    }
+
+    private static ConversationLocks clusterLocks(Config config, Database database, Background background,
+                                                  Deque<AutoCloseable> resources) {
+        ClusterConversationLocks locks = push(resources, new ClusterConversationLocks(database, config.databaseUrl(),
+                config.databaseUser(), config.databasePassword(), config.lease(), MAX_WAITERS_PER_CONVERSATION));
+        locks.start(background);
+        return locks;
     }
 
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> resources, T resource) {

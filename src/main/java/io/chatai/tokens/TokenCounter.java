@@ -1,9 +1,12 @@
 package io.chatai.tokens;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import io.chatai.core.message.ChatMessage;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -18,7 +21,11 @@ public final class TokenCounter {
     public static final int REPLY_PRIMING = 3;
 
     private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
-    private final java.util.Map<String, Integer> repeated = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Bounded: prompts with {{time}} make a new text every second, and those stop coming back. */
+    private final Cache<String, Integer> repeated = Caffeine.newBuilder()
+            .maximumSize(1_000)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
 
     public int count(String text) {
         return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
@@ -29,10 +36,14 @@ public final class TokenCounter {
      * most once a second): remembered, so every turn does not tokenize its preset's prompt anew.
      */
     public int countRepeated(String text) {
-        if (repeated.size() > 1_000) {
-            repeated.clear(); // bounded: prompts with {{time}} make a new text every second
+        Integer known = repeated.getIfPresent(text);
+        if (known != null) {
+            return known;
         }
-        return repeated.computeIfAbsent(text, this::count);
+        // Counted outside the cache's lock: two turns may count one text at once, which costs only time.
+        int counted = count(text);
+        repeated.put(text, counted);
+        return counted;
     }
 
     /** Tokens one message costs in a prompt, framing included. */
