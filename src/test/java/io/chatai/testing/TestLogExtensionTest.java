@@ -6,6 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@link TestLogExtension} prints, checked by running small example classes through JUnit itself:
- * nothing for a passing test; for a failed one its whole log (its background threads included, its
- * neighbours' lines not) and its stack trace; the class's log when the class's own set-up fails.
+ * nothing for a passing or skipped test; for a failed one its whole log (its background threads and what
+ * it printed included, its neighbours' lines not) and its stack trace; the class's log when the class's
+ * own set-up fails.
  */
 class TestLogExtensionTest {
     private static final Logger LOG = LoggerFactory.getLogger(TestLogExtensionTest.class);
@@ -31,8 +33,15 @@ class TestLogExtensionTest {
     }
 
     @Test
-    void should_print_nothing_when_every_test_passes() {
+    void should_print_nothing_when_every_test_passes_not_even_what_they_print() {
         String printed = run(Passing.class);
+
+        assertThat(printed).isEmpty();
+    }
+
+    @Test
+    void should_print_nothing_for_a_test_skipped_by_an_assumption() {
+        String printed = run(Skipped.class);
 
         assertThat(printed).isEmpty();
     }
@@ -44,6 +53,7 @@ class TestLogExtensionTest {
         assertThat(printed)
                 .contains("---- FAILED OnePassesOneFails.fails(): its log since it started")
                 .contains("line from @BeforeEach", "line from the failing test", "line from a background thread")
+                .contains("stdout - line printed by the failing test", "stderr - line printed on stderr by the failing test")
                 .contains("---- OnePassesOneFails.fails() failed with:", "java.lang.AssertionError: failed on purpose",
                         "at io.chatai.testing.TestLogExtensionTest$OnePassesOneFails.fails(", "frames of the test runner")
                 .contains("---- end of the log of OnePassesOneFails.fails()")
@@ -84,6 +94,17 @@ class TestLogExtensionTest {
         @Test
         void passes() {
             LOG.info("line from a passing test");
+            System.out.println("line printed by a passing test");
+            System.err.println("line printed on stderr by a passing test");
+        }
+    }
+
+    @EnabledIf("io.chatai.testing.TestLogExtensionTest#runningExamples")
+    static class Skipped {
+        @Test
+        void skips() {
+            LOG.info("line from a skipped test");
+            Assumptions.assumeTrue(false, "skipped on purpose");
         }
     }
 
@@ -105,6 +126,8 @@ class TestLogExtensionTest {
         @Order(2)
         void fails() throws InterruptedException {
             LOG.info("line from the failing test");
+            System.out.println("line printed by the failing test");
+            System.err.println("line printed on stderr by the failing test");
             Thread background = Thread.ofPlatform().start(() -> LOG.warn("line from a background thread"));
             background.join();
             throw new AssertionError("failed on purpose");
