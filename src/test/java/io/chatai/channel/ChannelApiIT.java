@@ -8,33 +8,21 @@ import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.Reply;
 import io.chatai.testing.TestDatabases;
 import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /api/channels}: defaults, write-only keys, merge on PUT, the test call. */
 class ChannelApiIT {
-    static FakeOpenAi upstream;
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeOpenAi();
-        server = TestServer.start();
-        api = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        upstream.close();
-    }
+    static final FakeOpenAi upstream = new FakeOpenAi();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstream(upstream);
+    static final Api api = server.admin();
 
     @Test
     void should_create_a_channel_with_defaults_and_never_show_its_keys() {

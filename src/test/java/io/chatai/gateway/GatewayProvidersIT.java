@@ -18,6 +18,7 @@ import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.FakeUpstream;
 import io.chatai.testing.Reply;
 import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import io.chatai.testing.TinyGguf;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,7 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GatewayProvidersIT {
     static final List<FakeUpstream> FAKES = List.of(new FakeOpenAi(), new FakeAnthropic(), new FakeGemini());
-    static TestServer server;
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstreams(FAKES);
     static OpenAIClient client;
 
     static List<FakeUpstream> fakes() {
@@ -43,16 +46,13 @@ class GatewayProvidersIT {
     }
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    static void openClient() {
         client = OpenAIOkHttpClient.builder().apiKey(TestServer.ADMIN_KEY).baseUrl(server.baseUrl() + "/v1").maxRetries(0).build();
     }
 
     @AfterAll
-    static void stop() {
+    static void closeClient() {
         client.close();
-        server.close();
-        FAKES.forEach(FakeUpstream::close);
     }
 
     private static void use(FakeUpstream fake) {
