@@ -37,9 +37,16 @@ public record Channel(String id, String name, String type, String baseUrl, List<
         return modelMapping.getOrDefault(model, model);
     }
 
-    /** How a provider reaches this channel with one of its keys (null for keyless upstreams). */
+    /**
+     * How a provider reaches this channel with one of its keys (null for keyless upstreams). Every key of
+     * the channel and every header value go along as secrets, since an upstream (or a proxy before it)
+     * may echo any of them back.
+     */
     public Upstream upstream(String key) {
-        return new Upstream(name, baseUrl, key, headers, Duration.ofMillis(timeoutMs), proxy, modelPath, options);
+        // The contract's default totalTimeoutMs, until the channel's own totalTimeoutMs field (added with
+        // the channel builder on another branch) is wired here: the bound must hold for every call now.
+        return new Upstream(name, baseUrl, key, headers, Duration.ofMillis(timeoutMs), Upstream.DEFAULT_TOTAL_TIMEOUT,
+                proxy, modelPath, options, Upstream.secretsOf(apiKeys, headers));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.chatai.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Json;
+import io.chatai.core.Secrets;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -9,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
+import java.util.Collection;
 import javax.net.ssl.SSLException;
 
 /**
@@ -21,9 +23,12 @@ public final class UpstreamFailures {
     private UpstreamFailures() {
     }
 
-    /** Classifies a non-2xx response; the message is taken from the body and scrubbed of the key. */
-    public static UpstreamError fromStatus(int status, String body, String retryAfterHeader, String apiKey) {
-        String message = scrub(messageOf(body), apiKey);
+    /**
+     * Classifies a non-2xx response (or an error an upstream reported inside a 200 stream); the message is
+     * taken from the body, cleared of every secret and only then cut to length.
+     */
+    public static UpstreamError fromStatus(int status, String body, String retryAfterHeader, Collection<String> secrets) {
+        String message = clean(messageOf(body), secrets);
         if (status == 400 && keyRejected(body)) {
             return new UpstreamError.AuthFailed(status, message);
         }
@@ -61,8 +66,8 @@ public final class UpstreamFailures {
     }
 
     /**
-     * The human message of an error body. OpenAI, Anthropic and Gemini all put it at {@code error.message};
-     * anything else is shown as (a prefix of) the raw text.
+     * The human message of an error body, whole. OpenAI, Anthropic and Gemini all put it at
+     * {@code error.message}; anything else is shown as the raw text.
      */
     static String messageOf(String body) {
         if (body == null || body.isBlank()) {
@@ -72,18 +77,18 @@ public final class UpstreamFailures {
             JsonNode node = Json.tree(body);
             JsonNode error = node.path("error");
             if (error.path("message").isTextual()) {
-                return truncate(error.path("message").textValue());
+                return error.path("message").textValue();
             }
             if (error.isTextual()) {
-                return truncate(error.textValue());
+                return error.textValue();
             }
             if (node.path("message").isTextual()) {
-                return truncate(node.path("message").textValue());
+                return node.path("message").textValue();
             }
         } catch (Exception notJson) {
             // fall through to the raw text
         }
-        return truncate(body.strip());
+        return body.strip();
     }
 
     /**
@@ -107,15 +112,20 @@ public final class UpstreamFailures {
         return false;
     }
 
-    /** Removes the key from text an upstream echoed back; some providers quote the key they refused. */
-    public static String scrub(String text, String apiKey) {
-        if (text == null || apiKey == null || apiKey.length() < 4) {
-            return text;
-        }
-        return text.replace(apiKey, mask(apiKey));
+    /**
+     * Text an upstream sent, made fit to show and store: every secret of the channel redacted first (some
+     * providers quote the key they refused, a proxy may echo a header), then cut to {@value #MAX_MESSAGE}
+     * characters. In the other order a cut through a key would leave its first half, which no longer
+     * matches the key and so was never masked.
+     */
+    public static String clean(String text, Collection<String> secrets) {
+        return text == null ? null : truncate(Secrets.redact(text, secrets));
     }
 
-    /** {@code sk-…abcd}: enough to tell keys apart, never enough to use one. */
+    /**
+     * {@code sk-…abcd}: enough for an operator to tell a channel's keys apart in its own view, never enough
+     * to use one. Text from upstreams gets {@link #clean} instead, which keeps no character of a key.
+     */
     public static String mask(String secret) {
         if (secret == null || secret.isEmpty()) {
             return "";

@@ -68,7 +68,7 @@ public final class UpstreamHttp {
         try (response) {
             String errorBody = readText(response, MAX_ERROR_BODY);
             String retryAfter = response.headers().first(HeaderNames.RETRY_AFTER).orElse(null);
-            throw new UpstreamException(UpstreamFailures.fromStatus(status, errorBody, retryAfter, upstream.apiKey()));
+            throw new UpstreamException(UpstreamFailures.fromStatus(status, errorBody, retryAfter, upstream.secrets()));
         }
     }
 

@@ -115,7 +115,7 @@ public final class AnthropicProvider implements Provider {
 
     private static UpstreamException failure(Upstream upstream, JsonNode data) {
         int status = AnthropicWire.statusOf(text(data.path("error"), "type"));
-        return new UpstreamException(UpstreamFailures.fromStatus(status, data.toString(), null, upstream.apiKey()));
+        return new UpstreamException(UpstreamFailures.fromStatus(status, data.toString(), null, upstream.secrets()));
     }
 
     private HttpClientResponse send(Upstream upstream, ModelRequest request, boolean stream) {

@@ -61,7 +61,7 @@ public final class GeminiProvider implements Provider {
                 if (chunk.path("error").isObject()) {
                     // An error inside a 200 stream is classified like the status it names.
                     int status = chunk.path("error").path("code").asInt(500);
-                    throw new UpstreamException(UpstreamFailures.fromStatus(status, event.data(), null, upstream.apiKey()));
+                    throw new UpstreamException(UpstreamFailures.fromStatus(status, event.data(), null, upstream.secrets()));
                 }
                 refuseBlockedPrompt(chunk);
                 TokenUsage reported = GeminiWire.usage(chunk);

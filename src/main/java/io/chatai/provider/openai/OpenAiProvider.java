@@ -64,8 +64,8 @@ public final class OpenAiProvider implements Provider {
                 }
                 JsonNode chunk = parse(event.data());
                 if (chunk.has("error")) {
-                    throw broken("error inside the stream: " + UpstreamFailures.scrub(
-                            chunk.path("error").path("message").asText("unknown"), upstream.apiKey()));
+                    throw broken("error inside the stream: " + UpstreamFailures.clean(
+                            chunk.path("error").path("message").asText("unknown"), upstream.secrets()));
                 }
                 TokenUsage reported = OpenAiWire.usage(chunk);
                 if (reported != null) {
