@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
@@ -19,6 +20,9 @@ import javax.net.ssl.SSLException;
  */
 public final class UpstreamFailures {
     private static final int MAX_MESSAGE = 300;
+    /** A qualified class name (packages in lower case, then a capital), or a simple name ending in Exception or Error. */
+    private static final Pattern JAVA_NAME = Pattern.compile(
+            "\\b(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*(?:[.$][A-Z][\\w$]*)*:?|\\b[A-Z][\\w$]*(?:Exception|Error)\\b:?");
 
     private UpstreamFailures() {
     }
@@ -45,24 +49,73 @@ public final class UpstreamFailures {
         };
     }
 
-    /** Classifies an exception thrown while connecting, sending or reading. */
+    /**
+     * Classifies an exception thrown while connecting, sending or reading. The description is for
+     * people: it names what happened, never a Java class (the exception itself goes to the cause).
+     */
     public static UpstreamError fromTransport(Throwable thrown, boolean responseStarted) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException) {
                 return new UpstreamError.Timeout(responseStarted ? "waiting for the next chunk" : "waiting for the first byte", 0);
             }
-            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
-                return new UpstreamError.Unreachable(t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+            if (t instanceof ConnectException) {
+                return new UpstreamError.Unreachable("connection refused");
+            }
+            if (t instanceof UnknownHostException) {
+                return new UpstreamError.Unreachable("unknown host" + detail(t.getMessage()));
+            }
+            if (t instanceof NoRouteToHostException) {
+                return new UpstreamError.Unreachable("no route to host");
             }
             if (t instanceof SSLException) {
-                return new UpstreamError.Unreachable("TLS failed: " + t.getMessage());
+                return new UpstreamError.Unreachable("TLS failed" + detail(t.getMessage()));
             }
             if (t instanceof ClosedByInterruptException || t instanceof InterruptedIOException) {
                 return new UpstreamError.BrokenStream("cancelled");
             }
         }
-        String reason = thrown.getMessage() == null ? thrown.getClass().getSimpleName() : thrown.getMessage();
-        return responseStarted ? new UpstreamError.BrokenStream(reason) : new UpstreamError.Unreachable(reason);
+        String detail = detail(deepestMessage(thrown));
+        return responseStarted
+                ? new UpstreamError.BrokenStream("the connection failed while the answer was read" + detail)
+                : new UpstreamError.Unreachable("the request failed before an answer began" + detail);
+    }
+
+    /**
+     * What went wrong, in words, for a failure inside a provider (e.g. the local model's engine): the
+     * innermost readable message of the exception and its causes, without Java class names.
+     */
+    public static String reason(Throwable thrown) {
+        String message = deepestMessage(thrown);
+        return message == null || message.isBlank() ? "an unexpected failure" : truncate(message);
+    }
+
+    /** The innermost readable message along the causes, or null. */
+    private static String deepestMessage(Throwable thrown) {
+        String found = null;
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            String message = withoutJavaNames(t.getMessage());
+            if (message != null && !message.isBlank()) {
+                found = message;
+            }
+        }
+        return found;
+    }
+
+    private static String detail(String message) {
+        String readable = withoutJavaNames(message);
+        return readable == null || readable.isBlank() ? "" : " (" + truncate(readable.strip()) + ")";
+    }
+
+    /**
+     * An exception's message with the Java class names taken out: JDK and library messages quote them
+     * ("java.net.SocketException: Connection reset", "...SunCertPathBuilderException: unable to find
+     * valid certification path"), and a client must never read the server's insides.
+     */
+    static String withoutJavaNames(String message) {
+        if (message == null) {
+            return null;
+        }
+        return JAVA_NAME.matcher(message).replaceAll("").replaceAll("\\s{2,}", " ").strip();
     }
 
     /**

@@ -10,9 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatai.testing.FakeUpstream;
+import io.chatai.testing.JavaNames;
+import io.chatai.testing.RawUpstream;
 import io.chatai.testing.Reply;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,8 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What every provider adapter must do, checked against a fake server speaking that provider's real wire
@@ -138,6 +143,90 @@ abstract class ProviderContract {
                 .isInstanceOfSatisfying(UpstreamException.class,
                         e -> assertThat(e.error()).isInstanceOf(UpstreamError.BrokenStream.class));
         assertThat(seen).containsExactly(new StreamEvent.Delta("half "), new StreamEvent.Delta("an answer"));
+    }
+
+    @Test
+    void should_complete_a_stream_that_ends_after_its_finish_reason_without_an_end_marker() {
+        List<StreamEvent> events = stream(Reply.text("a", "b").with(Reply.Fault.NO_END_MARKER), new CopyOnWriteArrayList<>());
+
+        assertThat(events).startsWith(new StreamEvent.Delta("a"), new StreamEvent.Delta("b"));
+        assertThat(events).hasSize(3).last().isInstanceOfSatisfying(StreamEvent.Done.class, done -> {
+            assertThat(done.usage()).isEqualTo(new TokenUsage(11, 2, false));
+            assertThat(done.finishReason()).isNotBlank();
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = RawUpstream.Framing.class, names = {"CLOSE_DELIMITED", "CHUNKED_CUT", "RESET"})
+    void should_complete_a_stream_whose_connection_closes_after_its_finish_reason(RawUpstream.Framing framing) {
+        String body = fake.renderStream(Reply.text("a", "b").with(Reply.Fault.NO_END_MARKER));
+        List<StreamEvent> events = new CopyOnWriteArrayList<>();
+        try (RawUpstream raw = new RawUpstream(framing, "text/event-stream", body)) {
+            provider.stream(rawUpstream(raw), request("m"), events::add, new Cancellation());
+        }
+
+        assertThat(events).startsWith(new StreamEvent.Delta("a"), new StreamEvent.Delta("b"));
+        assertThat(events.getLast()).isInstanceOf(StreamEvent.Done.class);
+    }
+
+    @Test
+    void should_read_a_whole_answer_whose_body_ends_where_the_connection_closes() {
+        String body = fake.renderCompletion(Reply.text("Hello ", "there"));
+        try (RawUpstream raw = new RawUpstream(RawUpstream.Framing.CLOSE_DELIMITED, "application/json", body)) {
+            assertThat(provider.complete(rawUpstream(raw), request("m"), new Cancellation()).text()).isEqualTo("Hello there");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RawUpstream.Framing.class)
+    void should_call_a_stream_that_ends_before_its_finish_reason_broken_in_words_without_java_names(RawUpstream.Framing framing) {
+        String body = fake.renderStream(Reply.text("half ", "an answer").brokenAfterChunks());
+        for (boolean streaming : new boolean[] {true, false}) {
+            try (RawUpstream raw = new RawUpstream(framing, streaming ? "text/event-stream" : "application/json",
+                    streaming ? body : body.substring(0, body.length() / 2))) {
+                assertThatThrownBy(() -> {
+                    if (streaming) {
+                        provider.stream(rawUpstream(raw), request("m"), event -> { }, new Cancellation());
+                    } else {
+                        provider.complete(rawUpstream(raw), request("m"), new Cancellation());
+                    }
+                }).isInstanceOfSatisfying(UpstreamException.class, e -> {
+                    assertThat(e.error().retryable()).as(e.getMessage()).isTrue();
+                    JavaNames.assertNone(e.getMessage());
+                });
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a TLS handshake nobody answers once hung forever
+    void should_describe_transport_failures_without_java_names() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> described = new ArrayList<>();
+        for (String baseUrl : List.of("http://127.0.0.1:" + port, "https://127.0.0.1:" + port)) {
+            try {
+                provider.complete(new Upstream("closed", baseUrl, KEY, Map.of(), Duration.ofSeconds(2), null), request("m"), new Cancellation());
+            } catch (UpstreamException e) {
+                described.add(e.getMessage());
+            }
+        }
+        try (RawUpstream plain = new RawUpstream(RawUpstream.Framing.CLOSE_DELIMITED, "application/json", "{}")) {
+            try { // TLS spoken to a plain HTTP server
+                provider.complete(new Upstream("tls", plain.origin().replace("http:", "https:"), KEY, Map.of(), Duration.ofSeconds(2), null),
+                        request("m"), new Cancellation());
+            } catch (UpstreamException e) {
+                described.add(e.getMessage());
+            }
+        }
+
+        assertThat(described).hasSize(3).allSatisfy(JavaNames::assertNone);
+    }
+
+    Upstream rawUpstream(RawUpstream raw) {
+        return new Upstream("raw", raw.origin(), KEY, Map.of(), Duration.ofSeconds(5), null);
     }
 
     @Test
