@@ -129,6 +129,7 @@ public final class ChannelRouter {
         }
         switch (error) {
             case UpstreamError.BadRequest refused -> throw RoutingFailures.modelError(channel, refused, false);
+            case UpstreamError.LimitExceeded stopped -> throw RoutingFailures.modelError(channel, stopped, false);
             case UpstreamError.AuthFailed refused -> {
                 health.refuseKey(channel, key);
                 failures.failed(channel, refused, Long.MAX_VALUE);

@@ -47,7 +47,9 @@ final class RoutingFailures {
         details.put("channel", channel.name());
         details.put("status", error.status());
         details.put("message", error.describe());
-        String message = afterContent
+        String message = error instanceof UpstreamError.LimitExceeded
+                ? "The model's answer was " + error.describe()
+                : afterContent
                 ? "The model's answer broke off: " + error.describe()
                 : "The model refused the request: " + error.describe();
         return new ApiException(ErrorCode.MODEL_ERROR, message, details);

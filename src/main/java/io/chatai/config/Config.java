@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param corsOrigins        origins allowed to call the API from a browser; empty means CORS is off
  * @param lease              on PostgreSQL, how long a turn's hold on its conversation lasts unless renewed
  * @param shutdownGrace      how long a stopping server lets running requests finish
+ * @param maxAnswerChars     the longest answer text one upstream call may produce before it is stopped
  */
 public record Config(
         String host,
@@ -41,7 +42,8 @@ public record Config(
         Duration requestReadTimeout,
         java.util.List<String> corsOrigins,
         Duration lease,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        int maxAnswerChars) {
 
     /** How log lines are written. */
     public enum LogFormat { TEXT, JSON }

@@ -22,18 +22,18 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The HTTP transport every HTTP provider shares: keep-alive connection pools, the channel's timeout as
- * a socket read timeout (so it bounds the first byte and each gap, not the whole answer), its proxy and
- * extra headers, and non-2xx statuses turned into {@link UpstreamException}s. No retries, no redirects.
- * Thread-safe.
+ * a socket read timeout (so it bounds the first byte and each gap), its {@code totalTimeoutMs} as a
+ * deadline on the whole call (one timer thread for all calls), its proxy and extra headers, and non-2xx
+ * statuses turned into {@link UpstreamException}s. No retries, no redirects. Thread-safe; close it at
+ * shutdown to stop the timer.
  */
-public final class UpstreamHttp {
+public final class UpstreamHttp implements AutoCloseable {
     /** Error bodies are only read for their message. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
-    /** A whole non-streamed answer; far above any real one. */
-    static final int MAX_BODY = 32 * 1024 * 1024;
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Covers a thousand calls in flight to one host; each idle connection costs ~10 KB. */
     private static final int MAX_IDLE_CONNECTIONS_PER_HOST = 1024;
@@ -42,6 +42,8 @@ public final class UpstreamHttp {
     private static final int MAX_CACHED_URLS = 1024;
 
     private final ConcurrentMap<Duration, Http1Client> clients = new ConcurrentHashMap<>();
+    /** Fires the deadlines; its only work is to interrupt a thread, so one thread serves every call. */
+    private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
     private final ConcurrentMap<String, UriInfo> parsedUrls = new ConcurrentHashMap<>();
 
     /**
@@ -58,18 +60,23 @@ public final class UpstreamHttp {
         request.header(HeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
         headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
         upstream.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        CallDeadline deadline = CallDeadline.start(deadlines, upstream.totalTimeout());
         HttpClientResponse response;
         try {
             response = request.submit(body);
         } catch (RuntimeException e) {
-            throw new UpstreamException(UpstreamFailures.fromTransport(e, false), e);
+            deadline.close();
+            throw deadline.expired() ? deadline.exceeded() : new UpstreamException(UpstreamFailures.fromTransport(e, false), e);
         }
         int status = response.status().code();
         if (status / 100 == 2) {
-            return new UpstreamResponse(response);
+            return new UpstreamResponse(response, deadline);
         }
-        try (response) {
-            String errorBody = readErrorBody(response);
+        try (deadline; response) {
+            String errorBody = readErrorBody(response, deadline);
+            if (deadline.expired()) {
+                throw deadline.exceeded();
+            }
             String retryAfter = response.headers().first(HeaderNames.RETRY_AFTER).orElse(null);
             throw new UpstreamException(UpstreamFailures.fromStatus(status, errorBody, retryAfter, upstream.secrets()));
         }
@@ -79,8 +86,8 @@ public final class UpstreamHttp {
      * The start of an error body, for its message: a longer one is cut (an error's message comes first),
      * and one that breaks off is read as far as it came.
      */
-    private static String readErrorBody(HttpClientResponse response) {
-        try (InputStream in = new UpstreamResponse(response).body()) {
+    private static String readErrorBody(HttpClientResponse response, CallDeadline deadline) {
+        try (InputStream in = new UpstreamResponse.Body(response.inputStream(), deadline)) {
             return new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
             return null; // the status alone still classifies the failure
@@ -149,6 +156,18 @@ public final class UpstreamHttp {
                 .connectionCacheSize(MAX_IDLE_CONNECTIONS_PER_HOST)
                 .build()
                 .client(Http1Client.PROTOCOL));
+    }
+
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("upstream-deadlines").daemon().factory());
+        timer.setRemoveOnCancelPolicy(true); // a call that ends in time takes its deadline out of the queue
+        return timer;
+    }
+
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
     }
 
     private static Proxy proxy(String proxy) {

@@ -137,7 +137,7 @@ public final class Main {
             ApiKeyRepository keys = new ApiKeyRepository(database);
             UsageRepository usage = new UsageRepository(database);
 
-            UpstreamHttp http = new UpstreamHttp();
+            UpstreamHttp http = push(resources, new UpstreamHttp());
             Providers providers = new Providers(Map.of(
                     "openai", new OpenAiProvider(http),
                     "anthropic", new AnthropicProvider(http),
@@ -170,7 +170,7 @@ public final class Main {
                     Channel::name, channel -> health.view(channel).state(), (a, b) -> a)));
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
-            ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
+            ModelCalls modelCalls = new ModelCalls(router, tokens, calls, config.maxAnswerChars());
             ConversationLocks locks = shared
                     ? push(resources, new ClusterConversationLocks(database, config.databaseUrl(), config.databaseUser(),
                             config.databasePassword(), config.lease(), MAX_WAITERS_PER_CONVERSATION))

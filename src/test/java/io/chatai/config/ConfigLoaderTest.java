@@ -32,6 +32,7 @@ class ConfigLoaderTest {
         assertThat(config.logFormat()).isEqualTo(Config.LogFormat.TEXT);
         assertThat(config.metricsPublic()).isFalse();
         assertThat(config.keepAliveInterval()).isLessThanOrEqualTo(Duration.ofSeconds(15));
+        assertThat(config.maxAnswerChars()).isEqualTo(400_000);
     }
 
     @Test
@@ -48,7 +49,7 @@ class ConfigLoaderTest {
         Config config = ConfigLoader.load(Map.of("CHATAI_HOST", "0.0.0.0", "CHATAI_PORT", "8080", "CHATAI_DATA_DIR", "/var/chatai",
                 "CHATAI_DATABASE_URL", "jdbc:postgresql://db/chatai", "CHATAI_RATE_LIMIT_PER_MINUTE", "0",
                 "CHATAI_MAX_ATTEMPTS", "5", "CHATAI_LOG_FORMAT", "JSON", "CHATAI_METRICS_PUBLIC", "true",
-                "CHATAI_SECRET_KEY", "0123456789abcdef"));
+                "CHATAI_SECRET_KEY", "0123456789abcdef", "CHATAI_MAX_ANSWER_CHARS", "50000"));
 
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.port()).isEqualTo(8080);
@@ -58,6 +59,7 @@ class ConfigLoaderTest {
         assertThat(config.logFormat()).isEqualTo(Config.LogFormat.JSON);
         assertThat(config.metricsPublic()).isTrue();
         assertThat(config.secretKey()).isEqualTo("0123456789abcdef");
+        assertThat(config.maxAnswerChars()).isEqualTo(50_000);
     }
 
     @ParameterizedTest
@@ -69,6 +71,8 @@ class ConfigLoaderTest {
             "CHATAI_MAX_MESSAGE_CHARS|0|CHATAI_MAX_MESSAGE_CHARS must be an integer",
             "CHATAI_MAX_ATTEMPTS|1.5|CHATAI_MAX_ATTEMPTS must be an integer",
             "CHATAI_MAX_BODY_BYTES|1MB|CHATAI_MAX_BODY_BYTES must be an integer",
+            "CHATAI_MAX_ANSWER_CHARS|lots|CHATAI_MAX_ANSWER_CHARS must be an integer from 100 to 10000000, got \"lots\"",
+            "CHATAI_MAX_ANSWER_CHARS|0|CHATAI_MAX_ANSWER_CHARS must be an integer from 100 to 10000000, got \"0\"",
             "CHATAI_LOG_FORMAT|xml|CHATAI_LOG_FORMAT must be text or json, got \"xml\"",
             "CHATAI_METRICS_PUBLIC|yes|CHATAI_METRICS_PUBLIC must be true or false, got \"yes\"",
             "CHATAI_SECRET_KEY|short|CHATAI_SECRET_KEY must be at least 16 characters (it has 5)",

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,7 @@ abstract class ProviderContract {
     @AfterAll
     void stop() {
         fake.close();
+        http.close();
     }
 
     Upstream upstream(Duration timeout) {
@@ -223,6 +225,87 @@ abstract class ProviderContract {
         }
 
         assertThat(described).hasSize(3).allSatisfy(JavaNames::assertNone);
+    }
+
+    @Test
+    void should_stop_a_stream_whose_event_line_never_ends_and_close_its_connection() {
+        int closedBefore = fake.closedEarly();
+
+        assertThatThrownBy(() -> stream(Reply.text("hi").with(Reply.Fault.ENDLESS_LINE), new CopyOnWriteArrayList<>()))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> {
+                    assertThat(e.error()).isInstanceOf(UpstreamError.LimitExceeded.class);
+                    assertThat(e.error().retryable()).isFalse();
+                    assertThat(e.getMessage()).contains("4194304 bytes");
+                });
+        assertUpstreamSawItsConnectionClosed(closedBefore);
+    }
+
+    @Test
+    void should_stop_a_json_answer_that_never_ends_and_close_its_connection() {
+        fake.always(Reply.text("hi").with(Reply.Fault.ENDLESS_BODY));
+        int closedBefore = fake.closedEarly();
+
+        assertThatThrownBy(() -> provider.complete(upstream(Duration.ofSeconds(5)), request("m"), new Cancellation()))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> {
+                    assertThat(e.error()).isInstanceOf(UpstreamError.LimitExceeded.class);
+                    assertThat(e.getMessage()).contains("4194304 bytes");
+                });
+        assertUpstreamSawItsConnectionClosed(closedBefore);
+    }
+
+    @Test
+    void should_stop_a_stream_that_trickles_past_the_total_timeout_and_close_its_connection() {
+        // Each gap is well within the 5 s read timeout; only the bound on the whole call can end this.
+        fake.always(Reply.text("slow").withGap(Duration.ofMillis(100)).with(Reply.Fault.ENDLESS_DELTAS));
+        int closedBefore = fake.closedEarly();
+        List<StreamEvent> seen = new CopyOnWriteArrayList<>();
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> provider.stream(upstream(Duration.ofSeconds(5)).withTotalTimeout(Duration.ofMillis(1500)),
+                request("m"), seen::add, new Cancellation()))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> {
+                    assertThat(e.error()).isInstanceOf(UpstreamError.LimitExceeded.class);
+                    assertThat(e.getMessage()).contains("totalTimeoutMs (1500 ms)");
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1400), Duration.ofSeconds(5));
+        assertThat(seen).hasSizeGreaterThan(3);
+        assertThat(Thread.currentThread().isInterrupted()).as("the deadline's interrupt does not leak").isFalse();
+        assertUpstreamSawItsConnectionClosed(closedBefore);
+    }
+
+    @Test
+    void should_bound_the_wait_for_the_first_byte_by_the_total_timeout_too() {
+        fake.always(Reply.hanging());
+        for (boolean streaming : new boolean[] {false, true}) {
+            Upstream bounded = upstream(Duration.ofSeconds(10)).withTotalTimeout(Duration.ofMillis(500));
+            assertThatThrownBy(() -> {
+                if (streaming) {
+                    provider.stream(bounded, request("m"), event -> { }, new Cancellation());
+                } else {
+                    provider.complete(bounded, request("m"), new Cancellation());
+                }
+            }).isInstanceOfSatisfying(UpstreamException.class,
+                    e -> assertThat(e.error()).isInstanceOf(UpstreamError.LimitExceeded.class));
+        }
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void should_leave_a_call_that_ends_in_time_untouched_by_its_deadline() throws Exception {
+        Upstream bounded = upstream(Duration.ofSeconds(5)).withTotalTimeout(Duration.ofMillis(300));
+        assertThat(provider.complete(bounded, request("m"), new Cancellation()).text()).isNotEmpty();
+
+        Thread.sleep(600); // past the deadline of the finished call: it must not interrupt this thread now
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        assertThat(provider.complete(bounded, request("m"), new Cancellation()).text()).isNotEmpty();
+    }
+
+    private void assertUpstreamSawItsConnectionClosed(int closedBefore) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (fake.closedEarly() == closedBefore && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+        assertThat(fake.closedEarly()).as("the upstream saw its connection closed").isEqualTo(closedBefore + 1);
     }
 
     Upstream rawUpstream(RawUpstream raw) {
