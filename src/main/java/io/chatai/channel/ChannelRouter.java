@@ -1,6 +1,5 @@
 package io.chatai.channel;
 
-import io.chatai.core.ApiException;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.provider.Provider;
@@ -51,21 +50,23 @@ public final class ChannelRouter {
      * Runs the call on the best channel for the model, failing over on retryable errors.
      *
      * @param contentSent tells whether any of the answer reached the client; after that, no failover
-     * @throws ApiException {@code CHANNEL_UNAVAILABLE} when nothing is left, {@code MODEL_ERROR} when
+     * @throws RoutingException {@code CHANNEL_UNAVAILABLE} when nothing is left, {@code MODEL_ERROR} when
      *                      the upstream refused the request or broke after content was sent
      * @throws CallCancelledException when the client left
      */
     public <T> Routed<T> route(String model, Call<T> call, Cancellation cancellation, BooleanSupplier contentSent) {
         List<Channel> candidates = selection.candidates(model);
         RoutingFailures failures = new RoutingFailures(model);
+        boolean sawEveryCandidate = true;
         for (Channel channel : candidates) {
             if (failures.calls() == maxAttempts) {
+                sawEveryCandidate = false;
                 break;
             }
             String upstreamModel = channel.upstreamModel(model);
             long missingUntil = health.modelMissingUntil(channel, upstreamModel);
             if (missingUntil > 0) {
-                failures.skipped(channel, "model '" + upstreamModel + "' was not found there", missingUntil);
+                failures.missing(channel, upstreamModel, missingUntil);
                 continue;
             }
             ChannelHealth.Admission admission = health.admit(channel);
@@ -109,7 +110,7 @@ public final class ChannelRouter {
                 }
             }
         }
-        throw candidates.isEmpty() ? RoutingFailures.noChannel(model) : failures.unavailable(clock.millis());
+        throw candidates.isEmpty() ? RoutingFailures.noChannel(model) : failures.unavailable(clock.millis(), sawEveryCandidate);
     }
 
     /** Where a request goes after a failed call: another key of the same channel, or the next channel. */

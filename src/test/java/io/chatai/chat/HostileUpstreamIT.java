@@ -117,6 +117,7 @@ class HostileUpstreamIT {
         assertThat(chat.json().path("error").asText()).contains("JSON body is larger than 4194304 bytes");
         assertThat(gateway.status()).isEqualTo(502);
         assertThat(gateway.json().path("error").path("code").asText()).isEqualTo("model_error");
+        assertThat(gateway.header("x-should-retry")).as("OpenAI's SDKs are told not to send it again").isEqualTo("false");
         assertThat(hostile.calls() - callsBefore).as("a bound is not failed over").isEqualTo(2);
         assertClosedAndNothingCommitted(closedBefore + 1, "bodied");
     }
