@@ -186,13 +186,7 @@ abstract class ProviderContract {
         for (boolean streaming : new boolean[] {true, false}) {
             try (RawUpstream raw = new RawUpstream(framing, streaming ? "text/event-stream" : "application/json",
                     streaming ? body : body.substring(0, body.length() / 2))) {
-                assertThatThrownBy(() -> {
-                    if (streaming) {
-                        provider.stream(rawUpstream(raw), request("m"), event -> { }, new Cancellation());
-                    } else {
-                        provider.complete(rawUpstream(raw), request("m"), new Cancellation());
-                    }
-                }).isInstanceOfSatisfying(UpstreamException.class, e -> {
+                assertThatThrownBy(() -> call(rawUpstream(raw), streaming)).isInstanceOfSatisfying(UpstreamException.class, e -> {
                     assertThat(e.error().retryable()).as(e.getMessage()).isTrue();
                     JavaNames.assertNone(e.getMessage());
                 });
@@ -278,13 +272,7 @@ abstract class ProviderContract {
         fake.always(Reply.hanging());
         for (boolean streaming : new boolean[] {false, true}) {
             Upstream bounded = upstream(Duration.ofSeconds(10)).withTotalTimeout(Duration.ofMillis(500));
-            assertThatThrownBy(() -> {
-                if (streaming) {
-                    provider.stream(bounded, request("m"), event -> { }, new Cancellation());
-                } else {
-                    provider.complete(bounded, request("m"), new Cancellation());
-                }
-            }).isInstanceOfSatisfying(UpstreamException.class,
+            assertThatThrownBy(() -> call(bounded, streaming)).isInstanceOfSatisfying(UpstreamException.class,
                     e -> assertThat(e.error()).isInstanceOf(UpstreamError.LimitExceeded.class));
         }
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
@@ -395,10 +383,14 @@ abstract class ProviderContract {
     }
 
     private void call(boolean streaming, Duration timeout) {
+        call(upstream(timeout), streaming);
+    }
+
+    private void call(Upstream upstream, boolean streaming) {
         if (streaming) {
-            provider.stream(upstream(timeout), request("m"), event -> { }, new Cancellation());
+            provider.stream(upstream, request("m"), event -> { }, new Cancellation());
         } else {
-            provider.complete(upstream(timeout), request("m"), new Cancellation());
+            provider.complete(upstream, request("m"), new Cancellation());
         }
     }
 }
