@@ -100,6 +100,19 @@ class UpstreamFailuresTest {
     }
 
     @Test
+    void should_describe_transport_failures_in_words_without_java_names() {
+        String reset = UpstreamFailures.fromTransport(new UncheckedIOException(new java.net.SocketException("Connection reset")), true).describe();
+        String pkix = UpstreamFailures.fromTransport(new javax.net.ssl.SSLHandshakeException("PKIX path building failed: "
+                + "sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path"), false).describe();
+        String nameless = UpstreamFailures.fromTransport(new IllegalStateException(), true).describe();
+
+        assertThat(reset).isEqualTo("broken stream: the connection failed while the answer was read (Connection reset)");
+        assertThat(pkix).isEqualTo("unreachable: TLS failed (PKIX path building failed: unable to find valid certification path)");
+        assertThat(nameless).isEqualTo("broken stream: the connection failed while the answer was read");
+        assertThat(UpstreamFailures.reason(new RuntimeException(new java.io.IOException("disk full")))).isEqualTo("disk full");
+    }
+
+    @Test
     void should_mask_secrets() {
         assertThat(UpstreamFailures.mask("sk-live-secret-key-1234abcd")).isEqualTo("sk-…abcd");
         assertThat(UpstreamFailures.mask("AIzaSyA-long-google-key-9z9z")).isEqualTo("…9z9z");
