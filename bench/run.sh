@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The ChatAI benchmark in one command: installs what it needs (idempotently), builds what is missing,
-# then runs bench/Bench.java, which starts the fake upstream, nginx, Portkey and ChatAI on free loopback
-# ports, runs the scenarios and prints one markdown table per scenario. See bench/README.md.
+# then runs bench/Bench.java (with the packages under bench/), which starts the fake upstream, nginx, Portkey
+# and ChatAI on free loopback ports, runs the scenarios and prints one markdown table per scenario. See
+# bench/README.md.
 #
 #   bench/run.sh                     # everything (about 65 minutes, 30 of them the soak)
 #   bench/run.sh --quick             # smoke run of every scenario, ~2 minutes
@@ -65,12 +66,17 @@ if uses_own_jar; then
   fi
 fi
 
-# 4. The benchmark's own programs, compiled once into bench/.build.
+# 4. The benchmark's own programs (bench/*.java and the packages under bench/, see bench/README.md),
+#    compiled into bench/.build when a source is newer than the last build.
 BUILD=bench/.build
-if [ ! -d "$BUILD" ] || [ -n "$(find bench -maxdepth 1 -name '*.java' -newer "$BUILD/.stamp" 2>/dev/null)" ] || [ ! -f "$BUILD/.stamp" ]; then
+bench_sources() { # bench_sources [find tests]: the .java files, outside Portkey's modules, the results and the build
+  find bench \( -path bench/portkey -o -path bench/results -o -path "$BUILD" \) -prune -o -name '*.java' "$@" -print
+}
+if [ ! -f "$BUILD/.stamp" ] || [ -n "$(bench_sources -newer "$BUILD/.stamp")" ]; then
   rm -rf "$BUILD"
   mkdir -p "$BUILD"
-  "$JAVAC" -d "$BUILD" bench/Bench.java bench/Load.java bench/FakeUpstream.java
+  mapfile -t SOURCES < <(bench_sources)
+  "$JAVAC" -d "$BUILD" "${SOURCES[@]}"
   touch "$BUILD/.stamp"
 fi
 

@@ -57,6 +57,15 @@ class PackageStructureTest {
     }
 
     @Test
+    void should_let_generic_channel_code_leave_each_type_to_its_provider() {
+        noClasses().that().resideInAPackage("io.chatai.channel..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.chatai.provider.openai..", "io.chatai.provider.anthropic..",
+                        "io.chatai.provider.gemini..", "io.chatai.provider.llama..")
+                .because("each provider owns its channel type's rules (ChannelRules), so channel code never names a type")
+                .check(PRODUCT);
+    }
+
+    @Test
     void should_let_only_route_classes_and_the_server_touch_helidon_server_types() {
         noClasses().that().resideOutsideOfPackages("io.chatai.web..", "io.chatai.server..")
                 .and().haveSimpleNameNotEndingWith("Routes")

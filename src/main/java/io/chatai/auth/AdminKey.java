@@ -37,7 +37,7 @@ public final class AdminKey {
                 }
                 return key;
             }
-            Files.createDirectories(dataDir);
+            createOwnerOnlyDirectory(dataDir);
             String key = Secrets.newToken("sk-admin-", 40);
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -53,6 +53,14 @@ public final class AdminKey {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read or create the admin key file " + file
                     + "; set CHATAI_ADMIN_KEY or make the data directory writable", e);
+        }
+    }
+
+    private static void createOwnerOnlyDirectory(Path dir) throws IOException {
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(dir); // not a POSIX file system: DataFiles has said so
         }
     }
 }

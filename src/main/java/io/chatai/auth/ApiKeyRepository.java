@@ -1,6 +1,7 @@
 package io.chatai.auth;
 
 import io.chatai.store.Database;
+import io.chatai.store.RowMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -17,43 +18,36 @@ public final class ApiKeyRepository {
     }
 
     public void insert(ApiKey key, String keyHash) {
-        database.updateConfig(handle -> handle.createUpdate("INSERT INTO api_keys (id, name, key_hash, user_id, rate_limit_per_minute, "
-                        + "created_at) VALUES (:id, :name, :hash, :userId, :limit, :createdAt)")
-                .bind("id", key.id())
-                .bind("name", key.name())
-                .bind("hash", keyHash)
-                .bind("userId", key.userId())
-                .bind("limit", key.rateLimitPerMinute())
-                .bind("createdAt", key.createdAt())
+        database.updateConfig(sql -> sql.update("INSERT INTO api_keys (id, name, key_hash, user_id, rate_limit_per_minute, "
+                        + "created_at) VALUES (:id, :name, :keyHash, :userId, :rateLimitPerMinute, :createdAt)")
+                .bindFields(key)
+                .bind("keyHash", keyHash)
                 .execute());
     }
 
     /** The active key with this hash; revoked keys are not found. */
     public Optional<ApiKey> findActiveByHash(String keyHash) {
-        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM api_keys "
+        return database.read(sql -> sql.query("SELECT " + COLUMNS + " FROM api_keys "
                         + "WHERE key_hash = :hash AND revoked_at IS NULL")
                 .bind("hash", keyHash)
-                .map((rs, ctx) -> map(rs))
-                .findOne());
+                .findOne(ApiKeyRepository::map));
     }
 
     /** Active keys, oldest first. */
     public List<ApiKey> listActive() {
-        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE revoked_at IS NULL "
+        return database.read(sql -> sql.query("SELECT " + COLUMNS + " FROM api_keys WHERE revoked_at IS NULL "
                         + "ORDER BY created_at, id")
-                .map((rs, ctx) -> map(rs))
-                .list());
+                .list(ApiKeyRepository::map));
     }
 
     /** Revokes an active key; false when there is none with this id. */
     public boolean revoke(String id, long now) {
-        return database.writeConfig(handle -> handle.createUpdate("UPDATE api_keys SET revoked_at = :now "
+        return database.writeConfig(sql -> sql.update("UPDATE api_keys SET revoked_at = :now "
                 + "WHERE id = :id AND revoked_at IS NULL").bind("id", id).bind("now", now).execute() == 1);
     }
 
     private static ApiKey map(ResultSet rs) throws SQLException {
-        int limit = rs.getInt("rate_limit_per_minute");
-        Integer rateLimit = rs.wasNull() ? null : limit; // wasNull speaks of the last column read: ask at once
-        return new ApiKey(rs.getString("id"), rs.getString("name"), rs.getString("user_id"), rateLimit, rs.getLong("created_at"));
+        return new ApiKey(rs.getString("id"), rs.getString("name"), rs.getString("user_id"),
+                RowMapper.nullableInt(rs, "rate_limit_per_minute"), rs.getLong("created_at"));
     }
 }

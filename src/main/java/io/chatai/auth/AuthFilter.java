@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Requires a valid key (or an admin panel session cookie) on every {@code /api/*} and {@code /v1/*}
- * route, except opening and closing a session, and puts the {@link Caller} into the request context;
+ * route, except opening and closing a session, and puts the {@link Caller} into the request context; a
+ * change made with the cookie must come from the panel's own page ({@link PanelOrigin});
  * other paths ({@code /health}, {@code /ready}, the panel's files) pass. Thread-safe.
  */
 public final class AuthFilter implements Filter {
@@ -43,6 +44,7 @@ public final class AuthFilter implements Filter {
         Optional<String> cookie = sessionCookie(req);
         if (cookie.isPresent()) {
             if (sessions.isValid(cookie.get())) {
+                PanelOrigin.require(req.prologue().method(), req.headers(), req.isSecure());
                 return Caller.administrator();
             }
             throw new ApiException(ErrorCode.UNAUTHORIZED, "The session expired or ended; log in again");

@@ -1,12 +1,12 @@
 package io.chatai.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.chatai.core.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps a presented bearer key to a {@link Caller}: the admin key, or an active client key looked up by
@@ -21,9 +21,14 @@ public final class Authenticator {
 
     private final byte[] adminDigest;
     private final ApiKeyRepository keys;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-
-    private record Cached(ApiKey key, long loadedAtNanos) { }
+    /**
+     * Found keys by the hash presented; unknown hashes are never cached, so guessing cannot fill it. A
+     * key is looked up outside the cache's lock (a slow read blocks no other caller).
+     */
+    private final Cache<String, ApiKey> cache = Caffeine.newBuilder()
+            .maximumSize(MAX_CACHED)
+            .expireAfterWrite(CACHE_TTL)
+            .build();
 
     public Authenticator(String adminKey, ApiKeyRepository keys) {
         this.adminDigest = Secrets.sha256(adminKey).getBytes(StandardCharsets.US_ASCII);
@@ -38,30 +43,23 @@ public final class Authenticator {
         if (MessageDigest.isEqual(adminDigest, hash.getBytes(StandardCharsets.US_ASCII))) {
             return Optional.of(Caller.administrator());
         }
-        Cached cached = cache.get(hash);
-        if (cached != null && System.nanoTime() - cached.loadedAtNanos() < CACHE_TTL.toNanos()) {
-            return Optional.of(cached.key().caller());
+        ApiKey cached = cache.getIfPresent(hash);
+        if (cached != null) {
+            return Optional.of(cached.caller());
         }
         // The lookup goes by the hash, so timing can reveal at most how a hash compares, never the key.
         Optional<ApiKey> key = keys.findActiveByHash(hash);
-        if (key.isPresent()) {
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear(); // crude but bounded; entries are cheap to reload
-            }
-            cache.put(hash, new Cached(key.get(), System.nanoTime()));
-        } else {
-            cache.remove(hash);
-        }
+        key.ifPresent(found -> cache.put(hash, found));
         return key.map(ApiKey::caller);
     }
 
     /** Forgets every cached key: another instance changed keys. */
     public void forgetAll() {
-        cache.clear();
+        cache.invalidateAll();
     }
 
     /** Forgets a revoked key at once. */
     public void revoked(String keyId) {
-        cache.values().removeIf(c -> c.key().id().equals(keyId));
+        cache.asMap().values().removeIf(key -> key.id().equals(keyId));
     }
 }

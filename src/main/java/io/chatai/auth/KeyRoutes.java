@@ -3,7 +3,7 @@ package io.chatai.auth;
 import io.chatai.core.Secrets;
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
-import io.chatai.web.JsonBody;
+import io.chatai.core.JsonBody;
 import io.chatai.web.Requests;
 import io.chatai.web.Responses;
 import io.helidon.webserver.http.HttpRules;

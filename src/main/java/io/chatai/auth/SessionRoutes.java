@@ -41,6 +41,9 @@ public final class SessionRoutes implements HttpService {
     }
 
     private void logout(ServerRequest req, ServerResponse res) {
+        if (AuthFilter.sessionCookie(req).isPresent()) {
+            PanelOrigin.require(req.prologue().method(), req.headers(), req.isSecure()); // another page must not end the operator's session either
+        }
         AuthFilter.sessionCookie(req).ifPresent(sessions::close);
         res.header(HeaderNames.SET_COOKIE, cookie(req, "", 0));
         Responses.send(res, 200, Map.of("success", true));

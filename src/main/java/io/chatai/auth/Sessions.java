@@ -2,6 +2,7 @@ package io.chatai.auth;
 
 import io.chatai.core.Secrets;
 import io.chatai.store.Database;
+import io.chatai.store.RowMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -41,7 +42,7 @@ public final class Sessions {
         String id = B64.encodeToString(idBytes);
         long now = clock.millis();
         long expiresAt = now + LIFETIME.toMillis();
-        database.update(handle -> handle.createUpdate("INSERT INTO sessions (id_hash, expires_at, created_at) VALUES (:hash, :expires, :now)")
+        database.update(sql -> sql.update("INSERT INTO sessions (id_hash, expires_at, created_at) VALUES (:hash, :expires, :now)")
                 .bind("hash", Secrets.sha256(id)).bind("expires", expiresAt).bind("now", now).execute());
         String payload = id + "." + expiresAt;
         return payload + "." + sign(payload);
@@ -53,18 +54,18 @@ public final class Sessions {
         if (id == null) {
             return false;
         }
-        return database.read(handle -> handle.createQuery("SELECT COUNT(*) FROM sessions WHERE id_hash = :hash AND expires_at > :now")
-                .bind("hash", Secrets.sha256(id)).bind("now", clock.millis()).mapTo(Integer.class).one()) > 0;
+        return database.read(sql -> sql.query("SELECT COUNT(*) FROM sessions WHERE id_hash = :hash AND expires_at > :now")
+                .bind("hash", Secrets.sha256(id)).bind("now", clock.millis()).one(RowMapper.INT)) > 0;
     }
 
     /** Ends the session (and sweeps expired ones while at it). */
     public void close(String cookie) {
         String id = verifiedId(cookie);
-        database.update(handle -> {
+        database.update(sql -> {
             if (id != null) {
-                handle.createUpdate("DELETE FROM sessions WHERE id_hash = :hash").bind("hash", Secrets.sha256(id)).execute();
+                sql.update("DELETE FROM sessions WHERE id_hash = :hash").bind("hash", Secrets.sha256(id)).execute();
             }
-            handle.createUpdate("DELETE FROM sessions WHERE expires_at <= :now").bind("now", clock.millis()).execute();
+            sql.update("DELETE FROM sessions WHERE expires_at <= :now").bind("now", clock.millis()).execute();
         });
     }
 

@@ -12,7 +12,8 @@ import io.chatai.provider.UpstreamError;
  * @param usage        tokens (reported or estimated); zero for calls that produced nothing
  * @param error        the failure, or null
  * @param failedOver   the request moved on to another key or channel after this call
+ * @param afterContent the call failed after some of its answer had reached the client (a stream broken mid-way)
  */
 public record CallReport(CallContext context, Channel channel, String model, String outcome, long latencyNanos,
-                         Long ttftNanos, TokenUsage usage, UpstreamError error, boolean failedOver) {
+                         Long ttftNanos, TokenUsage usage, UpstreamError error, boolean failedOver, boolean afterContent) {
 }

@@ -7,29 +7,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The circuit breaker of every channel: a failing channel cools down (30 s, then 60 s, then 5 min while
- * failures repeat; a 429's {@code Retry-After} wins), then admits exactly one live request as a probe
- * (half-open) and is healthy again when that succeeds. Keys refused with 401/403 stay out of rotation
- * until the channel is edited; a 429 cools just that key when the channel has others; a 404 marks only
- * that model as missing on the channel for a while. Thread-safe.
+ * The circuit breaker of every channel: a channel cools down after {@code CHATAI_COOLDOWN_AFTER}
+ * consecutive failures that say it is unhealthy, or at once on a 429 (30 s, then 60 s, then 5 min while
+ * its probes fail; a 429's {@code Retry-After} wins), then admits exactly one live request as a probe
+ * (half-open) and is healthy again when that succeeds; any success resets the count. Keys refused with
+ * 401/403 stay out of rotation until the channel is edited; a 429 cools just that key when the channel
+ * has others; a 404 marks only that model as missing on the channel for a while. Thread-safe.
  */
 public final class ChannelHealth {
     private final Clock clock;
     private final Breaker.Store breakers;
+    private final int cooldownAfter;
     private final Consumer<Channel> onCooldown;
     private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
 
-    public ChannelHealth(Clock clock) {
-        this(clock, new SingleNodeBreakers(), channel -> { });
-    }
-
     /**
-     * @param breakers   where channel breakers live: in memory, or shared through the database
-     * @param onCooldown told when a channel starts to cool down (metrics)
+     * @param breakers      where channel breakers live: in memory, or shared through the database
+     * @param cooldownAfter how many failures in a row cool a channel ({@code CHATAI_COOLDOWN_AFTER})
+     * @param onCooldown    told when a channel starts to cool down (metrics)
      */
-    public ChannelHealth(Clock clock, Breaker.Store breakers, Consumer<Channel> onCooldown) {
+    public ChannelHealth(Clock clock, Breaker.Store breakers, int cooldownAfter, Consumer<Channel> onCooldown) {
+        if (cooldownAfter < 1) {
+            throw new IllegalArgumentException("cooldownAfter must be at least 1, got " + cooldownAfter);
+        }
         this.clock = clock;
         this.breakers = breakers;
+        this.cooldownAfter = cooldownAfter;
         this.onCooldown = onCooldown;
     }
 
@@ -45,8 +48,12 @@ public final class ChannelHealth {
         record Cooling(long until) implements Admission { }
     }
 
-    /** The state shown to operators. */
-    public record View(String state, Long coolingUntil, int failures, int refusedKeys) { }
+    /**
+     * The state shown to operators.
+     *
+     * @param consecutiveFailures failures in a row since the last success; the channel cools at {@code CHATAI_COOLDOWN_AFTER}
+     */
+    public record View(String state, Long coolingUntil, int consecutiveFailures, int refusedKeys) { }
 
     public Admission admit(Channel channel) {
         return breakers.admit(channel, clock.millis());
@@ -56,15 +63,18 @@ public final class ChannelHealth {
         breakers.succeeded(channel);
     }
 
-    /** Records a failure that cools the channel; returns when the cooldown ends. */
+    /**
+     * Records a failure that says the channel is unhealthy (it may or may not cool it yet); returns when
+     * the channel is usable again: the end of its cooldown, or now.
+     */
     public long failed(Channel channel, UpstreamError error) {
         long now = clock.millis();
         boolean wasCooling = breakers.state(channel).cooling(now);
-        Breaker after = breakers.failed(channel, error, now);
+        Breaker after = breakers.failed(channel, breaker -> breaker.afterFailure(error, now, cooldownAfter));
         if (!wasCooling && after.cooling(now)) {
             onCooldown.accept(channel);
         }
-        return after.coolingUntil();
+        return after.cooling(now) ? after.coolingUntil() : now;
     }
 
     /** The request ended without a verdict (e.g. its client left): let another request probe. */

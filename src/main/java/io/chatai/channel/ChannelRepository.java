@@ -4,18 +4,20 @@ import io.chatai.store.SecretBox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.chatai.store.Database;
+import io.chatai.store.RowMapper;
+import io.chatai.store.Update;
 import io.chatai.core.Json;
+import io.chatai.provider.TypeFields;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.statement.SqlStatement;
 
 /** Stores channels, keeping keys and header values sealed by the {@link SecretBox}. Thread-safe. */
 public final class ChannelRepository {
     private static final String COLUMNS = "id, name, type, base_url, api_keys, models, model_mapping, priority, weight, "
-            + "enabled, timeout_ms, headers, proxy, model_path, options, revision, created_at, updated_at";
+            + "enabled, timeout_ms, total_timeout_ms, headers, proxy, model_path, options, revision, created_at, updated_at";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() { };
@@ -29,30 +31,28 @@ public final class ChannelRepository {
     }
 
     public List<Channel> list() {
-        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM channels ORDER BY priority DESC, created_at, id")
-                .map((rs, ctx) -> map(rs))
-                .list());
+        return database.read(sql -> sql.query("SELECT " + COLUMNS + " FROM channels ORDER BY priority DESC, created_at, id")
+                .list(this::map));
     }
 
     public Optional<Channel> find(String id) {
-        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM channels WHERE id = :id")
+        return database.read(sql -> sql.query("SELECT " + COLUMNS + " FROM channels WHERE id = :id")
                 .bind("id", id)
-                .map((rs, ctx) -> map(rs))
-                .findOne());
+                .findOne(this::map));
     }
 
     public void insert(Channel channel) {
-        database.updateConfig(handle -> bind(handle.createUpdate("INSERT INTO channels (" + COLUMNS + ") VALUES (:id, :name, "
+        database.updateConfig(sql -> bind(sql.update("INSERT INTO channels (" + COLUMNS + ") VALUES (:id, :name, "
                 + ":type, :baseUrl, :apiKeys, :models, :modelMapping, :priority, :weight, :enabled, :timeoutMs, "
-                + ":headers, :proxy, :modelPath, :options, :revision, :createdAt, :updatedAt)"), channel).execute());
+                + ":totalTimeoutMs, :headers, :proxy, :modelPath, :options, :revision, :createdAt, :updatedAt)"), channel).execute());
     }
 
     /** Replaces a channel; false when it no longer exists. */
     public boolean update(Channel channel) {
-        return database.writeConfig(handle -> bind(handle.createUpdate("UPDATE channels SET name = :name, type = :type, "
+        return database.writeConfig(sql -> bind(sql.update("UPDATE channels SET name = :name, type = :type, "
                 + "base_url = :baseUrl, api_keys = :apiKeys, models = :models, model_mapping = :modelMapping, "
                 + "priority = :priority, weight = :weight, enabled = :enabled, timeout_ms = :timeoutMs, "
-                + "headers = :headers, proxy = :proxy, model_path = :modelPath, options = :options, "
+                + "total_timeout_ms = :totalTimeoutMs, headers = :headers, proxy = :proxy, model_path = :modelPath, options = :options, "
                 + "revision = :revision, updated_at = :updatedAt WHERE id = :id"), channel).execute() == 1);
     }
 
@@ -64,46 +64,49 @@ public final class ChannelRepository {
         if (!secrets.seals()) {
             return 0;
         }
-        List<String> plain = database.read(handle -> handle.createQuery("SELECT id FROM channels "
+        List<String> plain = database.read(sql -> sql.query("SELECT id FROM channels "
                         + "WHERE api_keys NOT LIKE 'enc:v1:%' OR headers NOT LIKE 'enc:v1:%'")
-                .mapTo(String.class)
-                .list());
+                .list(RowMapper.STRING));
         plain.forEach(id -> find(id).ifPresent(this::update));
         return plain.size();
     }
 
     public boolean delete(String id) {
-        return database.writeConfig(handle -> handle.createUpdate("DELETE FROM channels WHERE id = :id").bind("id", id).execute() == 1);
+        return database.writeConfig(sql -> sql.update("DELETE FROM channels WHERE id = :id").bind("id", id).execute() == 1);
     }
 
-    private <S extends SqlStatement<S>> S bind(S statement, Channel c) {
-        return statement.bind("id", c.id())
-                .bind("name", c.name())
-                .bind("type", c.type())
-                .bind("baseUrl", c.baseUrl())
-                .bind("apiKeys", secrets.seal(Json.writeString(c.apiKeys())))
+    /** Binds the channel's plain fields by name, then the columns stored as (sealed) JSON over them. */
+    private Update bind(Update statement, Channel c) {
+        return statement.bindFields(c)
+                .bind("baseUrl", c.typeFields().baseUrl())
+                .bind("modelPath", c.typeFields().modelPath())
+                .bind("apiKeys", secrets.seal(Json.writeString(c.typeFields().apiKeys())))
                 .bind("models", Json.writeString(c.models()))
                 .bind("modelMapping", Json.writeString(c.modelMapping()))
-                .bind("priority", c.priority())
-                .bind("weight", c.weight())
-                .bind("enabled", c.enabled())
-                .bind("timeoutMs", c.timeoutMs())
                 .bind("headers", secrets.seal(Json.writeString(c.headers())))
-                .bind("proxy", c.proxy())
-                .bind("modelPath", c.modelPath())
-                .bind("options", Json.writeString(c.options()))
-                .bind("revision", c.revision())
-                .bind("createdAt", c.createdAt())
-                .bind("updatedAt", c.updatedAt());
+                .bind("options", Json.writeString(c.typeFields().options()));
     }
 
     private Channel map(ResultSet rs) throws SQLException {
-        return new Channel(rs.getString("id"), rs.getString("name"), rs.getString("type"), rs.getString("base_url"),
-                read(secrets.open(rs.getString("api_keys")), STRINGS), read(rs.getString("models"), STRINGS),
-                read(rs.getString("model_mapping"), STRING_MAP), rs.getInt("priority"), rs.getInt("weight"),
-                rs.getBoolean("enabled"), rs.getInt("timeout_ms"), read(secrets.open(rs.getString("headers")), STRING_MAP),
-                rs.getString("proxy"), rs.getString("model_path"), read(rs.getString("options"), OBJECT_MAP),
-                rs.getLong("revision"), rs.getLong("created_at"), rs.getLong("updated_at"));
+        TypeFields typeFields = TypeFields.NONE
+                .withBaseUrl(rs.getString("base_url"))
+                .withApiKeys(read(secrets.open(rs.getString("api_keys")), STRINGS))
+                .withModelPath(rs.getString("model_path"))
+                .withOptions(read(rs.getString("options"), OBJECT_MAP));
+        return Channel.defaults(rs.getString("id"), rs.getString("name"), rs.getString("type"), rs.getLong("created_at"))
+                .typeFields(typeFields)
+                .models(read(rs.getString("models"), STRINGS))
+                .modelMapping(read(rs.getString("model_mapping"), STRING_MAP))
+                .priority(rs.getInt("priority"))
+                .weight(rs.getInt("weight"))
+                .enabled(rs.getBoolean("enabled"))
+                .timeoutMs(rs.getInt("timeout_ms"))
+                .totalTimeoutMs(rs.getInt("total_timeout_ms"))
+                .headers(read(secrets.open(rs.getString("headers")), STRING_MAP))
+                .proxy(rs.getString("proxy"))
+                .revision(rs.getLong("revision"))
+                .updatedAt(rs.getLong("updated_at"))
+                .build();
     }
 
     private static <T> T read(String json, TypeReference<T> type) {

@@ -1,6 +1,5 @@
 package io.chatai.channel;
 
-import io.chatai.core.ApiException;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.provider.Provider;
@@ -19,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Runs a call on the channels and keys {@link ChannelSelection} orders for a model, skipping channels
  * that are cooling or lack the model, and applies the retry table to each failure: a retryable one
  * moves on until {@code CHATAI_MAX_ATTEMPTS} calls were made, but only while nothing has reached the
- * client. Failures are logged by channel name, never with a key. Thread-safe.
+ * client. A client that leaves, and a stream that breaks after content reached the client, fail only
+ * that request: neither tells the channel's breaker anything. Failures are logged by channel name,
+ * never with a key. Thread-safe.
  */
 public final class ChannelRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelRouter.class);
@@ -51,21 +52,23 @@ public final class ChannelRouter {
      * Runs the call on the best channel for the model, failing over on retryable errors.
      *
      * @param contentSent tells whether any of the answer reached the client; after that, no failover
-     * @throws ApiException {@code CHANNEL_UNAVAILABLE} when nothing is left, {@code MODEL_ERROR} when
+     * @throws RoutingException {@code CHANNEL_UNAVAILABLE} when nothing is left, {@code MODEL_ERROR} when
      *                      the upstream refused the request or broke after content was sent
      * @throws CallCancelledException when the client left
      */
     public <T> Routed<T> route(String model, Call<T> call, Cancellation cancellation, BooleanSupplier contentSent) {
         List<Channel> candidates = selection.candidates(model);
         RoutingFailures failures = new RoutingFailures(model);
+        boolean sawEveryCandidate = true;
         for (Channel channel : candidates) {
             if (failures.calls() == maxAttempts) {
+                sawEveryCandidate = false;
                 break;
             }
             String upstreamModel = channel.upstreamModel(model);
             long missingUntil = health.modelMissingUntil(channel, upstreamModel);
             if (missingUntil > 0) {
-                failures.skipped(channel, "model '" + upstreamModel + "' was not found there", missingUntil);
+                failures.missing(channel, upstreamModel, missingUntil);
                 continue;
             }
             ChannelHealth.Admission admission = health.admit(channel);
@@ -92,13 +95,18 @@ public final class ChannelRouter {
                         T result = call.run(channel, provider, upstream(channel, key), upstreamModel);
                         health.succeeded(channel);
                         return new Routed<>(result, channel, upstreamModel, failures.calls());
+                    } catch (CallCancelledException e) {
+                        throw clientLeft(channel, upstreamModel, e);
                     } catch (UpstreamException e) {
                         if (cancellation.isCancelled()) {
-                            throw new CallCancelledException("client left");
+                            throw clientLeft(channel, upstreamModel, new CallCancelledException("client left"));
                         }
-                        LOG.warn("Upstream call failed [channel={}, model={}, call {} of {}]: {}", channel.name(),
-                                upstreamModel, failures.calls(), maxAttempts, e.error().describe());
-                        if (afterFailure(channel, key, upstreamModel, e.error(), contentSent.getAsBoolean(), failures) == Next.CHANNEL) {
+                        boolean afterContent = contentSent.getAsBoolean();
+                        LOG.warn("Upstream call failed [channel={}, model={}, call {} of {}]{}: {}", channel.name(),
+                                upstreamModel, failures.calls(), maxAttempts,
+                                afterContent ? " after content reached the client (the channel is not cooled)" : "",
+                                e.error().describe());
+                        if (afterFailure(channel, key, upstreamModel, e.error(), afterContent, failures) == Next.CHANNEL) {
                             break;
                         }
                     }
@@ -109,7 +117,7 @@ public final class ChannelRouter {
                 }
             }
         }
-        throw candidates.isEmpty() ? RoutingFailures.noChannel(model) : failures.unavailable(clock.millis());
+        throw candidates.isEmpty() ? RoutingFailures.noChannel(model) : failures.unavailable(clock.millis(), sawEveryCandidate);
     }
 
     /** Where a request goes after a failed call: another key of the same channel, or the next channel. */
@@ -122,13 +130,12 @@ public final class ChannelRouter {
     private Next afterFailure(Channel channel, String key, String upstreamModel, UpstreamError error, boolean afterContent,
                               RoutingFailures failures) {
         if (afterContent) {
-            if (error.coolsChannel()) {
-                health.failed(channel, error);
-            }
+            // The channel answered; whatever broke it off mid-way fails this request, not the channel for everyone.
             throw RoutingFailures.modelError(channel, error, true);
         }
         switch (error) {
             case UpstreamError.BadRequest refused -> throw RoutingFailures.modelError(channel, refused, false);
+            case UpstreamError.LimitExceeded stopped -> throw RoutingFailures.modelError(channel, stopped, false);
             case UpstreamError.AuthFailed refused -> {
                 health.refuseKey(channel, key);
                 failures.failed(channel, refused, Long.MAX_VALUE);
@@ -153,6 +160,13 @@ public final class ChannelRouter {
             case UpstreamError.Overloaded busy -> failures.failed(channel, busy, clock.millis() + 1_000);
         }
         return Next.CHANNEL; // the channel itself is failing: the next channel, not its next key
+    }
+
+    /** A departed client says nothing about the channel: logged, and the call ends without a verdict. */
+    private static CallCancelledException clientLeft(Channel channel, String upstreamModel, CallCancelledException e) {
+        LOG.info("The client left during the upstream call [channel={}, model={}]; the channel is not cooled",
+                channel.name(), upstreamModel);
+        return e;
     }
 
     /** Fails fast, before a turn takes its conversation, when no enabled channel serves the model at all. */

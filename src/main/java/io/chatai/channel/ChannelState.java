@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class ChannelState {
     /** How long a 404 keeps a model marked missing on a channel. */
-    private static final Duration MISSING_MODEL = Duration.ofSeconds(30);
+    private static final Duration MISSING_MODEL = Duration.ofSeconds(60);
     /** Clients choose model names, so the models remembered as missing must stay bounded. */
     private static final int MAX_MISSING_MODELS = 256;
 

@@ -23,6 +23,7 @@ public final class ChannelView {
         view.put("weight", c.weight());
         view.put("enabled", c.enabled());
         view.put("timeoutMs", c.timeoutMs());
+        view.put("totalTimeoutMs", c.totalTimeoutMs());
         Map<String, String> headers = new LinkedHashMap<>();
         c.headers().forEach((name, value) -> headers.put(name, UpstreamFailures.mask(value)));
         view.put("headers", headers);
@@ -33,7 +34,7 @@ public final class ChannelView {
         }
         view.put("state", health.state());
         view.put("coolingUntil", health.coolingUntil());
-        view.put("failures", health.failures());
+        view.put("consecutiveFailures", health.consecutiveFailures());
         view.put("refusedKeys", health.refusedKeys());
         view.put("createdAt", c.createdAt());
         view.put("updatedAt", c.updatedAt());

@@ -1,8 +1,8 @@
 package io.chatai.channel;
 
-import io.chatai.provider.UpstreamError;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /** Breakers in this process's memory, for a single instance. Thread-safe (each channel's entry is updated atomically). */
 public final class SingleNodeBreakers implements Breaker.Store {
@@ -17,7 +17,7 @@ public final class SingleNodeBreakers implements Breaker.Store {
             Entry e = entry == null ? new Entry(Breaker.HEALTHY, false) : entry;
             if (e.breaker().cooling(now)) {
                 admission[0] = new ChannelHealth.Admission.Cooling(e.breaker().coolingUntil());
-            } else if (e.breaker().failures() == 0) {
+            } else if (!e.breaker().tripped()) {
                 admission[0] = new ChannelHealth.Admission.Ready();
             } else if (e.probing()) {
                 admission[0] = new ChannelHealth.Admission.Cooling(now);
@@ -36,9 +36,9 @@ public final class SingleNodeBreakers implements Breaker.Store {
     }
 
     @Override
-    public Breaker failed(Channel channel, UpstreamError error, long now) {
+    public Breaker failed(Channel channel, UnaryOperator<Breaker> failure) {
         return entries.compute(channel.id(), (id, entry) ->
-                new Entry((entry == null ? Breaker.HEALTHY : entry.breaker()).afterFailure(error, now), false)).breaker();
+                new Entry(failure.apply(entry == null ? Breaker.HEALTHY : entry.breaker()), false)).breaker();
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.conversation.ConversationIds;
 import io.chatai.preset.Preset;
-import io.chatai.web.JsonBody;
+import io.chatai.core.JsonBody;
 
 /**
  * A validated {@code POST /api/chat} (or {@code /api/chat/stream}) body. Immutable.

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param corsOrigins        origins allowed to call the API from a browser; empty means CORS is off
  * @param lease              on PostgreSQL, how long a turn's hold on its conversation lasts unless renewed
  * @param shutdownGrace      how long a stopping server lets running requests finish
+ * @param cooldownAfter      how many failures in a row cool a channel down (a 429 cools it at once)
+ * @param maxAnswerChars     the longest answer text one upstream call may produce before it is stopped
  */
 public record Config(
         String host,
@@ -41,7 +43,10 @@ public record Config(
         Duration requestReadTimeout,
         java.util.List<String> corsOrigins,
         Duration lease,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        int cooldownAfter,
+
+        int maxAnswerChars) {
 
     /** How log lines are written. */
     public enum LogFormat { TEXT, JSON }

@@ -3,15 +3,13 @@ package io.chatai.conversation;
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.core.Secrets;
+import io.chatai.core.Background;
 import io.chatai.store.Database;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.chatai.store.RowMapper;
+import io.chatai.store.Sql;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +34,7 @@ public final class ClusterConversationLocks implements ConversationLocks, AutoCl
     private final Duration lease;
     private final int maxWaiters;
     private final String instanceId = Secrets.newToken("inst_", 12);
-    private final Thread heartbeat;
-    private volatile boolean running = true;
+    private Background.Periodic heartbeat;
 
     private record Claim(String conversationId, boolean mayCreate, long ticket) { }
 
@@ -46,17 +43,22 @@ public final class ClusterConversationLocks implements ConversationLocks, AutoCl
         this.wakeups = new Wakeups(url, user, password);
         this.lease = lease;
         this.maxWaiters = maxWaiters;
-        this.heartbeat = Thread.ofPlatform().daemon().name("conversation-heartbeat").start(this::renew);
+    }
+
+    /** Starts listening for releases and renewing this instance's tickets every third of the lease. */
+    public void start(Background background) {
+        wakeups.start(background);
+        heartbeat = background.every("conversation-heartbeat", lease.dividedBy(3), this::renew);
     }
 
     @Override
     public TurnLease beginTurn(Scope scope, String conversationId, boolean newConversation, Duration maxWait) {
-        Claim claim = database.write(handle -> {
+        Claim claim = database.write(sql -> {
             // One scope at a time decides on pending conversations, so two first messages share one.
             // The key is length-prefixed so that no two scopes share one.
-            handle.createQuery("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7))")
-                    .bind("key", scope.userId().length() + ":" + scope.userId() + scope.groupKey()).mapTo(String.class).one();
-            return resolve(handle, scope, conversationId, newConversation);
+            sql.query("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7))")
+                    .bind("key", scope.userId().length() + ":" + scope.userId() + scope.groupKey()).one(RowMapper.STRING);
+            return resolve(sql, scope, conversationId, newConversation);
         });
         Lease owned = await(claim, maxWait);
         return new TurnLease() {
@@ -68,8 +70,8 @@ public final class ClusterConversationLocks implements ConversationLocks, AutoCl
                 return claim.mayCreate();
             }
 
-            public void verify(Connection connection) throws SQLException {
-                owned.verify(connection);
+            public void verify(Sql transaction) {
+                owned.verify(transaction);
             }
 
             public void close() {
@@ -80,54 +82,54 @@ public final class ClusterConversationLocks implements ConversationLocks, AutoCl
 
     @Override
     public Lease own(String conversationId, Duration maxWait) {
-        return await(database.write(handle -> new Claim(conversationId, false, enqueue(handle, conversationId))), maxWait);
+        return await(database.write(sql -> new Claim(conversationId, false, enqueue(sql, conversationId))), maxWait);
     }
 
-    private Claim resolve(Handle handle, Scope scope, String conversationId, boolean newConversation) {
-        String pending = handle.createQuery("SELECT p.conversation_id FROM pending_conversations p "
+    private Claim resolve(Sql sql, Scope scope, String conversationId, boolean newConversation) {
+        String pending = sql.query("SELECT p.conversation_id FROM pending_conversations p "
                         + "WHERE p.user_id = :user AND p.group_id = :group AND EXISTS (SELECT 1 FROM conversation_tickets t "
                         + "WHERE t.conversation_id = p.conversation_id AND t.expires_at > " + NOW + ")")
-                .bind("user", scope.userId()).bind("group", scope.groupKey()).mapTo(String.class).findOne().orElse(null);
+                .bind("user", scope.userId()).bind("group", scope.groupKey()).findOne(RowMapper.STRING).orElse(null);
         if (conversationId != null) {
             if (conversationId.equals(pending)) {
-                return new Claim(conversationId, true, enqueue(handle, conversationId));
+                return new Claim(conversationId, true, enqueue(sql, conversationId));
             }
-            boolean inScope = handle.createQuery("SELECT COUNT(*) FROM conversations WHERE id = :id AND user_id = :user AND group_id = :group")
-                    .bind("id", conversationId).bind("user", scope.userId()).bind("group", scope.groupKey()).mapTo(Integer.class).one() > 0;
+            boolean inScope = sql.query("SELECT COUNT(*) FROM conversations WHERE id = :id AND user_id = :user AND group_id = :group")
+                    .bind("id", conversationId).bind("user", scope.userId()).bind("group", scope.groupKey()).one(RowMapper.INT) > 0;
             if (!inScope) {
                 throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + conversationId + " for this userId and groupId");
             }
-            return new Claim(conversationId, false, enqueue(handle, conversationId));
+            return new Claim(conversationId, false, enqueue(sql, conversationId));
         }
         if (!newConversation) {
             if (pending != null) {
-                return new Claim(pending, true, enqueue(handle, pending)); // it will be the scope's newest once committed
+                return new Claim(pending, true, enqueue(sql, pending)); // it will be the scope's newest once committed
             }
-            String latest = handle.createQuery("SELECT id FROM conversations WHERE user_id = :user AND group_id = :group "
+            String latest = sql.query("SELECT id FROM conversations WHERE user_id = :user AND group_id = :group "
                     + "ORDER BY updated_at DESC, id DESC LIMIT 1").bind("user", scope.userId()).bind("group", scope.groupKey())
-                    .mapTo(String.class).findOne().orElse(null);
+                    .findOne(RowMapper.STRING).orElse(null);
             if (latest != null) {
-                return new Claim(latest, false, enqueue(handle, latest));
+                return new Claim(latest, false, enqueue(sql, latest));
             }
         }
         String created = ConversationIds.newId();
-        handle.createUpdate("INSERT INTO pending_conversations (user_id, group_id, conversation_id) VALUES (:user, :group, :id) "
+        sql.update("INSERT INTO pending_conversations (user_id, group_id, conversation_id) VALUES (:user, :group, :id) "
                         + "ON CONFLICT (user_id, group_id) DO UPDATE SET conversation_id = EXCLUDED.conversation_id")
                 .bind("user", scope.userId()).bind("group", scope.groupKey()).bind("id", created).execute();
-        return new Claim(created, true, enqueue(handle, created));
+        return new Claim(created, true, enqueue(sql, created));
     }
 
     /** Takes a ticket at the end of the conversation's queue, unless too many wait already. */
-    private long enqueue(Handle handle, String conversationId) {
-        int live = handle.createQuery("SELECT COUNT(*) FROM conversation_tickets WHERE conversation_id = :id AND expires_at > " + NOW)
-                .bind("id", conversationId).mapTo(Integer.class).one();
+    private long enqueue(Sql sql, String conversationId) {
+        int live = sql.query("SELECT COUNT(*) FROM conversation_tickets WHERE conversation_id = :id AND expires_at > " + NOW)
+                .bind("id", conversationId).one(RowMapper.INT);
         if (live > maxWaiters) {
             throw busy(conversationId, live, null);
         }
-        return handle.createQuery("INSERT INTO conversation_tickets (conversation_id, instance_id, expires_at) "
+        return sql.query("INSERT INTO conversation_tickets (conversation_id, instance_id, expires_at) "
                         + "VALUES (:id, :instance, " + NOW + " + :lease) RETURNING ticket")
                 .bind("id", conversationId).bind("instance", instanceId).bind("lease", lease.toMillis())
-                .mapTo(Long.class).one();
+                .one(RowMapper.LONG);
     }
 
     private Lease await(Claim claim, Duration maxWait) {
@@ -160,10 +162,10 @@ public final class ClusterConversationLocks implements ConversationLocks, AutoCl
      * that is committing right now: we never start on history that misses its turn.
      */
     private int ahead(Claim claim) {
-        return database.write(handle -> {
-            List<Boolean> before = handle.createQuery("SELECT expires_at > " + NOW + " AS live FROM conversation_tickets "
+        return database.write(sql -> {
+            List<Boolean> before = sql.query("SELECT expires_at > " + NOW + " AS live FROM conversation_tickets "
                             + "WHERE conversation_id = :id AND ticket < :ticket ORDER BY ticket FOR UPDATE")
-                    .bind("id", claim.conversationId()).bind("ticket", claim.ticket()).mapTo(Boolean.class).list();
+                    .bind("id", claim.conversationId()).bind("ticket", claim.ticket()).list(RowMapper.BOOLEAN);
             return (int) before.stream().filter(live -> live).count();
         });
     }
@@ -173,24 +175,19 @@ public final class ClusterConversationLocks implements ConversationLocks, AutoCl
             private boolean closed;
 
             @Override
-            public void verify(Connection connection) throws SQLException {
-                boolean live;
-                try (PreparedStatement select = connection.prepareStatement("SELECT expires_at > " + NOW
-                        + " FROM conversation_tickets WHERE ticket = ? FOR UPDATE")) {
-                    select.setLong(1, claim.ticket());
-                    try (ResultSet rs = select.executeQuery()) {
-                        live = rs.next() && rs.getBoolean(1);
-                    }
-                }
+            public void verify(Sql transaction) {
+                boolean live = transaction.query("SELECT expires_at > " + NOW + " FROM conversation_tickets "
+                                + "WHERE ticket = :ticket FOR UPDATE")
+                        .bind("ticket", claim.ticket())
+                        .findOne(RowMapper.BOOLEAN).orElse(false);
                 if (!live) {
                     throw new ApiException(ErrorCode.CONVERSATION_BUSY, "This turn lost its hold on conversation "
                             + claim.conversationId() + " (its lease expired); nothing was saved, send it again", null, 1);
                 }
                 // The commit creates the conversation if it was pending: it is pending no more.
-                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM pending_conversations WHERE conversation_id = ?")) {
-                    delete.setString(1, claim.conversationId());
-                    delete.executeUpdate();
-                }
+                transaction.update("DELETE FROM pending_conversations WHERE conversation_id = :id")
+                        .bind("id", claim.conversationId())
+                        .execute();
             }
 
             @Override
@@ -205,14 +202,14 @@ public final class ClusterConversationLocks implements ConversationLocks, AutoCl
 
     private void release(Claim claim) {
         try {
-            database.update(handle -> {
-                handle.createUpdate("DELETE FROM conversation_tickets WHERE ticket = :ticket").bind("ticket", claim.ticket()).execute();
+            database.update(sql -> {
+                sql.update("DELETE FROM conversation_tickets WHERE ticket = :ticket").bind("ticket", claim.ticket()).execute();
                 // A failed first turn leaves no pending conversation behind, unless others still queue for it.
-                handle.createUpdate("DELETE FROM pending_conversations p WHERE p.conversation_id = :id AND NOT EXISTS "
+                sql.update("DELETE FROM pending_conversations p WHERE p.conversation_id = :id AND NOT EXISTS "
                         + "(SELECT 1 FROM conversation_tickets t WHERE t.conversation_id = :id AND t.expires_at > " + NOW + ")")
                         .bind("id", claim.conversationId()).execute();
-                handle.createQuery("SELECT pg_notify(:channel, :id)").bind("channel", Wakeups.CHANNEL)
-                        .bind("id", claim.conversationId()).mapTo(String.class).one();
+                sql.query("SELECT pg_notify(:channel, :id)").bind("channel", Wakeups.CHANNEL)
+                        .bind("id", claim.conversationId()).one(RowMapper.STRING);
             });
         } catch (RuntimeException e) {
             LOG.warn("Could not release ticket {} of {}; it expires within {} s", claim.ticket(), claim.conversationId(),
@@ -223,21 +220,12 @@ public final class ClusterConversationLocks implements ConversationLocks, AutoCl
 
     /** Renews this instance's live tickets; an expired one is never revived, so a successor stays the owner. */
     private void renew() {
-        while (running) {
-            try {
-                Thread.sleep(lease.dividedBy(3));
-                database.update(handle -> {
-                    handle.createUpdate("UPDATE conversation_tickets SET expires_at = " + NOW + " + :lease "
-                            + "WHERE instance_id = :instance AND expires_at > " + NOW)
-                            .bind("lease", lease.toMillis()).bind("instance", instanceId).execute();
-                    handle.createUpdate("DELETE FROM conversation_tickets WHERE expires_at < " + NOW + " - 60000").execute();
-                });
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("Could not renew conversation leases: {}", e.getMessage());
-            }
-        }
+        database.update(sql -> {
+            sql.update("UPDATE conversation_tickets SET expires_at = " + NOW + " + :lease "
+                    + "WHERE instance_id = :instance AND expires_at > " + NOW)
+                    .bind("lease", lease.toMillis()).bind("instance", instanceId).execute();
+            sql.update("DELETE FROM conversation_tickets WHERE expires_at < " + NOW + " - 60000").execute();
+        });
     }
 
     private static ApiException busy(String conversationId, int ahead, Duration waited) {
@@ -246,10 +234,12 @@ public final class ClusterConversationLocks implements ConversationLocks, AutoCl
                 waited == null ? 1 : (int) Math.max(1, Math.min(waited.toSeconds(), 30)));
     }
 
+    /** Stops renewing and listening; tickets still held expire within the lease. */
     @Override
     public void close() {
-        running = false;
-        heartbeat.interrupt();
+        if (heartbeat != null) {
+            heartbeat.cancel();
+        }
         wakeups.close();
     }
 }

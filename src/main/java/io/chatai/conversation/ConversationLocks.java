@@ -1,8 +1,7 @@
 package io.chatai.conversation;
 
+import io.chatai.store.Sql;
 import java.time.Duration;
-import java.sql.Connection;
-import java.sql.SQLException;
 
 /**
  * Serializes work on one conversation: one owner at a time, the others waiting in arrival order for a
@@ -29,11 +28,12 @@ public interface ConversationLocks {
     interface Lease extends AutoCloseable {
 
         /**
-         * Runs first inside the commit's transaction and throws if ownership was lost meanwhile (a lease
-         * that expired across instances), so a stale owner can never commit; a no-op where ownership
-         * cannot be lost.
+         * Runs first inside the commit's transaction (its statements join it) and throws if ownership
+         * was lost meanwhile (a lease that expired across instances), so a stale owner can never commit;
+         * a no-op where ownership cannot be lost. It is the commit's
+         * {@link ConversationRepository.Fence}.
          */
-        default void verify(Connection connection) throws SQLException {
+        default void verify(Sql transaction) {
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.chatai.conversation;
 
+import io.chatai.core.Background;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -12,31 +13,32 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Wakes the turns of this instance that wait for a conversation as soon as any instance releases it:
  * one dedicated connection (outside the pool) listens on {@code chatai_conversations}, and a release on
  * this instance wakes local waiters directly. Waiters also poll, so a lost notification only costs a
- * poll interval, never correctness. Thread-safe.
+ * poll interval, never correctness. The listening thread is a dedicated loop of the server's
+ * {@link Background}: a lost connection is logged and opened again a second later. Thread-safe.
  */
 final class Wakeups implements AutoCloseable {
     static final String CHANNEL = "chatai_conversations";
-    private static final Logger LOG = LoggerFactory.getLogger(Wakeups.class);
 
     private final Map<String, Set<Semaphore>> waiting = new ConcurrentHashMap<>();
     private final String url;
     private final String user;
     private final String password;
-    private final Thread listener;
-    private volatile boolean running = true;
+    private Connection connection; // only the listening thread touches it
+    private Background.Loop listener;
 
     Wakeups(String url, String user, String password) {
         this.url = url;
         this.user = user;
         this.password = password;
-        this.listener = Thread.ofPlatform().daemon().name("conversation-wakeups").start(this::listen);
+    }
+
+    void start(Background background) {
+        listener = background.loop("conversation-wakeups", Duration.ofSeconds(1), this::listenOnce);
     }
 
     /** Registers a waiter for the conversation; release it with {@link #forget}. */
@@ -70,41 +72,44 @@ final class Wakeups implements AutoCloseable {
         }
     }
 
-    private void listen() {
-        while (running) {
-            try (Connection connection = DriverManager.getConnection(url, user, password);
-                 Statement statement = connection.createStatement()) {
-                statement.execute("LISTEN " + CHANNEL);
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(500);
-                    if (notifications != null) {
-                        for (PGNotification notification : notifications) {
-                            wake(notification.getParameter());
-                        }
-                    }
-                }
-            } catch (SQLException e) {
-                if (running) {
-                    LOG.warn("Listening for conversation releases failed ({}); waiters fall back to polling, retrying in 1 s",
-                            e.getMessage());
-                    sleep();
+    /** Waits up to half a second for releases and wakes their waiters; connects first when needed. */
+    private void listenOnce() throws SQLException {
+        try {
+            if (connection == null) {
+                connection = DriverManager.getConnection(url, user, password);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + CHANNEL);
                 }
             }
+            PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications(500);
+            if (notifications != null) {
+                for (PGNotification notification : notifications) {
+                    wake(notification.getParameter());
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            // Waiters fall back to polling until the loop, a second later, connects again.
+            closeConnection();
+            throw e;
         }
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // it is being replaced anyway
+            }
+            connection = null;
         }
     }
 
     @Override
     public void close() {
-        running = false;
-        listener.interrupt();
+        if (listener != null) {
+            listener.stop();
+        }
+        closeConnection(); // the listening thread has ended
     }
 }

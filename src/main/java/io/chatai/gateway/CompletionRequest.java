@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatai.core.ApiException;
 import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.ModelRequest;
-import io.chatai.web.JsonBody;
+import io.chatai.core.JsonBody;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -5,6 +5,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
 public final class AccessLog implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger("io.chatai.access");
     private static final Pattern ID_SEGMENT = Pattern.compile("/(conv|ch|key)_[A-Za-z0-9]+");
+    /** Any token is a method to HTTP; only these become metric tags, so invented ones cannot grow the series. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT");
 
     private final Metrics metrics;
 
@@ -45,7 +48,7 @@ public final class AccessLog implements Filter {
             int status = res.status().code();
             String route = route(req.prologue().uriPath().path());
             String method = req.prologue().method().text();
-            metrics.httpRequest(route, method, status, nanos);
+            metrics.httpRequest(route, METHODS.contains(method) ? method : "OTHER", status, nanos);
             LOG.atInfo()
                     .addKeyValue("requestId", RequestIds.of(req))
                     .addKeyValue("method", method)

@@ -15,10 +15,7 @@ public final class Logging {
     }
 
     public static void configure(Config.LogFormat format) {
-        if (!SLF4JBridgeHandler.isInstalled()) {
-            SLF4JBridgeHandler.removeHandlersForRootLogger();
-            SLF4JBridgeHandler.install();
-        }
+        routeJavaUtilLogging();
         if (format != Config.LogFormat.JSON || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
@@ -35,6 +32,14 @@ public final class Logging {
             console.stop();
             console.setEncoder(encoder);
             console.start();
+        }
+    }
+
+    /** Sends every {@code java.util.logging} record to SLF4J instead of JUL's console handler; once, whoever calls first. */
+    public static synchronized void routeJavaUtilLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
         }
     }
 }

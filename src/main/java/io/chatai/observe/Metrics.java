@@ -3,6 +3,8 @@ package io.chatai.observe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -13,13 +15,17 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Every metric the server exports, named in one place ({@code chatai_*} plus JVM and connection pool
- * metrics), backed by Micrometer's Prometheus registry. Tag values are bounded: routes are templates,
- * channels and models come from configuration. Thread-safe.
+ * metrics), backed by Micrometer's Prometheus registry. Tag values are bounded, so no client can grow
+ * the number of series: routes are templates, methods the standard ones (else {@code OTHER}), channels
+ * come from configuration, and a model is its own tag only when the channel that took the call names it
+ * (see {@code CallMetrics}), else {@code other}. Thread-safe.
  */
 public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -102,20 +108,43 @@ public final class Metrics implements AutoCloseable {
                 .tags("channel", channel, "reason", reason).register(registry).increment();
     }
 
+    /**
+     * An upstream call that ended without saying anything about its channel's health: {@code client_left}
+     * or {@code broken_after_content}. Neither cools the channel.
+     */
+    public void interrupted(String channel, String cause) {
+        Counter.builder("chatai.upstream.interrupted")
+                .description("Upstream calls ended by a departed client or broken after content reached the client")
+                .tags("channel", channel, "cause", cause).register(registry).increment();
+    }
+
     /** A channel began to cool down. */
     public void cooldown(String channel) {
         Counter.builder("chatai.cooldowns").description("Times a channel started cooling down")
                 .tags("channel", channel).register(registry).increment();
     }
 
-    /** Exposes each channel's state (healthy, cooling, disabled) as {@code chatai_channel_state{channel,state} 1}. */
-    public void channelStates(java.util.function.Supplier<java.util.Map<String, String>> states) {
-        io.micrometer.core.instrument.MultiGauge gauge = io.micrometer.core.instrument.MultiGauge.builder("chatai.channel.state")
+    /** One channel's health as the gauges show it. */
+    public record ChannelStatus(String channel, String state, int consecutiveFailures) { }
+
+    /**
+     * Exposes each channel's state (healthy, cooling, disabled) as {@code chatai_channel_state{channel,state} 1}
+     * and its failures in a row as {@code chatai_channel_consecutive_failures{channel}}, read at each scrape.
+     */
+    public void channelStates(Supplier<List<ChannelStatus>> statuses) {
+        MultiGauge states = MultiGauge.builder("chatai.channel.state")
                 .description("1 for each channel's current state").register(registry);
-        channelStates = () -> gauge.register(states.get().entrySet().stream()
-                .map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
-                        io.micrometer.core.instrument.Tags.of("channel", e.getKey(), "state", e.getValue()), 1))
-                .toList(), true);
+        MultiGauge failures = MultiGauge.builder("chatai.channel.consecutive.failures")
+                .description("Failures in a row since the channel's last success; it cools down at CHATAI_COOLDOWN_AFTER")
+                .register(registry);
+        channelStates = () -> {
+            // Names are the tag, and two channels may share one: the first (highest priority) speaks for it.
+            java.util.Map<String, ChannelStatus> byName = new java.util.LinkedHashMap<>();
+            statuses.get().forEach(s -> byName.putIfAbsent(s.channel(), s));
+            List<ChannelStatus> now = List.copyOf(byName.values());
+            states.register(now.stream().map(s -> MultiGauge.Row.of(Tags.of("channel", s.channel(), "state", s.state()), 1)).toList(), true);
+            failures.register(now.stream().map(s -> MultiGauge.Row.of(Tags.of("channel", s.channel()), s.consecutiveFailures())).toList(), true);
+        };
     }
 
     public void streamOpened() {

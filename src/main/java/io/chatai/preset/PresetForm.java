@@ -1,7 +1,7 @@
 package io.chatai.preset;
 
 import io.chatai.core.ApiException;
-import io.chatai.web.JsonBody;
+import io.chatai.core.JsonBody;
 import java.util.regex.Pattern;
 
 /**

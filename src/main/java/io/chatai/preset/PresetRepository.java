@@ -1,129 +1,123 @@
 package io.chatai.preset;
 
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.chatai.store.Database;
+import io.chatai.store.RowMapper;
+import io.chatai.store.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.SqlStatement;
+import java.util.concurrent.CompletionException;
 
-/** Stores presets. Thread-safe. */
+/** Stores presets, and keeps the ones turns ask for in a cache. Thread-safe. */
 public final class PresetRepository {
     private static final String COLUMNS = "id, name, description, system_prompt, model, temperature, top_p, max_tokens, "
             + "max_context_messages, max_context_tokens, created_at, updated_at";
     private static final String INSERT = "INSERT INTO presets (" + COLUMNS + ") VALUES (:id, :name, :description, "
             + ":systemPrompt, :model, :temperature, :topP, :maxTokens, :maxContextMessages, :maxContextTokens, "
             + ":createdAt, :updatedAt)";
+    /** Unknown ids are cached too (as empty), so the ids clients ask for bound it. */
+    private static final int MAX_CACHED = 1_000;
+    /** Writes clear the cache at once; this only bounds how long an entry can outlive a missed change. */
+    private static final Duration CACHE_TTL = Duration.ofMinutes(1);
 
     private final Database database;
-    /** Bounded by the ids clients ask for: unknown ids are cached as empty, so it is cleared past a limit. */
-    private final java.util.Map<String, Optional<Preset>> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Loads on a virtual thread of its own, outside the cache's lock, so a slow read never blocks
+     * lookups of other ids; a change that clears the cache while a load runs drops that load's result.
+     */
+    private final AsyncLoadingCache<String, Optional<Preset>> cache;
 
     public PresetRepository(Database database) {
         this.database = database;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(MAX_CACHED)
+                .expireAfterWrite(CACHE_TTL)
+                .executor(task -> Thread.ofVirtual().name("preset-load").start(task))
+                .buildAsync(this::load);
     }
 
     private <R> R changing(R result) {
-        cache.clear();
+        cache.synchronous().invalidateAll();
         return result;
     }
 
     /**
-     * The preset, from a cache: every turn reads its preset, and presets change rarely. Writes through
+     * The preset, from the cache: every turn reads its preset, and presets change rarely. Writes through
      * this repository clear it at once, other instances' writes within a configuration poll.
      */
     public Optional<Preset> find(String id) {
-        if (cache.size() > 1_000) {
-            cache.clear();
+        try {
+            return cache.get(id).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
-        return cache.computeIfAbsent(id, key -> database.read(handle -> handle.createQuery("SELECT " + COLUMNS
-                        + " FROM presets WHERE id = :id")
-                .bind("id", key)
-                .map((rs, ctx) -> map(rs))
-                .findOne()));
+    }
+
+    private Optional<Preset> load(String id) {
+        return database.read(sql -> sql.query("SELECT " + COLUMNS + " FROM presets WHERE id = :id")
+                .bind("id", id)
+                .findOne(PresetRepository::map));
     }
 
     /** Forgets cached presets (another instance changed them). */
     public void forgetCache() {
-        cache.clear();
+        cache.synchronous().invalidateAll();
     }
 
     public List<Preset> list() {
-        return database.read(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM presets ORDER BY id")
-                .map((rs, ctx) -> map(rs))
-                .list());
+        return database.read(sql -> sql.query("SELECT " + COLUMNS + " FROM presets ORDER BY id")
+                .list(PresetRepository::map));
     }
 
     /** Inserts a new preset; false when the id is taken. */
     public boolean insert(Preset preset) {
-        return changing(database.writeConfig(handle -> {
-            boolean taken = handle.createQuery("SELECT COUNT(*) FROM presets WHERE id = :id")
-                    .bind("id", preset.id()).mapTo(Integer.class).one() > 0;
+        return changing(database.writeConfig(sql -> {
+            boolean taken = sql.query("SELECT COUNT(*) FROM presets WHERE id = :id")
+                    .bind("id", preset.id()).one(RowMapper.INT) > 0;
             if (taken) {
                 return false;
             }
-            bind(handle.createUpdate(INSERT), preset).execute();
+            sql.update(INSERT).bindFields(preset).execute();
             return true;
         }));
     }
 
     /** Replaces a stored preset's fields; false when it does not exist. */
     public boolean update(Preset preset) {
-        return changing(database.writeConfig(handle -> updateIn(handle, preset)));
+        return changing(database.writeConfig(sql -> updateIn(sql, preset)));
     }
 
     public boolean delete(String id) {
-        return changing(database.writeConfig(handle -> handle.createUpdate("DELETE FROM presets WHERE id = :id")
+        return changing(database.writeConfig(sql -> sql.update("DELETE FROM presets WHERE id = :id")
                 .bind("id", id).execute() == 1));
     }
 
     /** Upserts (for presets declared in CHATAI_CONFIG). */
     public void save(Preset preset) {
-        database.updateConfig(handle -> {
-            if (!updateIn(handle, preset)) {
-                bind(handle.createUpdate(INSERT), preset).execute();
+        database.updateConfig(sql -> {
+            if (!updateIn(sql, preset)) {
+                sql.update(INSERT).bindFields(preset).execute();
             }
         });
-        cache.clear();
+        changing(null);
     }
 
-    private static boolean updateIn(Handle handle, Preset preset) {
-        return bind(handle.createUpdate("UPDATE presets SET name = :name, description = :description, "
+    private static boolean updateIn(Sql sql, Preset preset) {
+        return sql.update("UPDATE presets SET name = :name, description = :description, "
                 + "system_prompt = :systemPrompt, model = :model, temperature = :temperature, top_p = :topP, "
                 + "max_tokens = :maxTokens, max_context_messages = :maxContextMessages, "
-                + "max_context_tokens = :maxContextTokens, updated_at = :updatedAt WHERE id = :id"), preset).execute() == 1;
-    }
-
-    private static <S extends SqlStatement<S>> S bind(S statement, Preset p) {
-        return statement.bind("id", p.id())
-                .bind("name", p.name())
-                .bind("description", p.description())
-                .bind("systemPrompt", p.systemPrompt())
-                .bind("model", p.model())
-                .bind("temperature", p.temperature())
-                .bind("topP", p.topP())
-                .bind("maxTokens", p.maxTokens())
-                .bind("maxContextMessages", p.maxContextMessages())
-                .bind("maxContextTokens", p.maxContextTokens())
-                .bind("createdAt", p.createdAt())
-                .bind("updatedAt", p.updatedAt());
+                + "max_context_tokens = :maxContextTokens, updated_at = :updatedAt WHERE id = :id")
+                .bindFields(preset).execute() == 1;
     }
 
     private static Preset map(ResultSet rs) throws SQLException {
         return new Preset(rs.getString("id"), rs.getString("name"), rs.getString("description"),
-                rs.getString("system_prompt"), rs.getString("model"), nullableDouble(rs, "temperature"),
-                nullableDouble(rs, "top_p"), nullableInt(rs, "max_tokens"), rs.getInt("max_context_messages"),
+                rs.getString("system_prompt"), rs.getString("model"), RowMapper.nullableDouble(rs, "temperature"),
+                RowMapper.nullableDouble(rs, "top_p"), RowMapper.nullableInt(rs, "max_tokens"), rs.getInt("max_context_messages"),
                 rs.getInt("max_context_tokens"), rs.getLong("created_at"), rs.getLong("updated_at"));
-    }
-
-    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
-        double value = rs.getDouble(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? null : value;
     }
 }

@@ -22,4 +22,7 @@ public interface Provider {
      * without the provider's end marker is an {@link UpstreamError.BrokenStream}, never a short answer.
      */
     void stream(Upstream upstream, ModelRequest request, StreamSink sink, Cancellation cancellation);
+
+    /** What a channel of this provider's type takes for its own fields (base URL and keys, or a model file). */
+    ChannelRules channelRules();
 }

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The provider adapter of each channel type. Immutable. */
+/** The provider adapter of each channel type, and through it the type's channel rules. Immutable. */
 public final class Providers {
     private final Map<String, Provider> byType;
 
@@ -14,6 +14,11 @@ public final class Providers {
 
     public Optional<Provider> forType(String type) {
         return Optional.ofNullable(byType.get(type));
+    }
+
+    /** The channel rules of a type, from its provider. */
+    public Optional<ChannelRules> rulesFor(String type) {
+        return forType(type).map(Provider::channelRules);
     }
 
     public Set<String> types() {

@@ -2,10 +2,13 @@ package io.chatai.server;
 
 import io.chatai.web.ErrorResponses;
 import io.chatai.web.RequestIds;
+import io.chatai.web.Requests;
+import io.chatai.web.TransportErrors;
 import io.chatai.web.SlowRequestGuard;
 import io.chatai.config.Config;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.DirectHandler;
+import io.helidon.webserver.ErrorHandling;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.Filter;
@@ -26,6 +29,8 @@ import java.util.Map;
 public final class HttpServer {
     /** Keep-alive connections idle longer than this are closed (nginx uses 75 s). */
     private static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(60);
+    /** Longest request line (method, target, version; CRLF not counted) answered; a longer one is 414. */
+    static final int MAX_REQUEST_LINE_BYTES = 8 * 1024;
 
     private final Config config;
     private final SlowRequestGuard guard;
@@ -52,12 +57,13 @@ public final class HttpServer {
                     chain.proceed();
                 });
         filters.forEach(routing::addFilter);
+        routing.addFilter(Requests::closeAfterBrokenFraming); // last: its hook runs after the access log's
         services.forEach(entry -> routing.register(entry.getKey(), entry.getValue()));
         return routing.error(Throwable.class, ErrorResponses::handle);
     }
 
     public WebServer start() {
-        DirectHandler direct = ErrorResponses.directHandler();
+        DirectHandler direct = TransportErrors.handler(MAX_REQUEST_LINE_BYTES);
         DirectHandlers.Builder handlers = DirectHandlers.builder();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             handlers.addHandler(type, direct);
@@ -73,11 +79,22 @@ public final class HttpServer {
                 .idleConnectionPeriod(Duration.ofSeconds(10))
                 // On stop, running requests (a streaming turn, say) get this long to finish before they are cut.
                 .shutdownGracePeriod(config.shutdownGrace())
+                // This Http1Config must be the only protocol: service discovery would add a default one
+                // beside it, and with two candidates Helidon's ConnectionHandler.identifyConnection asks
+                // Http1ConnectionSelector.supports, which drops HTTP/1.0 and long request lines by closing
+                // the connection without an answer. Alone, the connection is HTTP/1 at once and every
+                // refusal reaches the direct handlers below.
+                .protocolsDiscoverServices(false)
                 .addProtocol(Http1Config.builder()
+                        // Helidon's bound is exclusive (Http1Prologue: a line of this length is already 414).
+                        .maxPrologueLength(MAX_REQUEST_LINE_BYTES + 1)
                         .addReceiveListener(guard.receiveListener())
                         .addSendListener(guard.sendListener())
                         .build())
                 .directHandlers(handlers.build())
+                // Hands Helidon's description of a malformed request ("Chunk size is invalid") to the
+                // direct handlers, which show it in the envelope; messages it deems unsafe stay generic.
+                .errorHandling(ErrorHandling.builder().includeEntity(true).build())
                 .routing(routing())
                 .build()
                 .start();

@@ -1,6 +1,7 @@
 package io.chatai.server;
 
 import io.chatai.core.ApiException;
+import io.chatai.core.Background;
 import io.chatai.auth.AdminKey;
 import io.chatai.auth.ApiKeyRepository;
 import io.chatai.auth.AuthFilter;
@@ -21,7 +22,6 @@ import io.chatai.channel.ChannelTester;
 import io.chatai.channel.SingleNodeBreakers;
 import io.chatai.channel.ClusterBreakers;
 import io.chatai.channel.ModelCalls;
-import io.chatai.channel.LlamaModelChannel;
 import io.chatai.store.SecretBox;
 import io.chatai.chat.ChatRoutes;
 import io.chatai.chat.TurnService;
@@ -49,6 +49,7 @@ import io.chatai.provider.Providers;
 import io.chatai.provider.UpstreamHttp;
 import io.chatai.provider.anthropic.AnthropicProvider;
 import io.chatai.provider.gemini.GeminiProvider;
+import io.chatai.provider.llama.LlamaChannelRules;
 import io.chatai.provider.llama.LlamaModels;
 import io.chatai.provider.llama.LlamaProvider;
 import io.chatai.provider.llama.ModelFileException;
@@ -58,13 +59,14 @@ import io.chatai.ratelimit.SingleNodeRateLimiter;
 import io.chatai.ratelimit.RateLimiter;
 import io.chatai.ratelimit.ClusterRateLimiter;
 import io.chatai.store.ConfigVersion;
+import io.chatai.store.DataFiles;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenCounter;
 import io.chatai.usage.UsageListener;
 import io.chatai.usage.UsageRepository;
 import io.chatai.usage.UsageRoutes;
 import io.chatai.usage.UsageWriter;
-import io.chatai.web.JsonBody;
+import io.chatai.core.JsonBody;
 import io.chatai.web.KeepAlives;
 import io.chatai.web.SlowRequestGuard;
 import java.nio.file.Path;
@@ -120,16 +122,20 @@ public final class Main {
     public static ChatAiServer start(Config config, Clock clock) {
         DeclaredResources declared = config.configFile() == null ? DeclaredResources.none() : DeclaredResources.read(config.configFile());
         Metrics metrics = new Metrics();
-        Database database = Database.open(config, metrics.registry());
+        DataFiles dataFiles = new DataFiles(config);
+        dataFiles.secure(); // before SQLite creates its files, so they are owner-only from the start
+        // Every periodic task and dedicated background thread runs here, stopped in one place.
+        Background background = new Background();
         // Closed in reverse order of creation if start fails, in this order once the web server stopped.
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         resources.push(metrics);
-        resources.push(database);
-        AtomicReference<ChannelCatalog> catalogRef = new AtomicReference<>();
-        LlamaModels localModels = new LlamaModels(() -> localKeys(catalogRef.get()));
-        resources.push(localModels);
+        resources.push(background); // last: by then only what the database itself started is left
         try {
+            Database database = push(resources, Database.open(config, metrics.registry(), background));
+            AtomicReference<ChannelCatalog> catalogRef = new AtomicReference<>();
+            LlamaModels localModels = push(resources, new LlamaModels(() -> localKeys(catalogRef.get())));
             String adminKey = AdminKey.resolve(config.adminKey(), config.dataDir());
+            dataFiles.secure(); // and whatever opening the database and finding the admin key created
             boolean shared = config.usesPostgres(); // several instances may share this database
             PresetRepository presets = new PresetRepository(database);
             ConversationRepository conversations = new ConversationRepository(database);
@@ -137,13 +143,13 @@ public final class Main {
             ApiKeyRepository keys = new ApiKeyRepository(database);
             UsageRepository usage = new UsageRepository(database);
 
-            UpstreamHttp http = new UpstreamHttp();
+            UpstreamHttp http = push(resources, new UpstreamHttp());
             Providers providers = new Providers(Map.of(
                     "openai", new OpenAiProvider(http),
                     "anthropic", new AnthropicProvider(http),
                     "gemini", new GeminiProvider(http),
-                    "local", new LlamaProvider(localModels)));
-            ChannelForm channelForm = new ChannelForm(providers.types());
+                    LlamaChannelRules.TYPE, new LlamaProvider(localModels)));
+            ChannelForm channelForm = new ChannelForm(providers);
             applyDeclared(declared, channels, channelForm, presets, clock);
             int sealed = channels.sealPlaintext();
             if (sealed > 0) {
@@ -152,7 +158,8 @@ public final class Main {
             Channel localChannel = config.localModel() == null ? null : LlamaModelChannel.upsert(channels, config.localModel(),
                     LlamaModelChannel.modelName(config.localModel(), config.localModelName()), clock.millis());
 
-            UsageWriter usageWriter = push(resources, new UsageWriter(usage));
+            UsageWriter usageWriter = push(resources, new UsageWriter(usage::insert));
+            usageWriter.start(background);
             UsageListener usageListener = new UsageListener(usageWriter, clock);
             CallMetrics callMetrics = new CallMetrics(metrics);
             CallListener calls = report -> {
@@ -164,16 +171,17 @@ public final class Main {
             if (localChannel != null && localChannel.enabled()) {
                 loadLocalModel(localModels, localChannel);
             }
-            Breaker.Store breakers = shared ? push(resources, new ClusterBreakers(database, Duration.ofSeconds(1))) : new SingleNodeBreakers();
-            ChannelHealth health = new ChannelHealth(clock, breakers, channel -> metrics.cooldown(channel.name()));
-            metrics.channelStates(() -> catalog.all().stream().collect(java.util.stream.Collectors.toMap(
-                    Channel::name, channel -> health.view(channel).state(), (a, b) -> a)));
+            Breaker.Store breakers = shared ? clusterBreakers(database, background) : new SingleNodeBreakers();
+            ChannelHealth health = new ChannelHealth(clock, breakers, config.cooldownAfter(), channel -> metrics.cooldown(channel.name()));
+            metrics.channelStates(() -> catalog.all().stream().map(channel -> {
+                ChannelHealth.View view = health.view(channel);
+                return new Metrics.ChannelStatus(channel.name(), view.state(), view.consecutiveFailures());
+            }).toList());
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
-            ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
+            ModelCalls modelCalls = new ModelCalls(router, tokens, calls, config.maxAnswerChars());
             ConversationLocks locks = shared
-                    ? push(resources, new ClusterConversationLocks(database, config.databaseUrl(), config.databaseUser(),
-                            config.databasePassword(), config.lease(), MAX_WAITERS_PER_CONVERSATION))
+                    ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
             TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
                     config.defaultModel(), config.turnWait());
@@ -182,10 +190,15 @@ public final class Main {
             Sessions sessions = new Sessions(database, adminKey, clock);
             RateLimiter limiter = shared ? new ClusterRateLimiter(database.writeDataSource()) : new SingleNodeRateLimiter();
             ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
-            push(resources, new ConfigVersion(database, Duration.ofSeconds(1), List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache)));
+            new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache))
+                    .start(background, Duration.ofSeconds(1));
 
-            KeepAlives keepAlives = push(resources, new KeepAlives(config.keepAliveInterval()));
-            SlowRequestGuard guard = push(resources, new SlowRequestGuard(config.requestReadTimeout()));
+            KeepAlives keepAlives = new KeepAlives(config.keepAliveInterval());
+            keepAlives.start(background);
+            SlowRequestGuard guard = new SlowRequestGuard(config.requestReadTimeout());
+            guard.start(background);
+            // Closed first: no tick runs while the resources below close (usage is written by close()).
+            resources.push(background::stopTicks);
             HttpServer server = new HttpServer(config, guard, List.of(new AccessLog(metrics), new Cors(config.corsOrigins()),
                     new AuthFilter(authenticator, sessions)))
                     .register("/", new HealthRoutes(database))
@@ -203,6 +216,7 @@ public final class Main {
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
         } catch (RuntimeException e) {
+            background.stopTicks();
             for (AutoCloseable resource : resources) {
                 try {
                     resource.close();
@@ -212,6 +226,21 @@ public final class Main {
             }
             throw e;
         }
+    }
+
+    /** Channel breakers shared through PostgreSQL, their snapshot refreshed every second. */
+    private static Breaker.Store clusterBreakers(Database database, Background background) {
+        ClusterBreakers breakers = new ClusterBreakers(database);
+        breakers.start(background, Duration.ofSeconds(1));
+        return breakers;
+    }
+
+    private static ConversationLocks clusterLocks(Config config, Database database, Background background,
+                                                  Deque<AutoCloseable> resources) {
+        ClusterConversationLocks locks = push(resources, new ClusterConversationLocks(database, config.databaseUrl(),
+                config.databaseUser(), config.databasePassword(), config.lease(), MAX_WAITERS_PER_CONVERSATION));
+        locks.start(background);
+        return locks;
     }
 
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> resources, T resource) {
@@ -231,10 +260,10 @@ public final class Main {
         }
     }
 
-    /** The model files and options the enabled local channels name; others are unloaded once idle. */
+    /** The model files and options the enabled channels name (only a model run in-process has one); others are unloaded once idle. */
     private static Set<LlamaModels.Key> localKeys(ChannelCatalog catalog) {
         return catalog == null ? null : catalog.all().stream()
-                .filter(c -> c.enabled() && c.type().equals("local") && c.modelPath() != null)
+                .filter(c -> c.enabled() && c.modelPath() != null)
                 .map(c -> new LlamaModels.Key(Path.of(c.modelPath()), c.options()))
                 .collect(Collectors.toSet());
     }

@@ -3,6 +3,7 @@ package io.chatai.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.chatai.config.Config;
+import io.chatai.core.Background;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,11 +11,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.ConnectionFactory;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The data source of one server: migrated on open, with reads and writes kept apart so that SQLite's
@@ -24,6 +22,9 @@ import org.jdbi.v3.core.Jdbi;
  * concurrent writes together (group commit): writers queue in the JVM instead of spinning on
  * {@code SQLITE_BUSY}, while readers use their own pool in WAL mode and are never blocked by the writer.
  * On PostgreSQL reads and writes share one pool.
+ *
+ * <p>Every repository speaks to it the same way: a callback gets a {@link Sql} and writes statements
+ * with named parameters, run on plain JDBC (see docs/decisions.md for why not an ORM-like layer).
  */
 public final class Database implements AutoCloseable {
     /** How often the log is copied into the database in the background. */
@@ -35,10 +36,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource readPool;
     private final HikariDataSource writePool;
     private final HikariDataSource checkpointPool; // SQLite only: the WalCheckpointer's connection
-    private final Jdbi reader;
-    private final Jdbi writer;
     private SqliteWriter sqliteWriter; // SQLite only, set once migrations ran
-    private Jdbi onSqliteWriter;       // JDBI over the writer's connection, used only on the writer's thread
     private Connection writeConnection;
     private WalCheckpointer checkpointer;
     private Connection checkpointConnection;
@@ -49,37 +47,25 @@ public final class Database implements AutoCloseable {
         this.readPool = readPool;
         this.writePool = writePool;
         this.checkpointPool = checkpointPool;
-        this.reader = Jdbi.create(readPool);
-        this.writer = writePool == readPool ? reader : Jdbi.create(writePool);
     }
 
     /** From now on every SQLite write goes through the group-committing writer, which keeps the one connection. */
-    private void startSqliteWriter() throws SQLException {
+    private void startSqliteWriter(Background background) throws SQLException {
         writeConnection = writePool.getConnection();
         sqliteWriter = new SqliteWriter(writeConnection);
+        sqliteWriter.start(background);
         checkpointConnection = checkpointPool.getConnection();
         checkpointer = new WalCheckpointer(checkpointConnection, sqliteWriter, CHECKPOINT_INTERVAL, CHECKPOINT_FINISH_AT_PAGES);
-        // JDBI work runs on the writer's thread, on its connection, managing its own transaction.
-        Jdbi onWriter = Jdbi.create(new ConnectionFactory() {
-            @Override
-            public Connection openConnection() {
-                return writeConnection;
-            }
-
-            @Override
-            public void closeConnection(Connection connection) {
-                // the writer keeps its connection
-            }
-        });
-        onSqliteWriter = onWriter;
+        checkpointer.start(background);
     }
 
     /**
      * Opens the database named by the configuration and applies any pending migrations.
      *
-     * @param metrics where the connection pools report (HikariCP's own metrics), or null
+     * @param metrics    where the connection pools report (HikariCP's own metrics), or null
+     * @param background runs SQLite's writer and its checkpoints (unused on PostgreSQL)
      */
-    public static Database open(Config config, Object metrics) {
+    public static Database open(Config config, Object metrics, Background background) {
         Database database = config.usesPostgres() ? openPostgres(config, metrics) : openSqlite(config, metrics);
         try {
             Flyway.configure()
@@ -88,7 +74,7 @@ public final class Database implements AutoCloseable {
                     .load()
                     .migrate();
             if (database.dialect == Dialect.SQLITE) {
-                database.startSqliteWriter();
+                database.startSqliteWriter(background);
             }
         } catch (RuntimeException e) {
             database.close();
@@ -101,8 +87,7 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database openSqlite(Config config, Object metrics) {
-        String file = config.databaseUrl().substring("jdbc:sqlite:".length());
-        createParentDirectory(file);
+        sqliteFile(config).ifPresent(Database::createParentDirectory);
         HikariDataSource readPool = new HikariDataSource(sqlite(config, "chatai-read", 8, metrics));
         HikariConfig write = sqlite(config, "chatai-write", 1, metrics);
         // The writer takes the write lock when its transaction begins, where a busy database makes it
@@ -148,11 +133,20 @@ public final class Database implements AutoCloseable {
         return new Database(Dialect.POSTGRESQL, pool, pool, null);
     }
 
-    private static void createParentDirectory(String file) {
-        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
-            return;
+    /** The SQLite database file the configuration names; empty on PostgreSQL, in memory or for a {@code file:} URI. */
+    public static Optional<Path> sqliteFile(Config config) {
+        if (config.usesPostgres()) {
+            return Optional.empty();
         }
-        Path parent = Path.of(file).toAbsolutePath().getParent();
+        String file = config.databaseUrl().substring("jdbc:sqlite:".length());
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(file).toAbsolutePath());
+    }
+
+    private static void createParentDirectory(Path file) {
+        Path parent = file.getParent();
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
@@ -172,40 +166,50 @@ public final class Database implements AutoCloseable {
         return writePool;
     }
 
-    /** Work on a plain JDBC connection. */
+    /** Work on the statements of one unit of work (a read, or one transaction). */
     @FunctionalInterface
-    public interface SqlWork<R> {
+    public interface Work<R> {
+        R run(Sql sql);
+    }
+
+    /** Like {@link Work}, without a result. */
+    @FunctionalInterface
+    public interface Action {
+        void run(Sql sql);
+    }
+
+    /** Work on the JDBC connection itself: only the store's own plumbing (the writer, checkpoints). */
+    @FunctionalInterface
+    interface SqlWork<R> {
         R run(Connection connection) throws SQLException;
     }
 
-    /**
-     * Runs a read on a plain JDBC connection. For the statements of every turn: JDBI's per-statement
-     * bookkeeping cost more than SQLite's own work there (profiled), so the hot path speaks JDBC.
-     */
-    public <R> R query(SqlWork<R> work) {
+    /** Runs a read; it may see any committed state, never a half-written transaction. */
+    public <R> R read(Work<R> work) {
         try (Connection connection = readPool.getConnection()) {
-            return work.run(connection);
+            return work.run(new Sql(connection));
         } catch (SQLException e) {
             throw new StoreException(e);
         }
     }
 
     /**
-     * Runs the work in one transaction on the write connection, on plain JDBC; it commits or leaves no
-     * trace. On SQLite it may share its transaction with concurrent work (in its own savepoint): it
-     * returns once committed either way.
+     * Runs the work in one transaction on the write connection; it commits or leaves no trace. On SQLite
+     * it may share its transaction with concurrent work (in its own savepoint): it returns once
+     * committed either way.
      */
-    public <R> R transaction(SqlWork<R> work) {
+    public <R> R write(Work<R> work) {
         if (sqliteWriter != null) {
-            return sqliteWriter.inTransaction(work);
+            return sqliteWriter.inTransaction(connection -> work.run(new Sql(connection)));
         }
         try (Connection connection = writePool.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                R result = work.run(connection);
+                R result = work.run(new Sql(connection));
                 connection.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
+                // An Error too: the finally below would otherwise commit the half-done work.
                 connection.rollback();
                 throw e;
             } finally {
@@ -216,6 +220,34 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Runs a write that needs no result. */
+    public void update(Action work) {
+        write(sql -> {
+            work.run(sql);
+            return null;
+        });
+    }
+
+    /**
+     * Like {@link #write}, for changes to configuration (channels, presets, keys): the same transaction
+     * bumps the {@link ConfigVersion}, so other instances notice the change.
+     */
+    public <R> R writeConfig(Work<R> work) {
+        return write(sql -> {
+            R result = work.run(sql);
+            ConfigVersion.bump(sql);
+            return result;
+        });
+    }
+
+    /** Like {@link #update}, for changes to configuration; see {@link #writeConfig}. */
+    public void updateConfig(Action work) {
+        writeConfig(sql -> {
+            work.run(sql);
+            return null;
+        });
+    }
+
     /** A database failure; it reaches the client as 500 {@code INTERNAL_ERROR}, logged with its request id. */
     public static final class StoreException extends RuntimeException {
         public StoreException(SQLException cause) {
@@ -223,51 +255,10 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs a read; it may see any committed state, never a half-written transaction. */
-    public <R> R read(HandleCallback<R, RuntimeException> callback) {
-        return reader.withHandle(callback);
-    }
-
-    /** Runs the callback in one transaction on the write connection; it commits or leaves no trace. */
-    public <R> R write(HandleCallback<R, RuntimeException> callback) {
-        if (sqliteWriter != null) {
-            return sqliteWriter.alone(connection -> onSqliteWriter.inTransaction(callback));
-        }
-        return writer.inTransaction(callback);
-    }
-
-    /**
-     * Like {@link #write}, for changes to configuration (channels, presets, keys): the same transaction
-     * bumps the {@link ConfigVersion}, so other instances notice the change.
-     */
-    public <R> R writeConfig(HandleCallback<R, RuntimeException> callback) {
-        return write(handle -> {
-            R result = callback.withHandle(handle);
-            ConfigVersion.bump(handle);
-            return result;
-        });
-    }
-
-    /** Like {@link #update}, for changes to configuration; see {@link #writeConfig}. */
-    public void updateConfig(java.util.function.Consumer<Handle> work) {
-        writeConfig(handle -> {
-            work.accept(handle);
-            return null;
-        });
-    }
-
-    /** Runs a write that needs no result. */
-    public void update(java.util.function.Consumer<Handle> work) {
-        write(handle -> {
-            work.accept(handle);
-            return null;
-        });
-    }
-
     /** True when a trivial query answers: the readiness check. */
     public boolean isReachable() {
         try {
-            return read(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+            return read(sql -> sql.query("SELECT 1").one(RowMapper.INT)) == 1;
         } catch (RuntimeException e) {
             return false;
         }

@@ -1,6 +1,5 @@
 package io.chatai.store;
 
-import io.chatai.channel.Channel;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

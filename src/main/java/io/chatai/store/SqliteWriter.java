@@ -1,14 +1,18 @@
 package io.chatai.store;
 
+import io.chatai.core.Background;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * commit still stands; a waiter returns only after its work is committed. Why: with a pool of one,
  * waiting requests are woken one by one on busy cores and the connection sat idle between them (the
  * profile showed 13 ms average waits for an 80 µs write); now the writer never waits to be scheduled,
- * and one commit serves many turns. Thread-safe.
+ * and one commit serves many turns. The thread is started by {@link #start} through the server's
+ * {@link Background}, so a failure that escapes one group commit is logged and the next one runs.
+ * Thread-safe.
  */
 final class SqliteWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteWriter.class);
@@ -29,12 +35,17 @@ final class SqliteWriter implements AutoCloseable {
 
     private final Connection connection;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final List<Task<?>> batch = new ArrayList<>(MAX_BATCH); // only the writer's thread touches it
+    private volatile boolean closed;
+    private Background.Loop loop;
 
     SqliteWriter(Connection connection) {
         this.connection = connection;
-        this.thread = Thread.ofPlatform().daemon().name("sqlite-writer").start(this::run);
+    }
+
+    /** Starts the writer's thread; until then work only queues. */
+    void start(Background background) {
+        loop = background.loop("sqlite-writer", Duration.ofMillis(100), this::commitNext);
     }
 
     /** Runs the work in a transaction, possibly shared with other work (each in its own savepoint). */
@@ -48,7 +59,7 @@ final class SqliteWriter implements AutoCloseable {
     }
 
     private <R> R submit(Task<R> task) {
-        if (!running) {
+        if (closed) {
             throw new IllegalStateException("The database is closed");
         }
         queue.add(task);
@@ -68,26 +79,22 @@ final class SqliteWriter implements AutoCloseable {
         }
     }
 
-    private void run() {
-        List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
-        while (running || !queue.isEmpty()) {
-            try {
-                Task<?> first = queue.take();
-                if (first.exclusive()) {
-                    runAlone(first);
-                    continue;
-                }
-                batch.add(first);
-                // Only this thread takes from the queue, so peek-then-poll cannot race.
-                while (batch.size() < MAX_BATCH && queue.peek() != null && !queue.peek().exclusive()) {
-                    batch.add(queue.poll());
-                }
-                runBatch(batch);
-            } catch (InterruptedException e) {
-                running = false;
-            } finally {
-                batch.clear();
+    /** Waits for work and commits it with whatever else queued meanwhile. */
+    private void commitNext() throws InterruptedException {
+        Task<?> first = queue.take();
+        try {
+            if (first.exclusive()) {
+                runAlone(first);
+                return;
             }
+            batch.add(first);
+            // Only this thread takes from the queue, so peek-then-poll cannot race.
+            while (batch.size() < MAX_BATCH && queue.peek() != null && !queue.peek().exclusive()) {
+                batch.add(queue.poll());
+            }
+            runBatch(batch);
+        } finally {
+            batch.clear();
         }
     }
 
@@ -118,7 +125,7 @@ final class SqliteWriter implements AutoCloseable {
                 }
             }
             connection.commit();
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) { // an Error too: every waiter must hear of it, or it waits forever
             LOG.error("A group commit of {} writes failed; none of them is stored", batch.size(), e);
             rollbackQuietly();
             batch.forEach(task -> task.result().completeExceptionally(e));
@@ -155,12 +162,23 @@ final class SqliteWriter implements AutoCloseable {
     /** Finishes the queued work, then stops; the connection is the caller's to close. */
     @Override
     public void close() {
-        running = false;
-        queue.add(new Task<>(c -> null, true, new CompletableFuture<>())); // wakes the thread if it waits
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        closed = true;
+        if (loop != null) {
+            // Work runs in order, so once this no-op is done everything queued before it is too.
+            CompletableFuture<Object> drained = new CompletableFuture<>();
+            queue.add(new Task<>(c -> null, true, drained));
+            try {
+                drained.get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("The SQLite writer did not finish its queue within 10 s", e);
+            }
+            loop.stop();
+        }
+        // Work that raced the close never runs: its callers hear so instead of waiting forever.
+        for (Task<?> task; (task = queue.poll()) != null; ) {
+            task.result().completeExceptionally(new IllegalStateException("The database is closed"));
         }
     }
 }

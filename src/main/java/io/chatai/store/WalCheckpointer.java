@@ -1,12 +1,11 @@
 package io.chatai.store;
 
+import io.chatai.core.Background;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps SQLite's write-ahead log short without making commits wait for it. Thread-safe.
@@ -22,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * it copies only the pages written since the background pass, waits for the readers of older snapshots
  * for at most 20 ms (new readers are not blocked), and lets the next commit start the log from its
  * beginning. SQLite's own checkpoint never waits for readers, so under reads that never pause its log
- * grows without end (WalCheckpointerTest shows 20 MB for 8 MB written).
+ * grows without end (WalCheckpointerTest shows 20 MB for 8 MB written). The passes are a periodic task
+ * of the server's {@link Background}: a pass that fails is logged and the next one runs; commits go on
+ * without it, and the log only grows until a pass succeeds again.
  */
 final class WalCheckpointer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(WalCheckpointer.class);
     private static final int RESTART_WAIT_MILLIS = 20;
 
     /** What {@code PRAGMA wal_checkpoint} reports: pages in the log, and how many of them are in the database. */
@@ -39,16 +39,19 @@ final class WalCheckpointer implements AutoCloseable {
     private final SqliteWriter writer;
     private final Duration interval;
     private final int finishAtPages;
-    private final Thread thread;
-    private volatile boolean running = true;
     private volatile int finishedByWriter;
+    private Background.Periodic passes;
 
     WalCheckpointer(Connection connection, SqliteWriter writer, Duration interval, int finishAtPages) {
         this.connection = connection;
         this.writer = writer;
         this.interval = interval;
         this.finishAtPages = finishAtPages;
-        this.thread = Thread.ofPlatform().daemon().name("sqlite-checkpoint").start(this::run);
+    }
+
+    /** Starts the passes, one every interval. */
+    void start(Background background) {
+        passes = background.every("sqlite-checkpoint", interval, this::pass);
     }
 
     /** One checkpoint on the given connection, in SQLite's mode {@code PASSIVE} or {@code RESTART}. */
@@ -86,36 +89,20 @@ final class WalCheckpointer implements AutoCloseable {
         return finishedByWriter;
     }
 
-    private void run() {
-        while (running) {
-            try {
-                Thread.sleep(interval);
-                Progress progress = checkpoint(connection, "PASSIVE");
-                if (progress.logPages() >= finishAtPages && running) {
-                    writer.alone(WalCheckpointer::restart);
-                    finishedByWriter++; // only this thread writes it
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (SQLException | RuntimeException e) {
-                if (!running) {
-                    return; // closing: the writer refused the pass
-                }
-                // Commits go on without it; the log only grows until a pass succeeds again.
-                LOG.warn("WAL checkpoint failed ({}); retrying in {} ms", e.getMessage(), interval.toMillis());
-            }
+    /** One background pass, and the writer's RESTART pass when the log has grown long. */
+    private void pass() throws SQLException {
+        Progress progress = checkpoint(connection, "PASSIVE");
+        if (progress.logPages() >= finishAtPages) {
+            writer.alone(WalCheckpointer::restart);
+            finishedByWriter++; // only one pass runs at a time
         }
     }
 
-    /** Stops the passes; the connection is the caller's to close. */
+    /** Stops the passes (waiting for one in progress); the connection is the caller's to close. */
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (passes != null) {
+            passes.cancel();
         }
     }
 }

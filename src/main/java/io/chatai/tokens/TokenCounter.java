@@ -1,9 +1,12 @@
 package io.chatai.tokens;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import io.chatai.core.message.ChatMessage;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -18,10 +21,28 @@ public final class TokenCounter {
     public static final int REPLY_PRIMING = 3;
 
     private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
-    private final java.util.Map<String, Integer> repeated = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Bounded: prompts with {{time}} make a new text every second, and those stop coming back. */
+    private final Cache<String, Integer> repeated = Caffeine.newBuilder()
+            .maximumSize(1_000)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
 
+    /**
+     * Texts longer than this are counted on their first this-many characters and the rest extrapolated
+     * linearly: BPE costs several microseconds a character (a 1.6-million-character text took 9 s of CPU),
+     * and counts past this length only stand in for usage an upstream did not report, which is marked
+     * {@code estimated} anyway.
+     */
+    public static final int EXACT_CHARS = 100_000;
+
+    /** Tokens of a text: exact up to {@link #EXACT_CHARS} characters, a linear estimate beyond. */
     public int count(String text) {
-        return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+        if (text.length() <= EXACT_CHARS) {
+            return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+        }
+        int end = Character.isHighSurrogate(text.charAt(EXACT_CHARS - 1)) ? EXACT_CHARS - 1 : EXACT_CHARS;
+        long counted = encoding.countTokensOrdinary(text.substring(0, end));
+        return (int) Math.min(Integer.MAX_VALUE, (counted * text.length() + end - 1) / end);
     }
 
     /**
@@ -29,10 +50,14 @@ public final class TokenCounter {
      * most once a second): remembered, so every turn does not tokenize its preset's prompt anew.
      */
     public int countRepeated(String text) {
-        if (repeated.size() > 1_000) {
-            repeated.clear(); // bounded: prompts with {{time}} make a new text every second
+        Integer known = repeated.getIfPresent(text);
+        if (known != null) {
+            return known;
         }
-        return repeated.computeIfAbsent(text, this::count);
+        // Counted outside the cache's lock: two turns may count one text at once, which costs only time.
+        int counted = count(text);
+        repeated.put(text, counted);
+        return counted;
     }
 
     /** Tokens one message costs in a prompt, framing included. */

@@ -2,11 +2,7 @@ package io.chatai.usage;
 
 import io.chatai.store.Database;
 import io.chatai.store.Dialect;
-import java.sql.PreparedStatement;
-import java.sql.Types;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Stores usage records and sums them. Thread-safe. */
 public final class UsageRepository {
@@ -29,39 +25,14 @@ public final class UsageRepository {
     /** How to group the sums. */
     public enum GroupBy { DAY, MODEL, CHANNEL, USER }
 
-    /** Inserts a batch in one transaction, on plain JDBC: this runs for every upstream call. */
+    /** Inserts a batch in one transaction, as one JDBC batch: this runs for every upstream call. */
     public void insert(List<UsageRecord> records) {
-        database.transaction(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO usage_records (created_at, route, key_id, "
-                    + "user_id, group_id, conversation_id, channel_id, channel, model, prompt_tokens, completion_tokens, estimated, "
-                    + "latency_ms, ttft_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (UsageRecord r : records) {
-                    insert.setLong(1, r.createdAt());
-                    insert.setString(2, r.route());
-                    insert.setString(3, r.keyId());
-                    insert.setString(4, r.userId());
-                    insert.setString(5, r.groupId());
-                    insert.setString(6, r.conversationId());
-                    insert.setString(7, r.channelId());
-                    insert.setString(8, r.channel());
-                    insert.setString(9, r.model());
-                    insert.setInt(10, r.promptTokens());
-                    insert.setInt(11, r.completionTokens());
-                    insert.setBoolean(12, r.estimated());
-                    insert.setLong(13, r.latencyMs());
-                    if (r.ttftMs() == null) {
-                        insert.setNull(14, Types.BIGINT);
-                    } else {
-                        insert.setLong(14, r.ttftMs());
-                    }
-                    insert.setString(15, r.outcome());
-                    insert.setString(16, r.error());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-            return null;
-        });
+        database.update(sql -> sql.update("INSERT INTO usage_records (created_at, route, key_id, user_id, group_id, "
+                        + "conversation_id, channel_id, channel, model, prompt_tokens, completion_tokens, estimated, latency_ms, "
+                        + "ttft_ms, outcome, error) VALUES (:createdAt, :route, :keyId, :userId, :groupId, :conversationId, "
+                        + ":channelId, :channel, :model, :promptTokens, :completionTokens, :estimated, :latencyMs, :ttftMs, "
+                        + ":outcome, :error)")
+                .executeBatch(records));
     }
 
     public Totals totals(Filter filter) {
@@ -80,34 +51,25 @@ public final class UsageRepository {
             case CHANNEL -> "channel";
             case USER -> "COALESCE(user_id, '')";
         };
-        StringBuilder sql = new StringBuilder("SELECT " + key + " AS grp, "
+        StringBuilder text = new StringBuilder("SELECT " + key + " AS grp, "
                 + "COALESCE(SUM(CASE WHEN outcome = 'ok' THEN 1 ELSE 0 END), 0) AS requests, "
                 + "COALESCE(SUM(CASE WHEN outcome = 'ok' THEN 0 ELSE 1 END), 0) AS failures, "
                 + "COALESCE(SUM(prompt_tokens), 0) AS prompt, COALESCE(SUM(completion_tokens), 0) AS completion "
                 + "FROM usage_records WHERE created_at >= :from AND created_at < :to");
         if (filter.userId() != null) {
-            sql.append(" AND user_id = :userId");
+            text.append(" AND user_id = :userId");
         }
         if (filter.groupId() != null) {
-            sql.append(" AND group_id = :groupId");
+            text.append(" AND group_id = :groupId");
         }
         if (groupBy != null) {
-            sql.append(" GROUP BY grp ORDER BY grp");
+            text.append(" GROUP BY grp ORDER BY grp");
         }
-        Map<String, Object> binds = new LinkedHashMap<>();
-        binds.put("from", filter.from());
-        binds.put("to", filter.to());
-        if (filter.userId() != null) {
-            binds.put("userId", filter.userId());
-        }
-        if (filter.groupId() != null) {
-            binds.put("groupId", filter.groupId());
-        }
-        return database.read(handle -> handle.createQuery(sql.toString())
-                .bindMap(binds)
-                .map((rs, ctx) -> new Totals(rs.getString("grp"), rs.getLong("requests"), rs.getLong("failures"),
-                        rs.getLong("prompt"), rs.getLong("completion")))
-                .list());
+        // The filter's fields bind the parameters the text names: from, to, and userId or groupId if given.
+        return database.read(sql -> sql.query(text.toString())
+                .bindFields(filter)
+                .list(rs -> new Totals(rs.getString("grp"), rs.getLong("requests"), rs.getLong("failures"),
+                        rs.getLong("prompt"), rs.getLong("completion"))));
     }
 
     /** The UTC day of {@code created_at} as {@code yyyy-MM-dd}, in each dialect's words. */

@@ -1,13 +1,13 @@
 package io.chatai.web;
 
-import io.chatai.core.Json;
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
+import io.chatai.core.Json;
 import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.NotFoundException;
-import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -18,11 +18,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns every failure into the contract's error envelope: no stack trace, no HTML, and a bug logged
- * with its request id so the operator can find it. Also answers what Helidon rejects before routing
- * (unparseable requests, bodies over the limit). Stateless.
+ * with its request id so the operator can find it. What Helidon rejects before routing is answered by
+ * {@link TransportErrors}. Stateless.
  */
 public final class ErrorResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    /** Not a standard header, but OpenAI's SDKs obey it over their own retry rules. */
+    private static final HeaderName SHOULD_RETRY = HeaderNames.create("x-should-retry");
 
     private ErrorResponses() {
     }
@@ -34,7 +36,10 @@ public final class ErrorResponses {
 
     /** Writes an error response in the envelope of the route's API. */
     public static void send(ServerRequest req, ServerResponse res, ApiException e) {
-        res.status(e.code().status());
+        res.status(e instanceof OpenAiError openAi ? openAi.status() : e.code().status());
+        if (e instanceof OpenAiError openAi && openAi.noRetry()) {
+            res.header(SHOULD_RETRY, "false");
+        }
         if (e.retryAfterSeconds() != null) {
             res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
@@ -47,6 +52,12 @@ public final class ErrorResponses {
     public static Map<String, Object> openAiError(ApiException e) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("message", e.getMessage());
+        if (e instanceof OpenAiError openAi) {
+            error.put("type", openAi.type());
+            error.put("code", openAi.openAiCode());
+            error.put("param", openAi.param());
+            return Map.of("error", error);
+        }
         error.put("type", switch (e.code()) {
             case INVALID_REQUEST, PAYLOAD_TOO_LARGE, CONVERSATION_BUSY -> "invalid_request_error";
             case UNAUTHORIZED -> "authentication_error";
@@ -90,7 +101,8 @@ public final class ErrorResponses {
                 "Internal error; quote request id " + RequestIds.of(req) + " when reporting it");
     }
 
-    private static ApiException fromStatus(Status status, String message) {
+    /** The envelope's view of a 4xx status Helidon chose; the message is shown to the client. */
+    static ApiException fromStatus(Status status, String message) {
         return switch (status.code()) {
             case 413 -> new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "Request body is larger than the configured limit");
             case 404 -> new ApiException(ErrorCode.NOT_FOUND, "Not found");
@@ -102,23 +114,5 @@ public final class ErrorResponses {
 
     private static String sanitize(String message) {
         return message.length() > 200 ? message.substring(0, 200) : message;
-    }
-
-    /** Answers requests rejected before routing (bad framing, body over the limit) in the envelope. */
-    public static DirectHandler directHandler() {
-        return (request, eventType, status, headers, message) -> {
-            ApiException e = status.code() >= 500
-                    ? new ApiException(ErrorCode.INTERNAL_ERROR, "Internal error")
-                    : fromStatus(status, message);
-            ServerResponseHeaders responseHeaders = ServerResponseHeaders.create();
-            responseHeaders.set(Responses.JSON);
-            responseHeaders.set(RequestIds.HEADER, RequestIds.generate());
-            return DirectHandler.TransportResponse.builder()
-                    .status(Status.create(e.code().status()))
-                    .headers(responseHeaders)
-                    .entity(Json.write(envelope(e)))
-                    .keepAlive(eventType.keepAlive())
-                    .build();
-        };
     }
 }

@@ -1,56 +1,73 @@
 package io.chatai.web;
 
+import io.chatai.core.Background;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 
 /**
  * Sends a {@code : keep-alive} comment on every open SSE stream that was silent for the interval, so
- * proxies and clients with idle timeouts keep the connection. One timer thread watches all streams; a
- * write runs on a short-lived virtual thread, because a client that stopped reading can block it.
- * A stream gets its comment between one and 1.25 intervals of silence. Thread-safe.
+ * proxies and clients with idle timeouts keep the connection. One periodic task of the server's
+ * {@link Background} watches all streams; a write runs on a short-lived virtual thread, because a client
+ * that stopped reading can block it. A stream gets its comment between one and 1.25 intervals of
+ * silence. A tick that fails (even with an {@link Error}) is logged and the next one runs, so departed
+ * clients keep being noticed. Thread-safe.
  */
-public final class KeepAlives implements AutoCloseable {
+public final class KeepAlives {
     private final long intervalNanos;
-    private final Set<SseChannel> open = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService timer;
+    private final Executor writes;
+    private final Set<Watched> open = ConcurrentHashMap.newKeySet();
 
-    public KeepAlives(Duration interval) {
-        this.intervalNanos = interval.toNanos();
-        // Watching from one thread costs nothing per stream; a sleeping thread per stream cost ~10 KB each.
-        this.timer = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("sse-keepalive").factory());
-        long tickMillis = Math.max(interval.toMillis() / 4, 10);
-        timer.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    /** What a watched stream offers; {@link SseChannel} is the one in production. */
+    interface Watched {
+        long lastWriteNanos();
+
+        /** True for the one caller that may now run {@link #sendKeepAlive}; false while one still runs. */
+        boolean claimKeepAlive();
+
+        /** Gives a claim back without writing (the write could not be started). */
+        void releaseKeepAlive();
+
+        /** Writes the comment, then releases the claim. */
+        void sendKeepAlive();
     }
 
-    void watch(SseChannel channel) {
+    public KeepAlives(Duration interval) {
+        this(interval, write -> Thread.ofVirtual().name("sse-keepalive-write").start(write));
+    }
+
+    /** @param writes starts each keep-alive write (a new virtual thread in production) */
+    KeepAlives(Duration interval, Executor writes) {
+        this.intervalNanos = interval.toNanos();
+        this.writes = writes;
+    }
+
+    /** Starts watching: a look at every stream each quarter interval (at least every 10 ms). */
+    public void start(Background background) {
+        // Watching from one task costs nothing per stream; a sleeping thread per stream cost ~10 KB each.
+        background.every("sse-keepalive", Duration.ofMillis(Math.max(intervalNanos / 4_000_000, 10)), this::tick);
+    }
+
+    void watch(Watched channel) {
         open.add(channel);
     }
 
-    void forget(SseChannel channel) {
+    void forget(Watched channel) {
         open.remove(channel);
     }
 
-    /** Streams being watched now (for tests and metrics). */
-    public int watched() {
-        return open.size();
-    }
-
-    private void tick() {
+    void tick() {
         long now = System.nanoTime();
-        for (SseChannel channel : open) {
+        for (Watched channel : open) {
             if (now - channel.lastWriteNanos() >= intervalNanos && channel.claimKeepAlive()) {
-                Thread.ofVirtual().name("sse-keepalive-write").start(channel::sendKeepAlive);
+                try {
+                    writes.execute(channel::sendKeepAlive);
+                } catch (RuntimeException | Error e) {
+                    channel.releaseKeepAlive(); // or this stream would never get another one
+                    throw e;
+                }
             }
         }
-    }
-
-    @Override
-    public void close() {
-        timer.shutdownNow();
     }
 }

@@ -26,10 +26,15 @@ public final class RequestIds {
     }
 
     public static void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        String id = req.headers().first(HEADER).filter(v -> VALID.matcher(v).matches()).orElseGet(RequestIds::generate);
+        String id = req.headers().first(HEADER).filter(RequestIds::isValid).orElseGet(RequestIds::generate);
         req.context().register(new RequestId(id));
         res.header(HEADER, id);
         chain.proceed();
+    }
+
+    /** Whether a caller's own id is a sane token worth keeping. */
+    static boolean isValid(String id) {
+        return VALID.matcher(id).matches();
     }
 
     /** The request's id, or "-" outside a request. */

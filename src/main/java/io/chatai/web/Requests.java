@@ -2,6 +2,17 @@ package io.chatai.web;
 
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
+import io.chatai.core.JsonBody;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.DirectTransportRequest;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +33,49 @@ public final class Requests {
             body = in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (RequestException | HttpException refusal) {
+            throw refusal; // Helidon's own refusals (a body over the limit) answer themselves
+        } catch (RuntimeException malformed) {
+            throw malformedBody(req, malformed);
         }
         req.context().get(SlowRequestGuard.class).ifPresent(guard -> guard.bodyRead(req));
         return JsonBody.parse(body);
+    }
+
+    /**
+     * A body whose framing broke while it was read. Helidon 4.5 lets a chunk size that is not hexadecimal
+     * escape as a NumberFormatException (Http1Connection.readNextChunk calls ParserHelper.parseNonNegative,
+     * which only checks the sign), which would be answered 500 and logged as a bug. As a transport
+     * refusal it is a 400, and the connection is closed: after broken framing the next bytes mean nothing.
+     */
+    private static RequestException malformedBody(ServerRequest req, RuntimeException cause) {
+        req.context().register(BrokenFraming.INSTANCE);
+        return RequestException.builder()
+                .type(DirectHandler.EventType.BAD_REQUEST)
+                .status(Status.BAD_REQUEST_400)
+                .request(DirectTransportRequest.create(req.prologue(), req.headers()))
+                .setKeepAlive(false)
+                .header(HeaderValues.create(RequestIds.HEADER, RequestIds.of(req))) // the id the access log shows
+                .message(cause instanceof NumberFormatException
+                        ? "Invalid chunk size in the request body" : "The request body ended early or is malformed")
+                .build();
+    }
+
+    /** Marks a request whose body framing broke while it was read. */
+    private enum BrokenFraming { INSTANCE }
+
+    /**
+     * Filter closing the connection once a request with broken body framing has been answered. Helidon
+     * sends {@code Connection: close} for it but then reads on, parsing the unread rest of the body as the
+     * next request; RFC 9112 (section 6.3) wants the connection closed instead.
+     */
+    public static void closeAfterBrokenFraming(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        res.whenSent(() -> {
+            if (req.context().get(BrokenFraming.class).isPresent()) {
+                throw new CloseConnectionException("The request body's framing is broken; closing the connection");
+            }
+        });
+        chain.proceed();
     }
 
     /** A path parameter that must look like an id; anything else cannot exist, so it is a 404. */

@@ -1,5 +1,6 @@
 package io.chatai.web;
 
+import io.chatai.core.Background;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -16,18 +17,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * headers and the body; a connection still sending after that is closed. Half-sent or trickled requests
  * (slowloris) therefore cannot hold connections for long. They never delay other callers meanwhile:
  * each connection has its own virtual thread. The clock stops when the headers announce no body, when
- * a handler has read the body ({@link #bodyRead}), or when the response starts. Thread-safe.
+ * a handler has read the body ({@link #bodyRead}), or when the response starts. Overdue connections
+ * are found by a periodic task of the server's {@link Background}. Thread-safe.
  */
-public final class SlowRequestGuard implements AutoCloseable {
+public final class SlowRequestGuard {
     private final long timeoutNanos;
     private final Map<String, Reading> reading = new ConcurrentHashMap<>();
-    private final Thread sweeper;
 
     private record Reading(ConnectionContext ctx, long deadlineNanos) { }
 
     public SlowRequestGuard(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
-        this.sweeper = Thread.ofVirtual().name("slow-request-guard").start(this::sweep);
+    }
+
+    /** Starts the sweeps: every quarter of the timeout, between 50 ms and 1 s apart. */
+    public void start(Background background) {
+        background.every("slow-request-guard", Duration.ofMillis(Math.max(50, Math.min(1000, timeoutNanos / 4_000_000))), this::sweep);
     }
 
     /** Listens to what the server receives: a request line starts the clock, headers without a body stop it. */
@@ -40,13 +45,21 @@ public final class SlowRequestGuard implements AutoCloseable {
 
             @Override
             public void headers(ConnectionContext ctx, Headers headers) {
-                boolean hasBody = headers.contains(HeaderNames.TRANSFER_ENCODING)
-                        || headers.contentLength().orElse(0L) > 0;
-                if (!hasBody) {
+                if (!hasBody(headers)) {
                     reading.remove(ctx.childSocketId());
                 }
             }
         };
+    }
+
+    private static boolean hasBody(Headers headers) {
+        try {
+            return headers.contains(HeaderNames.TRANSFER_ENCODING) || headers.contentLength().orElse(0L) > 0;
+        } catch (IllegalArgumentException malformed) {
+            // Two or a negative Content-Length: Helidon refuses the request right after this listener
+            // (400), and the refusal's status stops the clock. Throwing here would make it a 500.
+            return true;
+        }
     }
 
     /** Listens to what the server sends: once a response starts, the request has been read. */
@@ -65,24 +78,12 @@ public final class SlowRequestGuard implements AutoCloseable {
     }
 
     private void sweep() {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(Duration.ofMillis(Math.max(50, Math.min(1000, timeoutNanos / 4_000_000))));
-                long now = System.nanoTime();
-                reading.forEach((id, entry) -> {
-                    if (now - entry.deadlineNanos() > 0 && reading.remove(id, entry)) {
-                        // Closing the socket wakes the connection's thread from its blocked read.
-                        entry.ctx().serverSocket().close();
-                    }
-                });
+        long now = System.nanoTime();
+        reading.forEach((id, entry) -> {
+            if (now - entry.deadlineNanos() > 0 && reading.remove(id, entry)) {
+                // Closing the socket wakes the connection's thread from its blocked read.
+                entry.ctx().serverSocket().close();
             }
-        } catch (InterruptedException stopped) {
-            // the server is stopping
-        }
-    }
-
-    @Override
-    public void close() {
-        sweeper.interrupt();
+        });
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * a failed write means the client left, which cancels the call feeding the stream. Thread-safe: the
  * request's thread and a keep-alive write hold one lock.
  */
-public final class SseChannel implements AutoCloseable {
+public final class SseChannel implements KeepAlives.Watched, AutoCloseable {
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerRequest req;
@@ -102,17 +102,24 @@ public final class SseChannel implements AutoCloseable {
         }
     }
 
-    long lastWriteNanos() {
+    @Override
+    public long lastWriteNanos() {
         return lastWriteNanos;
     }
 
-    /** True for the one caller that may now run {@link #sendKeepAlive}; false while one still runs. */
-    boolean claimKeepAlive() {
+    @Override
+    public boolean claimKeepAlive() {
         return keepAliveRunning.compareAndSet(false, true);
     }
 
+    @Override
+    public void releaseKeepAlive() {
+        keepAliveRunning.set(false);
+    }
+
     /** Writes the comment unless the request is writing right now, which counts as activity anyway. */
-    void sendKeepAlive() {
+    @Override
+    public void sendKeepAlive() {
         try {
             if (lock.tryLock()) {
                 try {
@@ -126,7 +133,7 @@ public final class SseChannel implements AutoCloseable {
                 }
             }
         } finally {
-            keepAliveRunning.set(false);
+            releaseKeepAlive();
         }
     }
 

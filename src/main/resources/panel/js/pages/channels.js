@@ -81,7 +81,7 @@ export function mount(root) {
         fact('Priority · weight', `${channel.priority} · ${channel.weight}`),
         fact('Timeout', `${num(channel.timeoutMs / 1000)} s`),
         channel.proxy ? fact('Proxy', channel.proxy, 'mono') : null,
-        channel.failures ? fact('Recent failures', num(channel.failures)) : null,
+        channel.consecutiveFailures ? fact('Failures in a row', num(channel.consecutiveFailures)) : null,
         channel.refusedKeys ? fact('Refused keys', `${channel.refusedKeys} (out of rotation until the channel is edited)`) : null),
       h('div', { class: 'channel-foot' },
         h('div', { class: 'test-result', role: 'status' }, result ? testResult(result) : null),

@@ -5,32 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Client keys: created once, listed without secrets, revoked at once; roles and scoping on every route. */
 class KeyApiIT {
-    static FakeOpenAi upstream;
-    static TestServer server;
-    static Api admin;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeOpenAi();
-        server = TestServer.start();
-        server.addChannel(upstream);
-        admin = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        upstream.close();
-    }
+    static final FakeOpenAi upstream = new FakeOpenAi();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withChannelFor(upstream);
+    static final Api admin = server.admin();
 
     @Test
     void should_show_a_new_key_once_and_never_again() {

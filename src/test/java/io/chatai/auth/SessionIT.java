@@ -5,30 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chatai.testing.Api;
 import io.chatai.testing.MutableClock;
 import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The web panel's session: admin key in, signed expiring HttpOnly SameSite=Strict cookie out. */
 class SessionIT {
     static final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T10:00:00Z"));
-    static TestServer server;
-    static Api anonymous;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(TestServer.newDataDir(), Map.of(), clock);
-        anonymous = server.as(null);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withClock(clock);
+    static final Api anonymous = server.as(null);
 
     private static String login() {
         Api.Response login = anonymous.post("/api/auth/login", Map.of("key", TestServer.ADMIN_KEY));
@@ -71,7 +61,7 @@ class SessionIT {
     void should_end_the_session_on_logout() {
         String cookie = login();
         Api.Response logout = anonymous.send(anonymous.request("/api/auth/logout").header("Cookie", cookie)
-                .POST(HttpRequest.BodyPublishers.noBody()));
+                .header("Origin", server.baseUrl()).POST(HttpRequest.BodyPublishers.noBody()));
 
         assertThat(logout.status()).isEqualTo(200);
         assertThat(logout.header("Set-Cookie")).contains("Max-Age=0");

@@ -8,33 +8,21 @@ import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.Reply;
 import io.chatai.testing.TestDatabases;
 import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /api/channels}: defaults, write-only keys, merge on PUT, the test call. */
 class ChannelApiIT {
-    static FakeOpenAi upstream;
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeOpenAi();
-        server = TestServer.start();
-        api = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        upstream.close();
-    }
+    static final FakeOpenAi upstream = new FakeOpenAi();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstream(upstream);
+    static final Api api = server.admin();
 
     @Test
     void should_create_a_channel_with_defaults_and_never_show_its_keys() {
@@ -109,6 +97,30 @@ class ChannelApiIT {
         Api.Response missing = api.get("/api/channels/ch_missing");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().path("code").asText()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void should_default_validate_merge_and_store_the_total_timeout() {
+        Path dataDir = TestServer.newDataDir();
+        String id;
+        try (TestServer fresh = TestServer.start(dataDir, Map.of())) {
+            Api admin = fresh.admin();
+            JsonNode created = admin.post("/api/channels", Map.of("name", "bounded", "type", "openai", "baseUrl", upstream.baseUrl())).data();
+            id = created.path("id").asText();
+            assertThat(created.path("totalTimeoutMs").asInt()).isEqualTo(600_000);
+
+            assertThat(admin.put("/api/channels/" + id, Map.of("totalTimeoutMs", 90_000)).data().path("totalTimeoutMs").asInt()).isEqualTo(90_000);
+            JsonNode renamed = admin.put("/api/channels/" + id, Map.of("name", "still-bounded")).data();
+            assertThat(renamed.path("totalTimeoutMs").asInt()).as("PUT merges").isEqualTo(90_000);
+            for (Object bad : List.of(0, -5, "600000", 1.5)) {
+                Api.Response refused = admin.put("/api/channels/" + id, Map.of("totalTimeoutMs", bad));
+                assertThat(refused.status()).as(String.valueOf(bad)).isEqualTo(400);
+                assertThat(refused.json().path("error").asText()).startsWith("totalTimeoutMs must be");
+            }
+        }
+        try (TestServer again = TestServer.start(dataDir, Map.of())) {
+            assertThat(again.admin().get("/api/channels/" + id).data().path("totalTimeoutMs").asInt()).as("stored").isEqualTo(90_000);
+        }
     }
 
     @Test

@@ -8,14 +8,13 @@ import io.chatai.testing.FakeAnthropic;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.MutableClock;
 import io.chatai.testing.Reply;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Failover and cooldown through the real server: a preferred OpenAI-type channel that misbehaves in
@@ -24,26 +23,14 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelFailoverIT {
     static final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-    static FakeOpenAi preferred;
-    static FakeAnthropic backup;
-    static TestServer server;
-    static Api api;
+    static final FakeOpenAi preferred = new FakeOpenAi();
+    static final FakeAnthropic backup = new FakeAnthropic();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults()
+            .withEnv("CHATAI_COOLDOWN_AFTER", "1") // cools at the first failure, so each failure shows at once what it does
+            .withClock(clock).withUpstream(preferred).withUpstream(backup);
+    static final Api api = server.admin();
     String preferredId;
-
-    @BeforeAll
-    static void start() {
-        preferred = new FakeOpenAi();
-        backup = new FakeAnthropic();
-        server = TestServer.start(TestServer.newDataDir(), Map.of(), clock);
-        api = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        preferred.close();
-        backup.close();
-    }
 
     @BeforeEach
     void freshChannels() {

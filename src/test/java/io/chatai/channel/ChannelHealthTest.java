@@ -2,22 +2,28 @@ package io.chatai.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatai.provider.TypeFields;
 import io.chatai.provider.UpstreamError;
 import io.chatai.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChannelHealthTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final ChannelHealth health = new ChannelHealth(clock);
+    /** Cools at the first failure: the ladder, probes and keys without the count in the way. */
+    private final ChannelHealth health = new ChannelHealth(clock, new SingleNodeBreakers(), 1, channel -> { });
+    /** The default: cools after 3 failures in a row. */
+    private final ChannelHealth tolerant = new ChannelHealth(clock, new SingleNodeBreakers(), 3, channel -> { });
     private static final UpstreamError SERVER_ERROR = new UpstreamError.ServerError(500, "boom");
 
     static Channel channel(String id, long revision, String... keys) {
-        return new Channel(id, id, "openai", "http://x", List.of(keys), List.of("*"), Map.of(), 0, 1, true, 1000,
-                Map.of(), null, null, Map.of(), revision, 0, 0);
+        return Channel.defaults(id, id, "openai", 0)
+                .typeFields(TypeFields.NONE.withBaseUrl("http://x").withApiKeys(List.of(keys)))
+                .timeoutMs(1000)
+                .revision(revision)
+                .build();
     }
 
     @Test
@@ -89,7 +95,7 @@ class ChannelHealthTest {
         long until = health.failed(c, SERVER_ERROR); // a request admitted before the first failure was known
 
         assertThat(until - clock.millis()).as("still the first rung").isEqualTo(29_000);
-        assertThat(health.view(c).failures()).isEqualTo(1);
+        assertThat(health.view(c).consecutiveFailures()).isEqualTo(1);
     }
 
     @Test
@@ -97,10 +103,12 @@ class ChannelHealthTest {
         Channel c = channel("c", 1, "k");
         health.modelMissing(c, "gpt-typo");
 
-        assertThat(health.modelMissingUntil(c, "gpt-typo") - clock.millis()).isEqualTo(30_000);
+        assertThat(health.modelMissingUntil(c, "gpt-typo") - clock.millis()).isEqualTo(60_000);
         assertThat(health.modelMissingUntil(c, "gpt-4o")).isZero();
         assertThat(health.admit(c)).isInstanceOf(ChannelHealth.Admission.Ready.class);
-        clock.advance(Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(health.modelMissingUntil(c, "gpt-typo")).isPositive();
+        clock.advance(Duration.ofSeconds(1));
         assertThat(health.modelMissingUntil(c, "gpt-typo")).isZero();
     }
 
@@ -115,5 +123,61 @@ class ChannelHealthTest {
         assertThat(health.view(c).state()).isEqualTo("cooling");
         assertThat(health.view(c).coolingUntil() - clock.millis()).isEqualTo(5_000);
         assertThat(health.keysBackAt(c) - clock.millis()).isEqualTo(5_000);
+    }
+
+    @Test
+    void should_stay_healthy_after_one_failure_and_forget_it_after_a_success() {
+        Channel c = channel("c", 1, "k");
+
+        assertThat(tolerant.failed(c, SERVER_ERROR)).as("usable again now").isEqualTo(clock.millis());
+        assertThat(tolerant.admit(c)).isInstanceOf(ChannelHealth.Admission.Ready.class);
+        assertThat(tolerant.view(c).state()).isEqualTo("healthy");
+        assertThat(tolerant.view(c).consecutiveFailures()).isEqualTo(1);
+
+        tolerant.succeeded(c);
+        assertThat(tolerant.view(c).consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void should_cool_after_three_failures_in_a_row_and_start_the_count_over_after_a_success() {
+        Channel c = channel("c", 1, "k");
+        tolerant.failed(c, SERVER_ERROR);
+        tolerant.failed(c, new UpstreamError.Timeout("waiting for the first byte", 0));
+        tolerant.succeeded(c);
+        tolerant.failed(c, new UpstreamError.BrokenStream("connection reset"));
+        tolerant.failed(c, new UpstreamError.Unreachable("connection refused"));
+        assertThat(tolerant.view(c).state()).as("a success in between").isEqualTo("healthy");
+
+        long until = tolerant.failed(c, SERVER_ERROR);
+
+        assertThat(until - clock.millis()).isEqualTo(30_000);
+        assertThat(tolerant.admit(c)).isInstanceOf(ChannelHealth.Admission.Cooling.class);
+        assertThat(tolerant.view(c).state()).isEqualTo("cooling");
+        assertThat(tolerant.view(c).consecutiveFailures()).isEqualTo(3);
+    }
+
+    @Test
+    void should_climb_the_ladder_when_the_probe_after_a_cooldown_fails_once() {
+        Channel c = channel("c", 1, "k");
+        for (int i = 0; i < 3; i++) {
+            tolerant.failed(c, SERVER_ERROR);
+        }
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(tolerant.admit(c)).isInstanceOf(ChannelHealth.Admission.Probe.class);
+
+        assertThat(tolerant.failed(c, SERVER_ERROR) - clock.millis()).as("a failed probe cools again at once").isEqualTo(60_000);
+    }
+
+    @Test
+    void should_cool_at_once_on_a_429_for_its_retry_after_else_30_seconds() {
+        Channel withHint = channel("hinted", 1, "k");
+        Channel withoutHint = channel("plain", 1, "k");
+
+        assertThat(tolerant.failed(withHint, new UpstreamError.RateLimited(429, "slow", Duration.ofSeconds(45))) - clock.millis())
+                .isEqualTo(45_000);
+        assertThat(tolerant.failed(withoutHint, new UpstreamError.RateLimited(429, "slow", null)) - clock.millis())
+                .isEqualTo(30_000);
+        assertThat(tolerant.view(withHint).state()).isEqualTo("cooling");
+        assertThat(tolerant.view(withoutHint).state()).isEqualTo("cooling");
     }
 }

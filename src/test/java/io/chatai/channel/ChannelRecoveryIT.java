@@ -7,16 +7,15 @@ import io.chatai.testing.FakeGemini;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.MutableClock;
 import io.chatai.testing.Reply;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How a channel leaves and rejoins rotation, through the real server: cooldown and half-open recovery,
@@ -24,25 +23,13 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelRecoveryIT {
     static final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-    static FakeOpenAi first;
-    static FakeGemini second;
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        first = new FakeOpenAi();
-        second = new FakeGemini();
-        server = TestServer.start(TestServer.newDataDir(), Map.of(), clock);
-        api = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        first.close();
-        second.close();
-    }
+    static final FakeOpenAi first = new FakeOpenAi();
+    static final FakeGemini second = new FakeGemini();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults()
+            .withEnv("CHATAI_COOLDOWN_AFTER", "1") // cools at the first failure, so each failure shows at once what it does
+            .withClock(clock).withUpstream(first).withUpstream(second);
+    static final Api api = server.admin();
 
     @BeforeEach
     void fresh() {

@@ -8,7 +8,10 @@ import io.chatai.core.ErrorCode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.provider.ChannelRules;
+import io.chatai.provider.HttpChannelRules;
 import io.chatai.provider.Provider;
+import io.chatai.provider.TypeFields;
 import io.chatai.provider.Providers;
 import io.chatai.core.message.StreamSink;
 import io.chatai.provider.Upstream;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /** Routing and failover against an in-memory provider whose answers each test scripts per channel. */
 class ChannelRouterTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final ChannelHealth health = new ChannelHealth(clock);
+    /** Cools at the first failure, so a test sees at once whether a failure told the breaker anything. */
+    private final ChannelHealth health = new ChannelHealth(clock, new SingleNodeBreakers(), 1, channel -> { });
     private final List<Channel> channels = new ArrayList<>();
     private final Map<String, UpstreamError> failures = new HashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -48,6 +52,11 @@ class ChannelRouterTest {
         public void stream(Upstream upstream, ModelRequest request, StreamSink sink, Cancellation cancellation) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public ChannelRules channelRules() {
+            return new HttpChannelRules(null);
+        }
     };
 
     private ChannelRouter router(int maxAttempts) {
@@ -55,8 +64,14 @@ class ChannelRouterTest {
     }
 
     private Channel add(String name, int priority, int weight, List<String> models, String... keys) {
-        Channel channel = new Channel("id-" + name, name, "openai", name, List.of(keys), models, Map.of("alias", "real-" + name),
-                priority, weight, true, 1000, Map.of(), null, null, Map.of(), 1, 0, 0);
+        Channel channel = Channel.defaults("id-" + name, name, "openai", 0)
+                .typeFields(TypeFields.NONE.withBaseUrl(name).withApiKeys(List.of(keys)))
+                .models(models)
+                .modelMapping(Map.of("alias", "real-" + name))
+                .priority(priority)
+                .weight(weight)
+                .timeoutMs(1000)
+                .build();
         channels.add(channel);
         return channel;
     }
@@ -88,8 +103,12 @@ class ChannelRouterTest {
 
     @Test
     void should_skip_disabled_channels() {
-        channels.add(new Channel("id-off", "off", "openai", "off", List.of("k"), List.of("*"), Map.of(), 9, 1, false, 1000,
-                Map.of(), null, null, Map.of(), 1, 0, 0));
+        channels.add(Channel.defaults("id-off", "off", "openai", 0)
+                .typeFields(TypeFields.NONE.withBaseUrl("off").withApiKeys(List.of("k")))
+                .priority(9)
+                .enabled(false)
+                .timeoutMs(1000)
+                .build());
         add("on", 0, 1, List.of("*"), "k2");
 
         assertThat(route(router(3), "m")).isEqualTo("on");
@@ -218,6 +237,43 @@ class ChannelRouterTest {
                 new Cancellation(), () -> true)).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.MODEL_ERROR));
         assertThat(calls).containsExactly("first/a/m");
+        assertThat(health.view(channels.getFirst()).state()).as("a stream broken mid-way fails only its request").isEqualTo("healthy");
+        assertThat(health.view(channels.getFirst()).consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void should_leave_the_channel_healthy_when_the_client_leaves_during_the_call() {
+        add("first", 5, 1, List.of("*"), "a");
+        Cancellation cancellation = new Cancellation();
+
+        assertThatThrownBy(() -> router(3).route("m", (channel, provider, upstream, model) -> {
+            cancellation.cancel(); // the client left; the interrupted read fails as a broken stream
+            throw new UpstreamException(new UpstreamError.BrokenStream("cancelled"));
+        }, cancellation, () -> true)).isInstanceOf(io.chatai.core.CallCancelledException.class);
+        assertThatThrownBy(() -> router(3).route("m", (channel, provider, upstream, model) -> {
+            throw new io.chatai.core.CallCancelledException("the client closed the stream");
+        }, new Cancellation(), () -> true)).isInstanceOf(io.chatai.core.CallCancelledException.class);
+
+        assertThat(health.view(channels.getFirst()).state()).isEqualTo("healthy");
+        assertThat(health.view(channels.getFirst()).consecutiveFailures()).isZero();
+        assertThat(route(router(3), "m")).isEqualTo("first");
+    }
+
+    @Test
+    void should_not_cool_a_channel_before_its_failures_in_a_row_reach_the_threshold() {
+        ChannelHealth tolerant = new ChannelHealth(clock, new SingleNodeBreakers(), 3, channel -> { });
+        add("only", 0, 1, List.of("*"), "k");
+        ChannelRouter router = new ChannelRouter(new ChannelCatalog(() -> channels), tolerant,
+                new Providers(Map.of("openai", scripted)), 3, clock);
+        failures.put("only", new UpstreamError.ServerError(500, "hiccup"));
+
+        assertThatThrownBy(() -> route(router, "m")).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.retryAfterSeconds()).as("usable again at once").isEqualTo(1));
+        failures.clear();
+
+        assertThat(route(router, "m")).isEqualTo("only");
+        assertThat(calls).hasSize(2);
+        assertThat(tolerant.view(channels.getFirst()).state()).isEqualTo("healthy");
     }
 
     @Test

@@ -6,12 +6,11 @@ import io.chatai.testing.Api;
 import io.chatai.testing.FakeAnthropic;
 import io.chatai.testing.FakeGemini;
 import io.chatai.testing.Reply;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Streams fail over exactly until their first byte of content reaches the client, and never after:
@@ -19,25 +18,11 @@ import org.junit.jupiter.api.Test;
  * after their 200. A preferred Anthropic channel misbehaves; a backup Gemini channel works.
  */
 class StreamFailoverIT {
-    static FakeAnthropic preferred;
-    static FakeGemini backup;
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        preferred = new FakeAnthropic();
-        backup = new FakeGemini();
-        server = TestServer.start();
-        api = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        preferred.close();
-        backup.close();
-    }
+    static final FakeAnthropic preferred = new FakeAnthropic();
+    static final FakeGemini backup = new FakeGemini();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstream(preferred).withUpstream(backup);
+    static final Api api = server.admin();
 
     @BeforeEach
     void freshChannels() {

@@ -6,33 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.Reply;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import io.chatai.tokens.TokenCounter;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Chat API end to end: the real server in-process, a fake OpenAI upstream on loopback. */
 class ChatApiIT {
-    static FakeOpenAi upstream;
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeOpenAi();
-        server = TestServer.start();
-        api = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        upstream.close();
-    }
+    static final FakeOpenAi upstream = new FakeOpenAi();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstream(upstream);
+    static final Api api = server.admin();
 
     @BeforeEach
     void resetScript() {

@@ -9,7 +9,7 @@ import io.chatai.testing.FakeGemini;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.FakeUpstream;
 import io.chatai.testing.Reply;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,23 +26,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ProviderChatIT {
     /** Started once for the class, hence autoCloseArguments = false below. */
     static final List<FakeUpstream> FAKES = List.of(new FakeOpenAi(), new FakeAnthropic(), new FakeGemini());
-    static TestServer server;
-    static Api api;
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstreams(FAKES);
+    static final Api api = server.admin();
 
     static List<FakeUpstream> fakes() {
         return FAKES;
-    }
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        api = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        FAKES.forEach(FakeUpstream::close);
     }
 
     static String use(FakeUpstream fake) {

@@ -33,8 +33,9 @@ class MultiInstanceIT {
         assumeTrue(TestDatabases.postgresql(), "several instances need PostgreSQL");
         upstream = new FakeOpenAi();
         Path dataDir = TestServer.newDataDir();
-        first = ServerProcess.start(dataDir, Map.of());
-        second = ServerProcess.start(dataDir, Map.of());
+        // One failure cools a channel here; counting failures in a row across instances is ChannelCooldownIT's.
+        first = ServerProcess.start(dataDir, Map.of("CHATAI_COOLDOWN_AFTER", "1"));
+        second = ServerProcess.start(dataDir, Map.of("CHATAI_COOLDOWN_AFTER", "1"));
     }
 
     @AfterAll

@@ -6,33 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.Reply;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Listing, reading, clearing and deleting conversations through the real routes. */
 class ConversationApiIT {
-    static FakeOpenAi upstream;
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeOpenAi();
-        server = TestServer.start();
-        server.addChannel(upstream);
-        api = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        upstream.close();
-    }
+    static final FakeOpenAi upstream = new FakeOpenAi();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withChannelFor(upstream);
+    static final Api api = server.admin();
 
     private static String chat(String user, String group, String message) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("message", message, "userId", user, "newConversation", true));

@@ -1,6 +1,5 @@
 package io.chatai.core;
 
-import io.chatai.web.JsonBody;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -8,7 +8,6 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
-import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -19,6 +18,7 @@ import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.Reply;
 import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,25 +26,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /v1/chat/completions} and {@code /v1/models} driven by the official OpenAI Java SDK. */
 class GatewayIT {
-    static FakeOpenAi upstream;
-    static TestServer server;
+    static final FakeOpenAi upstream = new FakeOpenAi();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstream(upstream);
     static OpenAIClient client;
 
     @BeforeAll
-    static void start() {
-        upstream = new FakeOpenAi();
-        server = TestServer.start();
+    static void openClient() {
         client = OpenAIOkHttpClient.builder().apiKey(TestServer.ADMIN_KEY).baseUrl(server.baseUrl() + "/v1").maxRetries(0).build();
     }
 
     @AfterAll
-    static void stop() {
+    static void closeClient() {
         client.close();
-        server.close();
-        upstream.close();
     }
 
     @BeforeEach
@@ -122,10 +120,9 @@ class GatewayIT {
         upstream.always(Reply.status(400, "Invalid value for 'temperature'"));
 
         assertThatThrownBy(() -> client.chat().completions().create(params().build()))
-                .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(502);
-                    assertThat(e.type()).contains("api_error");
-                    assertThat(e.code()).contains("model_error");
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.type()).contains("invalid_request_error");
                     assertThat(e.getMessage()).contains("Invalid value for 'temperature'");
                 });
         Api.Response raw = server.admin().post("/v1/chat/completions", Map.of("model", "gpt-4o-mini",

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
-import com.openai.errors.OpenAIServiceException;
+import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -18,6 +18,7 @@ import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.FakeUpstream;
 import io.chatai.testing.Reply;
 import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import io.chatai.testing.TinyGguf;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,7 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GatewayProvidersIT {
     static final List<FakeUpstream> FAKES = List.of(new FakeOpenAi(), new FakeAnthropic(), new FakeGemini());
-    static TestServer server;
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstreams(FAKES);
     static OpenAIClient client;
 
     static List<FakeUpstream> fakes() {
@@ -43,16 +46,13 @@ class GatewayProvidersIT {
     }
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
+    static void openClient() {
         client = OpenAIOkHttpClient.builder().apiKey(TestServer.ADMIN_KEY).baseUrl(server.baseUrl() + "/v1").maxRetries(0).build();
     }
 
     @AfterAll
-    static void stop() {
+    static void closeClient() {
         client.close();
-        server.close();
-        FAKES.forEach(FakeUpstream::close);
     }
 
     private static void use(FakeUpstream fake) {
@@ -113,9 +113,9 @@ class GatewayProvidersIT {
         fake.always(Reply.status(400, "the request was refused by the provider"));
 
         assertThatThrownBy(() -> client.chat().completions().create(params().build()))
-                .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(502);
-                    assertThat(e.code()).contains("model_error");
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.type()).contains("invalid_request_error");
                     assertThat(e.getMessage()).contains("refused by the provider");
                 });
     }

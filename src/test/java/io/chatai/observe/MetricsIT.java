@@ -9,8 +9,20 @@ import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.Reply;
 import io.chatai.testing.TestServer;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +56,52 @@ class MetricsIT {
                     .contains("hikaricp_connections")
                     .contains("jvm_memory_used_bytes")
                     .contains("jvm_threads_live_threads");
+        }
+    }
+
+    @Test
+    void should_group_model_names_no_channel_names_under_one_tag_so_clients_cannot_grow_the_series() throws Exception {
+        try (FakeOpenAi upstream = new FakeOpenAi(); TestServer server = TestServer.start()) {
+            server.addChannel(upstream, Map.of("name", "wild", "models", List.of("named-model", "*"), "modelMapping", Map.of("alias", "named-model")));
+            Api admin = server.admin();
+            try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+                List<Future<Integer>> statuses = new ArrayList<>();
+                for (int i = 0; i < 1_000; i++) {
+                    String model = "random-" + UUID.randomUUID();
+                    statuses.add(pool.submit(() -> admin.post("/v1/chat/completions",
+                            Map.of("model", model, "messages", List.of(Map.of("role", "user", "content", "x")))).status()));
+                }
+                for (Future<Integer> status : statuses) {
+                    assertThat(status.get()).isEqualTo(200);
+                }
+            }
+            admin.post("/v1/chat/completions", Map.of("model", "named-model", "messages", List.of(Map.of("role", "user", "content", "x"))));
+            admin.post("/v1/chat/completions", Map.of("model", "alias", "messages", List.of(Map.of("role", "user", "content", "x"))));
+
+            String scrape = admin.get("/metrics").body();
+
+            Set<String> models = new TreeSet<>();
+            Matcher tag = Pattern.compile("model=\"([^\"]*)\"").matcher(scrape);
+            while (tag.find()) {
+                models.add(tag.group(1));
+            }
+            assertThat(models).containsExactly("alias", "named-model", "other");
+            assertThat(scrape).contains("chatai_upstream_latency_seconds_count{channel=\"wild\",model=\"other\",outcome=\"ok\"} 1000");
+        }
+    }
+
+    @Test
+    void should_tag_invented_http_methods_as_one_value() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int i = 0; i < 20; i++) {
+                client.send(server.admin().request("/api/channels").method("INVENTED" + i, HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+
+            String scrape = server.admin().get("/metrics").body();
+
+            assertThat(scrape).doesNotContain("INVENTED").contains("method=\"OTHER\"");
         }
     }
 

@@ -12,17 +12,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Finds what the browser tests need (Node.js 20+, Debian's chromium, the test's npm packages) and runs
- * Node scripts, echoing their output. When something is missing it says exactly what to install,
- * instead of failing somewhere inside Playwright. Stateless.
+ * Finds what the browser tests need (Node.js 20+, Debian's chromium, the test's npm packages, which the
+ * Maven build installs before the integration tests) and runs Node scripts, logging their output as it
+ * comes (printed if the test fails). When something is missing it says exactly what to install, instead
+ * of failing somewhere inside Playwright. Stateless.
  */
 final class BrowserTools {
+    private static final Logger LOG = LoggerFactory.getLogger(BrowserTools.class);
     /** The folder with the Node test scripts and their package.json. */
     static final Path DIR = Path.of("src/test/panel");
-    static final String SETUP_HINT = "Install it with: apt-get install -y chromium nodejs npm && npm ci --prefix src/test/panel "
-            + "(.ci/run does both).";
+    static final String SETUP_HINT = "Install what is missing with: apt-get install -y chromium nodejs npm; "
+            + "./mvnw verify then installs the npm packages (.ci/run does both).";
 
     private BrowserTools() {
     }
@@ -56,7 +60,7 @@ final class BrowserTools {
                 problems.add("chromium is not at " + chromium() + " (set CHROMIUM to use another path)");
             }
             if (!Files.isDirectory(DIR.resolve("node_modules/playwright-core"))) {
-                problems.add("the npm packages of " + DIR + " are not installed");
+                problems.add("the npm packages of " + DIR + " are not installed (the Maven build runs npm ci when npm is on the PATH)");
             }
         }
         return problems.isEmpty() ? null : "The panel's browser tests cannot run: " + String.join("; ", problems) + ". " + SETUP_HINT;
@@ -75,7 +79,7 @@ final class BrowserTools {
         }
     }
 
-    /** Runs node with these arguments in {@link #DIR}; output goes to the test log as it comes. */
+    /** Runs node with these arguments in {@link #DIR}; its output goes to the test log as it comes. */
     static Run node(Map<String, String> env, long timeoutSeconds, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("node");
@@ -89,7 +93,7 @@ final class BrowserTools {
                 String line;
                 while ((line = in.readLine()) != null) {
                     lines.add(line);
-                    System.out.println("[node] " + line);
+                    LOG.info("[node] {}", line);
                 }
             } catch (IOException ignored) {
                 // the process ended

@@ -6,6 +6,7 @@ import io.chatai.core.message.ModelRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatai.provider.anthropic.AnthropicProvider;
+import io.chatai.testing.DatabaseFree;
 import io.chatai.testing.FakeAnthropic;
 import io.chatai.testing.FakeUpstream;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The provider contract for Anthropic Messages, plus what only Anthropic's wire format has. */
+@DatabaseFree
 class AnthropicProviderIT extends ProviderContract {
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.provider.gemini.GeminiProvider;
+import io.chatai.testing.DatabaseFree;
 import io.chatai.testing.FakeGemini;
 import io.chatai.testing.FakeUpstream;
 import io.chatai.testing.Reply;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The provider contract for Gemini generateContent, plus what only Gemini's wire format has. */
+@DatabaseFree
 class GeminiProviderIT extends ProviderContract {
 
     @Override

@@ -4,12 +4,14 @@ import io.chatai.core.Cancellation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatai.provider.openai.OpenAiProvider;
+import io.chatai.testing.DatabaseFree;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.FakeUpstream;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The provider contract for OpenAI chat completions, plus what only OpenAI's wire format has. */
+@DatabaseFree
 class OpenAiProviderIT extends ProviderContract {
 
     @Override

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,27 +12,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Per-key and per-user token buckets on the chat routes, with their headers, exact under concurrency. */
 class RateLimitIT {
-    static FakeOpenAi upstream;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeOpenAi();
-        server = TestServer.start(Map.of("CHATAI_RATE_LIMIT_PER_MINUTE", "5", "CHATAI_USER_RATE_LIMIT_PER_MINUTE", "8"));
-        server.addChannel(upstream);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        upstream.close();
-    }
+    static final FakeOpenAi upstream = new FakeOpenAi();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults()
+            .withEnv("CHATAI_RATE_LIMIT_PER_MINUTE", "5").withEnv("CHATAI_USER_RATE_LIMIT_PER_MINUTE", "8").withChannelFor(upstream);
 
     private static Map<String, Object> chat(String user) {
         return Map.of("message", "hi", "userId", user);

@@ -3,27 +3,16 @@ package io.chatai.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatai.testing.Api;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.net.http.HttpRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The panel's files come from the jar with strict security headers, and never shadow the API's JSON answers. */
 class PanelRoutesIT {
-    static TestServer server;
-    static Api anonymous;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        anonymous = server.as(null);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults();
+    static final Api anonymous = server.as(null);
 
     @Test
     void should_serve_the_page_at_the_root_without_a_key_and_with_strict_headers() {

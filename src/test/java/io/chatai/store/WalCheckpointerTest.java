@@ -2,6 +2,7 @@ package io.chatai.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatai.core.Background;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,14 +41,19 @@ class WalCheckpointerTest {
 
     private long writeWhileReading(boolean checkpoints) throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("test.db");
-        try (Connection write = open(url); Connection checkpoint = open(url); Connection read = open(url)) {
+        try (Background background = new Background();
+             Connection write = open(url); Connection checkpoint = open(url); Connection read = open(url)) {
             try (Statement statement = write.createStatement()) {
                 statement.execute("PRAGMA wal_autocheckpoint=0"); // as Database configures its writer
                 statement.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
             }
             SqliteWriter writer = new SqliteWriter(write);
+            writer.start(background);
             WalCheckpointer checkpointer = checkpoints
                     ? new WalCheckpointer(checkpoint, writer, Duration.ofMillis(10), 100) : null;
+            if (checkpointer != null) {
+                checkpointer.start(background);
+            }
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicLong reads = new AtomicLong();
             Thread reader = Thread.ofPlatform().start(() -> readUntilStopped(read, writing, reads));

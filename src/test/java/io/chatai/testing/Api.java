@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** A small HTTP client for tests: JSON in, JSON (or SSE events) out. Thread-safe. */
 public final class Api {
@@ -23,10 +24,15 @@ public final class Api {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    private final String baseUrl;
+    private final Supplier<String> baseUrl;
     private final String key;
 
     public Api(String baseUrl, String key) {
+        this(() -> baseUrl, key);
+    }
+
+    /** A client whose server is looked up on each call: one made before its server starts, e.g. by {@link TestServerExtension}. */
+    public Api(Supplier<String> baseUrl, String key) {
         this.baseUrl = baseUrl;
         this.key = key;
     }
@@ -122,7 +128,7 @@ public final class Api {
     }
 
     public HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl.get() + path)).timeout(Duration.ofSeconds(60));
         if (key != null) {
             builder.header("Authorization", "Bearer " + key);
         }

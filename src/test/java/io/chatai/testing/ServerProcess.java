@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real server as its own process ({@code java -jar target/chatai-server.jar}), for tests that kill
  * it or run several instances on one database. Its output goes to {@code target/server-<port>.log}.
  */
 public final class ServerProcess implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
     private final Process process;
     private final int port;
     private final Path log;
@@ -46,6 +49,7 @@ public final class ServerProcess implements AutoCloseable {
         all.putAll(env);
         environment.putAll(all);
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        LOG.info("Starting the server as a process on port {}; its output goes to {}", port, log.toAbsolutePath());
         try {
             ServerProcess server = new ServerProcess(builder.start(), port, log);
             server.awaitHealthy(Duration.ofSeconds(60));

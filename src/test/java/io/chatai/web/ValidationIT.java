@@ -4,36 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every validation rule of the Chat API, and the envelope for every error, against the real server. */
 class ValidationIT {
-    static FakeOpenAi upstream;
-    static TestServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() {
-        upstream = new FakeOpenAi();
-        server = TestServer.start(Map.of("CHATAI_MAX_MESSAGE_CHARS", "50", "CHATAI_MAX_BODY_BYTES", "4096"));
-        server.addChannel(upstream);
-        api = server.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        upstream.close();
-    }
+    static final FakeOpenAi upstream = new FakeOpenAi();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults()
+            .withEnv("CHATAI_MAX_MESSAGE_CHARS", "50").withEnv("CHATAI_MAX_BODY_BYTES", "4096").withChannelFor(upstream);
+    static final Api api = server.admin();
 
     static Stream<Arguments> invalidBodies() {
         return Stream.of(

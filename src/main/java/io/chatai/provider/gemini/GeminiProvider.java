@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.provider.ChannelRules;
+import io.chatai.provider.HttpChannelRules;
 import io.chatai.provider.Provider;
 import io.chatai.provider.SseReader;
 import io.chatai.core.message.StreamEvent;
@@ -18,9 +20,9 @@ import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
 import io.chatai.provider.UpstreamFailures;
 import io.chatai.provider.UpstreamHttp;
+import io.chatai.provider.UpstreamResponse;
 import io.chatai.provider.WireSupport;
 import io.chatai.core.Json;
-import io.helidon.webclient.api.HttpClientResponse;
 import java.util.Map;
 
 /**
@@ -30,6 +32,7 @@ import java.util.Map;
  * {@code finishReason} is the end marker, and a body that ends before one is a broken stream. Thread-safe.
  */
 public final class GeminiProvider implements Provider {
+    private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://generativelanguage.googleapis.com");
     private final UpstreamHttp http;
 
     public GeminiProvider(UpstreamHttp http) {
@@ -39,8 +42,8 @@ public final class GeminiProvider implements Provider {
     @Override
     public Completion complete(Upstream upstream, ModelRequest request, Cancellation cancellation) {
         try (var interrupt = cancellation.interruptCurrentThread();
-             HttpClientResponse response = send(upstream, request, false)) {
-            JsonNode body = parse(UpstreamHttp.readBody(response));
+             UpstreamResponse response = send(upstream, request, false)) {
+            JsonNode body = parse(response.readBody());
             refuseBlockedPrompt(body);
             if (!GeminiWire.candidate(body).isObject()) {
                 throw broken("the response has no candidates");
@@ -52,16 +55,16 @@ public final class GeminiProvider implements Provider {
     @Override
     public void stream(Upstream upstream, ModelRequest request, StreamSink sink, Cancellation cancellation) {
         try (var interrupt = cancellation.interruptCurrentThread();
-             HttpClientResponse response = send(upstream, request, true)) {
-            SseReader events = new SseReader(response.inputStream());
+             UpstreamResponse response = send(upstream, request, true)) {
+            SseReader events = new SseReader(response.body());
             TokenUsage usage = null;
             SseReader.Event event;
-            while ((event = next(events)) != null) {
+            while ((event = next(events, false)) != null) { // the finish reason is the end: nothing comes after it
                 JsonNode chunk = parse(event.data());
                 if (chunk.path("error").isObject()) {
                     // An error inside a 200 stream is classified like the status it names.
                     int status = chunk.path("error").path("code").asInt(500);
-                    throw new UpstreamException(UpstreamFailures.fromStatus(status, event.data(), null, upstream.apiKey()));
+                    throw new UpstreamException(UpstreamFailures.fromStatus(status, event.data(), null, upstream.secrets()));
                 }
                 refuseBlockedPrompt(chunk);
                 TokenUsage reported = GeminiWire.usage(chunk);
@@ -88,11 +91,16 @@ public final class GeminiProvider implements Provider {
         }
     }
 
-    private HttpClientResponse send(Upstream upstream, ModelRequest request, boolean stream) {
+    private UpstreamResponse send(Upstream upstream, ModelRequest request, boolean stream) {
         String model = request.model().startsWith("models/") ? request.model().substring("models/".length()) : request.model();
         String url = WireSupport.join(upstream.baseUrl(), "/v1beta/models/" + GeminiWire.pathSegment(model)
                 + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
         Map<String, String> headers = upstream.apiKey() == null ? Map.of() : Map.of("x-goog-api-key", upstream.apiKey());
         return http.postJson(upstream, url, headers, Json.write(GeminiWire.request(request)), stream);
+    }
+
+    @Override
+    public ChannelRules channelRules() {
+        return CHANNEL_RULES;
     }
 }

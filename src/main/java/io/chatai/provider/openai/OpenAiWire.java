@@ -3,7 +3,6 @@ package io.chatai.provider.openai;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.TokenUsage;
 import java.util.List;
@@ -45,9 +44,5 @@ final class OpenAiWire {
     static String finishReason(JsonNode choice) {
         JsonNode reason = choice.path("finish_reason");
         return reason.isTextual() ? reason.textValue() : null;
-    }
-
-    static ChatMessage.Role role(String wire) {
-        return ChatMessage.Role.fromWire(wire);
     }
 }

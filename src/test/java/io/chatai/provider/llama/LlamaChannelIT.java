@@ -7,38 +7,29 @@ import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
-import io.chatai.testing.TestServer;
+import io.chatai.testing.TestServerExtension;
 import io.chatai.testing.TinyGguf;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code local} channels through the API: validation, chat, streaming, usage, the test call and failover. */
 class LlamaChannelIT {
     static final String SYSTEM = "You are a test.";
-    static Path model;
-    static FakeOpenAi fake;
-    static TestServer server;
-    static Api api;
+    static final Path model = TinyGguf.writeTemp();
+    static final FakeOpenAi fake = new FakeOpenAi();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstream(fake);
+    static final Api api = server.admin();
 
     @BeforeAll
-    static void start() {
-        model = TinyGguf.writeTemp();
-        fake = new FakeOpenAi();
-        server = TestServer.start();
-        api = server.admin();
+    static void tinyPreset() {
         api.post("/api/presets", Map.of("id", "tiny", "name", "Tiny", "systemPrompt", SYSTEM, "model", "tiny-llama", "maxTokens", 16));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        fake.close();
     }
 
     @BeforeEach

@@ -1,9 +1,7 @@
-package io.chatai.web;
+package io.chatai.core;
 
-import io.chatai.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chatai.core.ApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

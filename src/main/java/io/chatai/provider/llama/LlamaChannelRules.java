@@ -1,47 +1,47 @@
-package io.chatai.channel;
+package io.chatai.provider.llama;
 
 import io.chatai.core.ApiException;
-import io.chatai.provider.llama.GgufInfo;
-import io.chatai.provider.llama.LlamaSettings;
-import io.chatai.provider.llama.ModelFileException;
-import io.chatai.web.JsonBody;
+import io.chatai.core.JsonBody;
+import io.chatai.provider.ChannelRules;
+import io.chatai.provider.TypeFields;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The rules of a {@code local} channel: a {@code modelPath} to a readable GGUF file on this machine
- * (checked when it is set, by reading the file's header) instead of {@code baseUrl} and {@code apiKeys},
- * and engine {@code options}, which {@code PUT} merges key by key ({@code null} restores a default).
- * The model itself is loaded on first use. Stateless.
+ * The channel rules of a model run in-process ({@code type: "local"}): a {@code modelPath} to a readable
+ * GGUF file on this machine (checked when it is set, by reading the file's header) instead of
+ * {@code baseUrl} and {@code apiKeys}, and engine {@code options}, which {@code PUT} merges key by key
+ * ({@code null} restores a default). The model itself is loaded on first use. Stateless.
  */
-final class LlamaChannelForm {
-    static final String TYPE = "local";
+public final class LlamaChannelRules implements ChannelRules {
+    /** The channel type these rules and {@link LlamaProvider} serve. */
+    public static final String TYPE = "local";
 
-    private LlamaChannelForm() {
+    @Override
+    public TypeFields defaults() {
+        return TypeFields.NONE;
     }
 
-    /** The merged channel made valid for a local model, or a 400 naming the field at fault. */
-    static Channel apply(Channel merged, Channel base, JsonBody body) {
+    @Override
+    public TypeFields merge(TypeFields stored, boolean sameType, JsonBody body) {
         if (body.has("baseUrl") || body.has("apiKeys") && !body.optionalStringList("apiKeys", 100, 4096).isEmpty()) {
             throw ApiException.invalid("a local channel runs its modelPath in-process: it takes no baseUrl or apiKeys");
         }
-        if (merged.modelPath() == null) {
+        String modelPath = body.present("modelPath") ? body.optionalString("modelPath", 4096) : stored.modelPath();
+        if (modelPath == null) {
             throw ApiException.invalid("modelPath is required for a local channel: the path of a GGUF model file on the server");
         }
-        if (body.present("modelPath") || !base.type().equals(TYPE)) {
-            checkModel(merged.modelPath());
+        if (body.present("modelPath") || !sameType) {
+            checkModel(modelPath);
         }
-        Map<String, Object> options = new LinkedHashMap<>(base.type().equals(TYPE) ? base.options() : Map.of());
+        Map<String, Object> options = new LinkedHashMap<>(sameType ? stored.options() : Map.of());
         JsonBody sent = body.optionalObject("options");
         if (sent != null) {
             options(sent, options);
         }
-        return new Channel(merged.id(), merged.name(), merged.type(), null, List.of(), merged.models(), merged.modelMapping(),
-                merged.priority(), merged.weight(), merged.enabled(), merged.timeoutMs(), merged.headers(), merged.proxy(),
-                merged.modelPath(), options, merged.revision(), merged.createdAt(), merged.updatedAt());
+        return TypeFields.NONE.withModelPath(modelPath).withOptions(options);
     }
 
     private static void checkModel(String modelPath) {

@@ -1,0 +1,44 @@
+package io.chatai.store;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/** An INSERT, UPDATE or DELETE with named parameters; see {@link SqlStatement}. */
+public final class Update extends SqlStatement<Update> {
+
+    Update(java.sql.Connection connection, String text) {
+        super(connection, text);
+    }
+
+    /** Runs it once with the bound values; returns how many rows changed. */
+    public int execute() {
+        try (PreparedStatement statement = prepare()) {
+            apply(statement, values);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Runs it once per record, each bound by {@link #bindFields} over the values bound so far, as one
+     * JDBC batch on one prepared statement.
+     */
+    public void executeBatch(List<? extends Record> records) {
+        Object[] common = values;
+        try (PreparedStatement statement = prepare()) {
+            for (Record record : records) {
+                values = common.clone();
+                bindFields(record);
+                apply(statement, values);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        } catch (SQLException e) {
+            throw failed(e);
+        } finally {
+            values = common;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.chatai.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatai.testing.TestStore;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Usage records stored in batches and summed, on the database under test. */
+class UsageRepositoryIT {
+    private static final long DAY = 86_400_000L;
+    private static final long JAN_1 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+
+    private final TestStore store = new TestStore();
+    private final UsageRepository usage = new UsageRepository(store.database());
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static UsageRecord record(long at, String userId, String groupId, String model, String channel, int prompt,
+                                      int completion, String outcome) {
+        return new UsageRecord(at, "chat", "key_1", userId, groupId, userId == null ? null : "conv_1", "ch_" + channel,
+                channel, model, prompt, completion, outcome.equals("ok"), 42, outcome.equals("ok") ? 7L : null, outcome,
+                outcome.equals("ok") ? null : "upstream answered 500");
+    }
+
+    @Test
+    void should_store_every_field_of_a_batch_nulls_included() {
+        usage.insert(List.of(record(JAN_1, "alice", "g1", "gpt-a", "main", 10, 5, "ok"),
+                record(JAN_1 + 1, null, null, "gpt-b", "backup", 3, 0, "error")));
+
+        String stored = store.dump("usage_records");
+        assertThat(stored).contains("|chat|key_1|alice|g1|conv_1|ch_main|main|gpt-a|10|5|", "|42|7|ok|null|");
+        assertThat(stored).contains("|chat|key_1|null|null|null|ch_backup|backup|gpt-b|3|0|", "|42|null|error|upstream answered 500|");
+    }
+
+    @Test
+    void should_sum_within_the_range_and_filters() {
+        usage.insert(List.of(
+                record(JAN_1, "alice", "g1", "gpt-a", "main", 10, 5, "ok"),
+                record(JAN_1 + 1_000, "alice", null, "gpt-a", "main", 20, 6, "ok"),
+                record(JAN_1 + DAY, "bob", "g1", "gpt-b", "backup", 30, 7, "ok"),
+                record(JAN_1 + DAY + 5, "bob", "g1", "gpt-b", "backup", 1, 0, "error"),
+                record(JAN_1 + 3 * DAY, "carol", null, "gpt-a", "main", 100, 100, "ok")));
+
+        UsageRepository.Totals all = usage.totals(new UsageRepository.Filter(JAN_1, JAN_1 + 2 * DAY, null, null));
+        assertThat(all).isEqualTo(new UsageRepository.Totals("all", 3, 1, 61, 18));
+        assertThat(usage.totals(new UsageRepository.Filter(JAN_1, JAN_1 + 2 * DAY, "alice", null)).promptTokens()).isEqualTo(30);
+        assertThat(usage.totals(new UsageRepository.Filter(JAN_1, JAN_1 + 2 * DAY, null, "g1")).promptTokens()).isEqualTo(41);
+        assertThat(usage.totals(new UsageRepository.Filter(JAN_1 + 4 * DAY, JAN_1 + 5 * DAY, null, null)))
+                .isEqualTo(new UsageRepository.Totals("all", 0, 0, 0, 0));
+    }
+
+    @Test
+    void should_group_by_day_model_channel_and_user() {
+        usage.insert(List.of(
+                record(JAN_1 + 5, "alice", null, "gpt-a", "main", 10, 5, "ok"),
+                record(JAN_1 + DAY + 5, "bob", null, "gpt-b", "backup", 30, 7, "ok"),
+                record(JAN_1 + DAY + 6, null, null, "gpt-b", "backup", 1, 0, "error")));
+        UsageRepository.Filter twoDays = new UsageRepository.Filter(JAN_1, JAN_1 + 2 * DAY, null, null);
+
+        assertThat(usage.grouped(twoDays, UsageRepository.GroupBy.DAY)).extracting(UsageRepository.Totals::key)
+                .containsExactly("2026-01-01", "2026-01-02");
+        assertThat(usage.grouped(twoDays, UsageRepository.GroupBy.MODEL)).extracting(UsageRepository.Totals::key, UsageRepository.Totals::requests)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("gpt-a", 1L), org.assertj.core.groups.Tuple.tuple("gpt-b", 1L));
+        assertThat(usage.grouped(twoDays, UsageRepository.GroupBy.CHANNEL)).extracting(UsageRepository.Totals::key)
+                .containsExactly("backup", "main");
+        assertThat(usage.grouped(twoDays, UsageRepository.GroupBy.USER)).extracting(UsageRepository.Totals::key)
+                .containsExactly("", "alice", "bob");
+    }
+}
