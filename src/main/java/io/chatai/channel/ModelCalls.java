@@ -3,6 +3,8 @@ package io.chatai.channel;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
+import io.chatai.core.message.CompletionBuilder;
+import io.chatai.core.message.Parts;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.StreamSink;
@@ -64,50 +66,48 @@ public final class ModelCalls {
             ModelRequest upstreamRequest = request.withModel(upstreamModel);
             long started = System.nanoTime();
             long[] firstToken = {0};
-            StringBuilder text = new StringBuilder();
+            CompletionBuilder answer = new CompletionBuilder(); // what a stream produced, also when it breaks
             try {
                 Completion completion;
                 if (sinks == null) {
                     completion = provider.complete(upstream, upstreamRequest, cancellation);
-                    if (completion.text().length() > maxAnswerChars) {
+                    if (Parts.chars(completion.content()) > maxAnswerChars) {
                         throw answerTooLong();
                     }
                 } else {
                     StreamSink sink = sinks.get();
                     Completion[] done = {null};
                     provider.stream(upstream, upstreamRequest, event -> {
-                        switch (event) {
-                            case StreamEvent.Delta delta -> {
-                                if (firstToken[0] == 0) {
-                                    firstToken[0] = System.nanoTime();
-                                }
-                                text.append(delta.text());
-                                if (text.length() > maxAnswerChars) {
-                                    // Thrown inside the adapter's read loop, which closes the connection on its way out.
-                                    throw answerTooLong();
-                                }
+                        if (event instanceof StreamEvent.Done finished) {
+                            done[0] = answer.build(finished.finishReason(), finished.usage());
+                        } else {
+                            if (firstToken[0] == 0) {
+                                firstToken[0] = System.nanoTime();
                             }
-                            case StreamEvent.Done finished ->
-                                    done[0] = new Completion(text.toString(), finished.usage(), finished.finishReason());
+                            answer.accept(event);
+                            if (answer.chars() > maxAnswerChars) {
+                                // Thrown inside the adapter's read loop, which closes the connection on its way out.
+                                throw answerTooLong();
+                            }
                         }
                         sink.accept(event);
                     }, cancellation);
                     completion = done[0];
                 }
                 TokenUsage usage = completion.usage() != null ? completion.usage()
-                        : new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(completion.text()), true);
-                Completion accounted = new Completion(completion.text(), usage, completion.finishReason());
+                        : new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(Parts.countedText(completion.content())), true);
+                Completion accounted = completion.withUsage(usage);
                 report(context, channel, request, "ok", started, firstToken[0], usage, null, false, false);
                 return accounted;
             } catch (UpstreamException e) {
                 boolean cancelled = cancellation.isCancelled();
                 boolean afterContent = !cancelled && contentSent.getAsBoolean();
                 report(context, channel, request, cancelled ? "cancelled" : "error", started, firstToken[0],
-                        partialUsage(request, text), cancelled ? null : e, !cancelled && e.error().retryable() && !afterContent,
+                        partialUsage(request, answer), cancelled ? null : e, !cancelled && e.error().retryable() && !afterContent,
                         afterContent);
                 throw e;
             } catch (CallCancelledException e) {
-                report(context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, text), null, false,
+                report(context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, answer), null, false,
                         false);
                 throw e;
             }
@@ -121,11 +121,12 @@ public final class ModelCalls {
     }
 
     /** What a call that ended early cost: the prompt it read and whatever it generated before it ended. */
-    private TokenUsage partialUsage(ModelRequest request, StringBuilder text) {
-        if (text.isEmpty()) {
+    private TokenUsage partialUsage(ModelRequest request, CompletionBuilder answer) {
+        if (answer.isEmpty()) {
             return new TokenUsage(0, 0, true);
         }
-        return new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(text.toString()), true);
+        String produced = Parts.countedText(answer.build(null, null).content());
+        return new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(produced), true);
     }
 
     private void report(CallContext context, Channel channel, ModelRequest request, String outcome, long started,

@@ -19,6 +19,7 @@ import io.chatai.core.message.ChatMessage;
 import io.chatai.provider.DeltaJoiner;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.core.message.RequestOptions;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.tokens.TokenCounter;
 import java.time.Clock;
@@ -95,7 +96,8 @@ public final class TurnService {
             List<ChatMessage> messages = ContextWindow.build(system, tokens.countRepeated(system),
                     conversations.recentMessages(target.conversationId(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
                     request.message(), userTokens, preset.maxContextMessages(), preset.maxContextTokens());
-            ModelRequest modelRequest = new ModelRequest(model, messages, preset.temperature(), preset.topP(), preset.maxTokens());
+            ModelRequest modelRequest = new ModelRequest(model, messages, RequestOptions.builder()
+                    .temperature(preset.temperature()).topP(preset.topP()).maxTokens(preset.maxTokens()).build());
 
             CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, scope.userId(),
                     scope.groupId(), target.conversationId());
@@ -124,7 +126,7 @@ public final class TurnService {
             // A fresh joiner per attempt: a failover only happens while nothing reached the client.
             DeltaJoiner joiner = new DeltaJoiner();
             return event -> {
-                if (event instanceof StreamEvent.Delta delta) {
+                if (event instanceof StreamEvent.TextDelta delta) {
                     String ready = joiner.accept(delta.text());
                     if (!ready.isEmpty()) {
                         if (!started[0]) {

@@ -46,7 +46,7 @@ public final class ContextWindow {
         }
         for (int i = taken - 1; i >= 0; i--) {
             StoredMessage stored = newestFirst.get(i);
-            messages.add(new ChatMessage(stored.role(), stored.content()));
+            messages.add(ChatMessage.ofText(stored.role(), stored.content()));
         }
         messages.add(ChatMessage.user(userMessage));
         return messages;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatai.core.ApiException;
 import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.core.message.RequestOptions;
 import io.chatai.core.JsonBody;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +50,9 @@ public record CompletionRequest(ModelRequest model, boolean stream, boolean incl
             throw ApiException.invalid("stream_options must be an object");
         }
         boolean includeUsage = options.path("include_usage").asBoolean(false);
-        return new CompletionRequest(new ModelRequest(model, parsed, body.optionalNumber("temperature", 0, 2),
-                body.optionalNumber("top_p", 0, 1), maxTokens), stream, includeUsage, body.optionalString("user", 64));
+        return new CompletionRequest(new ModelRequest(model, parsed, RequestOptions.builder()
+                .temperature(body.optionalNumber("temperature", 0, 2)).topP(body.optionalNumber("top_p", 0, 1))
+                .maxTokens(maxTokens).build()), stream, includeUsage, body.optionalString("user", 64));
     }
 
     private static ChatMessage message(JsonNode node, String field) {
@@ -65,7 +67,7 @@ public record CompletionRequest(ModelRequest model, boolean stream, boolean incl
             case "assistant" -> ChatMessage.Role.ASSISTANT;
             default -> throw ApiException.invalid(field + ".role '" + role + "' is not supported (system, developer, user or assistant)");
         };
-        return new ChatMessage(parsedRole, content(node.get("content"), field + ".content"));
+        return ChatMessage.ofText(parsedRole, content(node.get("content"), field + ".content"));
     }
 
     /** A string, or an array of text parts joined as OpenAI joins them. */

@@ -86,7 +86,7 @@ public final class GatewayRoutes implements HttpService {
             AccessLog.channel(req, result.channel().name());
             Completion completion = result.completion();
             Responses.send(res, 200, OpenAiFormat.completion(id, created, model, completion.text(),
-                    completion.finishReason(), completion.usage()));
+                    completion.finishReason().wire(), completion.usage()));
             return;
         }
         Cancellation cancellation = new Cancellation();

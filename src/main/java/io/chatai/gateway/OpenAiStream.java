@@ -39,7 +39,7 @@ final class OpenAiStream {
     StreamSink sinkForAttempt() {
         DeltaJoiner joiner = new DeltaJoiner();
         return event -> {
-            if (event instanceof StreamEvent.Delta delta) {
+            if (event instanceof StreamEvent.TextDelta delta) {
                 String ready = joiner.accept(delta.text());
                 if (!ready.isEmpty()) {
                     start();
@@ -51,8 +51,7 @@ final class OpenAiStream {
 
     void finish(Completion completion, boolean includeUsage) {
         start();
-        sse.send(Json.writeString(OpenAiFormat.chunk(id, created, model, Map.of(), completion.finishReason() == null
-                ? "stop" : completion.finishReason())));
+        sse.send(Json.writeString(OpenAiFormat.chunk(id, created, model, Map.of(), completion.finishReason().wire())));
         if (includeUsage) {
             sse.send(Json.writeString(OpenAiFormat.usageChunk(id, created, model, completion.usage())));
         }

@@ -7,6 +7,7 @@ import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
+import io.chatai.core.message.FinishReason;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.provider.ChannelRules;
 import io.chatai.provider.HttpChannelRules;
@@ -45,7 +46,7 @@ class ChannelRouterTest {
             if (error != null) {
                 throw new UpstreamException(error);
             }
-            return new Completion(upstream.channelName(), null, "stop");
+            return Completion.ofText(upstream.channelName(), null, FinishReason.STOP);
         }
 
         @Override

@@ -22,7 +22,7 @@ class ContextWindowTest {
     }
 
     private static List<String> contents(List<ChatMessage> messages) {
-        return messages.stream().map(ChatMessage::content).toList();
+        return messages.stream().map(ChatMessage::text).toList();
     }
 
     @Test

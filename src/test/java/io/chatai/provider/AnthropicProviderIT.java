@@ -1,5 +1,8 @@
 package io.chatai.provider;
 
+import io.chatai.core.message.Part;
+import io.chatai.core.message.TokenUsage;
+
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.ModelRequest;
@@ -15,11 +18,28 @@ import org.junit.jupiter.api.Test;
 
 /** The provider contract for Anthropic Messages, plus what only Anthropic's wire format has. */
 @DatabaseFree
-class AnthropicProviderIT extends ProviderContract {
+class AnthropicProviderIT extends RichMessageContract {
 
     @Override
     FakeUpstream newFake() {
         return new FakeAnthropic();
+    }
+
+    @Override
+    String reasoningOrigin() {
+        return Part.Reasoning.ANTHROPIC;
+    }
+
+    @Override
+    boolean hasRedactedReasoning() {
+        return true;
+    }
+
+    @Override
+    TokenUsage usageAsReported(TokenUsage full) {
+        // Anthropic reports cache reads and writes but no separate thinking tokens.
+        return new TokenUsage(full.promptTokens(), full.completionTokens(), full.cachedPromptTokens(),
+                full.cacheCreationTokens(), 0, false);
     }
 
     @Override

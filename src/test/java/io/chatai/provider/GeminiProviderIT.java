@@ -1,5 +1,7 @@
 package io.chatai.provider;
 
+import io.chatai.core.message.Part;
+
 import io.chatai.core.Cancellation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,11 +17,21 @@ import org.junit.jupiter.api.Test;
 
 /** The provider contract for Gemini generateContent, plus what only Gemini's wire format has. */
 @DatabaseFree
-class GeminiProviderIT extends ProviderContract {
+class GeminiProviderIT extends RichMessageContract {
 
     @Override
     FakeUpstream newFake() {
         return new FakeGemini();
+    }
+
+    @Override
+    String reasoningOrigin() {
+        return Part.Reasoning.GEMINI;
+    }
+
+    @Override
+    boolean toolCallIdsOnTheWire() {
+        return false;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.chatai.provider;
 
+import io.chatai.core.message.Part;
+
 import io.chatai.core.Cancellation;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,11 +14,21 @@ import org.junit.jupiter.api.Test;
 
 /** The provider contract for OpenAI chat completions, plus what only OpenAI's wire format has. */
 @DatabaseFree
-class OpenAiProviderIT extends ProviderContract {
+class OpenAiProviderIT extends RichMessageContract {
 
     @Override
     FakeUpstream newFake() {
         return new FakeOpenAi();
+    }
+
+    @Override
+    String reasoningOrigin() {
+        return Part.Reasoning.OPENAI;
+    }
+
+    @Override
+    boolean reasoningHasSignatures() {
+        return false; // DeepSeek-style reasoning_content: the text itself goes back
     }
 
     @Override

@@ -112,6 +112,18 @@ public abstract class FakeUpstream implements AutoCloseable {
         this.script = recorded -> defaultReply(recorded.body());
     }
 
+    /** The whole JSON answer for a structured reply, in this provider's wire format. */
+    protected abstract JsonNode richCompletion(JsonNode body, Reply.Rich rich);
+
+    /** Every SSE frame for a structured reply, end marker included, in this provider's wire format (see {@link Reply.Rich}). */
+    protected abstract List<String> richStream(JsonNode body, Reply.Rich rich);
+
+    /**
+     * The request as this provider's wire format carried it, read back into neutral terms, so one contract
+     * test can check every adapter (see {@link Received}).
+     */
+    public abstract Received received(Recorded request);
+
     /** The system prompt as this provider's request carried it, or null. */
     public abstract String systemPromptOf(Recorded request);
 
@@ -177,7 +189,17 @@ public abstract class FakeUpstream implements AutoCloseable {
             return;
         }
         if (!stream && !reply.stall()) {
-            res.send(JSON.writeValueAsBytes(completion(body, reply)));
+            res.send(JSON.writeValueAsBytes(reply.rich() != null ? richCompletion(body, reply.rich()) : completion(body, reply)));
+            return;
+        }
+        if (stream && reply.rich() != null) {
+            try (OutputStream out = res.outputStream()) {
+                for (String frame : richStream(body, reply.rich())) {
+                    write(out, frame);
+                }
+            } catch (IOException | RuntimeException e) {
+                disconnected();
+            }
             return;
         }
         try (OutputStream out = res.outputStream()) {

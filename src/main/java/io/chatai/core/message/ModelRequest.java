@@ -13,6 +13,11 @@ public record ModelRequest(String model, List<ChatMessage> messages, RequestOpti
         options = options == null ? RequestOptions.NONE : options;
     }
 
+    /** A request with only the common sampling options. */
+    public ModelRequest(String model, List<ChatMessage> messages, Double temperature, Double topP, Integer maxTokens) {
+        this(model, messages, RequestOptions.builder().temperature(temperature).topP(topP).maxTokens(maxTokens).build());
+    }
+
     public ModelRequest withModel(String upstreamModel) {
         return new ModelRequest(upstreamModel, messages, options);
     }

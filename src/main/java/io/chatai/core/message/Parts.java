@@ -33,6 +33,41 @@ public final class Parts {
         return text.toString();
     }
 
+    /** Characters of an answer as {@link CompletionBuilder#chars()} counts them: text, reasoning, signatures, tool calls. */
+    public static long chars(List<Part> parts) {
+        long chars = 0;
+        for (Part part : parts) {
+            chars += switch (part) {
+                case Part.Text t -> t.text().length();
+                case Part.Image i -> 0;
+                case Part.ToolCall c -> length(c.name()) + length(c.arguments()) + length(c.signature());
+                case Part.Reasoning r -> length(r.text()) + length(r.signature()) + length(r.redacted());
+            };
+        }
+        return chars;
+    }
+
+    /**
+     * What a tokenizer should count when the upstream reported no usage: the text, the reasoning text and
+     * each tool call's name and arguments (opaque signatures are not tokens the model produced as text).
+     */
+    public static String countedText(List<Part> parts) {
+        StringBuilder counted = new StringBuilder();
+        for (Part part : parts) {
+            switch (part) {
+                case Part.Text t -> counted.append(t.text());
+                case Part.Image i -> { }
+                case Part.ToolCall c -> counted.append(c.name()).append(c.arguments());
+                case Part.Reasoning r -> counted.append(r.text() == null ? "" : r.text());
+            }
+        }
+        return counted.toString();
+    }
+
+    private static int length(String value) {
+        return value == null ? 0 : value.length();
+    }
+
     public static <T extends Part> List<T> of(List<Part> parts, Class<T> type) {
         List<T> found = new ArrayList<>();
         for (Part part : parts) {

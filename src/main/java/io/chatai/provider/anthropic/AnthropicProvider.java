@@ -54,7 +54,7 @@ public final class AnthropicProvider implements Provider {
                     text.append(text(block, "text"));
                 }
             }
-            return new Completion(text.toString(), AnthropicWire.usage(message), text(message, "stop_reason"));
+            return Completion.ofText(text.toString(), AnthropicWire.usage(message), AnthropicWire.finishReason(text(message, "stop_reason")));
         }
     }
 
@@ -96,7 +96,7 @@ public final class AnthropicProvider implements Provider {
                         }
                     }
                     case "message_stop" -> {
-                        sink.accept(new StreamEvent.Done(usageSeen ? new TokenUsage(input, output, false) : null, stopReason));
+                        sink.accept(new StreamEvent.Done(usageSeen ? new TokenUsage(input, output, false) : null, AnthropicWire.finishReason(stopReason)));
                         return;
                     }
                     case "error" -> throw failure(upstream, data);
@@ -107,7 +107,7 @@ public final class AnthropicProvider implements Provider {
             }
             if (stopReason != null) {
                 // The answer and its usage are complete; only message_stop is missing.
-                sink.accept(new StreamEvent.Done(usageSeen ? new TokenUsage(input, output, false) : null, stopReason));
+                sink.accept(new StreamEvent.Done(usageSeen ? new TokenUsage(input, output, false) : null, AnthropicWire.finishReason(stopReason)));
                 return;
             }
             throw broken("the stream ended before a stop_reason or message_stop");
@@ -119,7 +119,7 @@ public final class AnthropicProvider implements Provider {
         String kind = text(part, "type");
         String text = text(part, "text");
         if (("text".equals(kind) || "text_delta".equals(kind)) && text != null && !text.isEmpty()) {
-            sink.accept(new StreamEvent.Delta(text));
+            sink.accept(new StreamEvent.TextDelta(0, text));
         }
     }
 

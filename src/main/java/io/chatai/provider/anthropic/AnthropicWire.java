@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.FinishReason;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.TokenUsage;
 import java.util.ArrayList;
@@ -35,17 +36,18 @@ final class AnthropicWire {
         List<String> system = new ArrayList<>();
         List<Message> messages = new ArrayList<>();
         for (ChatMessage message : request.messages()) {
-            if (message.content().isEmpty()) {
+            if (message.text().isEmpty()) {
                 continue;
             }
             switch (message.role()) {
-                case SYSTEM -> system.add(message.content());
-                case USER -> messages.add(new Message("user", message.content()));
-                case ASSISTANT -> messages.add(new Message("assistant", message.content()));
+                case SYSTEM -> system.add(message.text());
+                case USER -> messages.add(new Message("user", message.text()));
+                case ASSISTANT -> messages.add(new Message("assistant", message.text()));
+                case TOOL -> throw new IllegalStateException("tool messages are not mapped yet");
             }
         }
-        return new Request(request.model(), request.maxTokens() != null ? request.maxTokens() : DEFAULT_MAX_TOKENS,
-                system.isEmpty() ? null : String.join("\n\n", system), messages, request.temperature(), request.topP(),
+        return new Request(request.model(), request.options().maxTokens() != null ? request.options().maxTokens() : DEFAULT_MAX_TOKENS,
+                system.isEmpty() ? null : String.join("\n\n", system), messages, request.options().temperature(), request.options().topP(),
                 stream ? Boolean.TRUE : null);
     }
 
@@ -80,6 +82,16 @@ final class AnthropicWire {
             case "timeout_error" -> 504;
             case "overloaded_error" -> 529;
             default -> 500; // api_error and anything new: the upstream's fault
+        };
+    }
+
+    /** Anthropic's stop reasons in OpenAI's words. */
+    static FinishReason finishReason(String stopReason) {
+        return switch (stopReason == null ? "" : stopReason) {
+            case "max_tokens", "model_context_window_exceeded" -> FinishReason.LENGTH;
+            case "tool_use" -> FinishReason.TOOL_CALLS;
+            case "refusal" -> FinishReason.CONTENT_FILTER;
+            default -> FinishReason.STOP;
         };
     }
 }

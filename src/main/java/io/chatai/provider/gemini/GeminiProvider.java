@@ -48,7 +48,7 @@ public final class GeminiProvider implements Provider {
             if (!GeminiWire.candidate(body).isObject()) {
                 throw broken("the response has no candidates");
             }
-            return new Completion(GeminiWire.text(body), GeminiWire.usage(body), GeminiWire.finishReason(body));
+            return Completion.ofText(GeminiWire.text(body), GeminiWire.usage(body), GeminiWire.finish(GeminiWire.finishReason(body)));
         }
     }
 
@@ -71,11 +71,11 @@ public final class GeminiProvider implements Provider {
                 usage = reported != null ? reported : usage;
                 String text = GeminiWire.text(chunk);
                 if (!text.isEmpty()) {
-                    sink.accept(new StreamEvent.Delta(text));
+                    sink.accept(new StreamEvent.TextDelta(0, text));
                 }
                 String finishReason = GeminiWire.finishReason(chunk);
                 if (finishReason != null) {
-                    sink.accept(new StreamEvent.Done(usage, finishReason));
+                    sink.accept(new StreamEvent.Done(usage, GeminiWire.finish(finishReason)));
                     return;
                 }
             }

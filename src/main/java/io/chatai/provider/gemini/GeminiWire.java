@@ -3,6 +3,8 @@ package io.chatai.provider.gemini;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.FinishReason;
+import io.chatai.core.message.RequestOptions;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.TokenUsage;
 import java.nio.charset.StandardCharsets;
@@ -37,18 +39,20 @@ final class GeminiWire {
         List<Part> system = new ArrayList<>();
         List<Content> contents = new ArrayList<>();
         for (ChatMessage message : request.messages()) {
-            if (message.content().isEmpty()) {
+            if (message.text().isEmpty()) {
                 continue;
             }
             switch (message.role()) {
-                case SYSTEM -> system.add(new Part(message.content()));
-                case USER -> contents.add(new Content("user", List.of(new Part(message.content()))));
-                case ASSISTANT -> contents.add(new Content("model", List.of(new Part(message.content()))));
+                case SYSTEM -> system.add(new Part(message.text()));
+                case USER -> contents.add(new Content("user", List.of(new Part(message.text()))));
+                case ASSISTANT -> contents.add(new Content("model", List.of(new Part(message.text()))));
+                case TOOL -> throw new IllegalStateException("tool messages are not mapped yet");
             }
         }
-        boolean configured = request.temperature() != null || request.topP() != null || request.maxTokens() != null;
+        RequestOptions options = request.options();
+        boolean configured = options.temperature() != null || options.topP() != null || options.maxTokens() != null;
         return new Request(system.isEmpty() ? null : new Content(null, system), contents,
-                configured ? new GenerationConfig(request.temperature(), request.topP(), request.maxTokens()) : null);
+                configured ? new GenerationConfig(options.temperature(), options.topP(), options.maxTokens()) : null);
     }
 
     /**
@@ -103,5 +107,14 @@ final class GeminiWire {
             }
         }
         return out.toString();
+    }
+
+    /** Gemini's finish reasons in OpenAI's words. */
+    static FinishReason finish(String reason) {
+        return switch (reason == null ? "" : reason) {
+            case "MAX_TOKENS" -> FinishReason.LENGTH;
+            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> FinishReason.CONTENT_FILTER;
+            default -> FinishReason.STOP;
+        };
     }
 }

@@ -93,8 +93,9 @@ public final class LlamaEngine implements AutoCloseable {
         List<Pair<String, String>> turns = new ArrayList<>();
         for (ChatMessage message : messages) {
             switch (message.role()) {
-                case SYSTEM -> system.add(message.content());
-                case USER, ASSISTANT -> turns.add(new Pair<>(message.role().wire(), message.content()));
+                case SYSTEM -> system.add(message.text());
+                case USER, ASSISTANT -> turns.add(new Pair<>(message.role().wire(), message.text()));
+                case TOOL -> throw new IllegalStateException("tool messages are not mapped yet");
             }
         }
         String text = model.applyTemplate(new InferenceParameters("")
@@ -115,11 +116,11 @@ public final class LlamaEngine implements AutoCloseable {
         InferenceParameters parameters = new InferenceParameters(prompt.text())
                 .setNPredict(maxTokens)
                 .setCachePrompt(true); // the next turn of a conversation reuses this one's evaluated prefix
-        if (request.temperature() != null) {
-            parameters.setTemperature(request.temperature().floatValue());
+        if (request.options().temperature() != null) {
+            parameters.setTemperature(request.options().temperature().floatValue());
         }
-        if (request.topP() != null) {
-            parameters.setTopP(request.topP().floatValue());
+        if (request.options().topP() != null) {
+            parameters.setTopP(request.options().topP().floatValue());
         }
         if (!places.tryAcquire()) {
             return null;

@@ -3,6 +3,8 @@ package io.chatai.provider.llama;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
+import io.chatai.core.message.CompletionBuilder;
+import io.chatai.core.message.FinishReason;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.provider.ChannelRules;
 import io.chatai.provider.Provider;
@@ -34,15 +36,16 @@ public final class LlamaProvider implements Provider {
 
     @Override
     public Completion complete(Upstream upstream, ModelRequest request, Cancellation cancellation) {
-        StringBuilder text = new StringBuilder();
+        CompletionBuilder answer = new CompletionBuilder();
         StreamEvent.Done[] done = {null};
         stream(upstream, request, event -> {
-            switch (event) {
-                case StreamEvent.Delta delta -> text.append(delta.text());
-                case StreamEvent.Done end -> done[0] = end;
+            if (event instanceof StreamEvent.Done end) {
+                done[0] = end;
+            } else {
+                answer.accept(event);
             }
         }, cancellation);
-        return new Completion(text.toString(), done[0].usage(), done[0].finishReason());
+        return answer.build(done[0].finishReason(), done[0].usage());
     }
 
     @Override
@@ -55,7 +58,7 @@ public final class LlamaProvider implements Provider {
             LlamaEngine engine = lease.engine();
             int contextSize = engine.settings().contextSize();
             // Room kept for the answer when old turns must go: maxTokens, but at most a quarter of the context.
-            int reserve = Math.max(1, Math.min(request.maxTokens() == null ? Integer.MAX_VALUE : request.maxTokens(), contextSize / 4));
+            int reserve = Math.max(1, Math.min(request.options().maxTokens() == null ? Integer.MAX_VALUE : request.options().maxTokens(), contextSize / 4));
             LlamaEngine.Prompt prompt = prompt(engine, request, reserve);
             int room = contextSize - prompt.tokens();
             if (room < 1) {
@@ -63,7 +66,7 @@ public final class LlamaProvider implements Provider {
                         + " tokens, more than the local model's context of " + engine.settings().contextSize()
                         + " (options.contextSize)"));
             }
-            int limit = request.maxTokens() == null ? room : Math.min(request.maxTokens(), room);
+            int limit = request.options().maxTokens() == null ? room : Math.min(request.options().maxTokens(), room);
             try (Generation generation = engine.start(prompt, request, limit)) {
                 if (generation == null) {
                     throw new UpstreamException(new UpstreamError.Overloaded("all " + engine.settings().parallel()
@@ -92,12 +95,12 @@ public final class LlamaProvider implements Provider {
                     // U+0000 may not appear in stored text; a model can still sample the byte.
                     String text = token.text().replace("\u0000", "");
                     if (!text.isEmpty()) {
-                        sink.accept(new StreamEvent.Delta(text));
+                        sink.accept(new StreamEvent.TextDelta(0, text));
                     }
                 }
                 case Generation.Step.Finished finished -> {
                     sink.accept(new StreamEvent.Done(new TokenUsage(prompt.tokens(), finished.tokens(), false),
-                            finished.tokens() >= limit ? "length" : "stop"));
+                            finished.tokens() >= limit ? FinishReason.LENGTH : FinishReason.STOP));
                     return;
                 }
                 case Generation.Step.Failed failed -> throw new UpstreamException(

@@ -7,6 +7,7 @@ import static io.chatai.provider.WireSupport.parse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
+import io.chatai.core.message.FinishReason;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.provider.ChannelRules;
 import io.chatai.provider.HttpChannelRules;
@@ -48,8 +49,8 @@ public final class OpenAiProvider implements Provider {
                 throw broken("the response has no choices");
             }
             JsonNode content = choice.path("message").path("content");
-            return new Completion(content.isTextual() ? content.textValue() : "", OpenAiWire.usage(body),
-                    OpenAiWire.finishReason(choice));
+            return Completion.ofText(content.isTextual() ? content.textValue() : "", OpenAiWire.usage(body),
+                    FinishReason.fromWire(OpenAiWire.finishReason(choice)));
         }
     }
 
@@ -63,7 +64,7 @@ public final class OpenAiProvider implements Provider {
             SseReader.Event event;
             while ((event = next(events, finishReason != null)) != null) {
                 if (event.data().equals("[DONE]")) {
-                    sink.accept(new StreamEvent.Done(usage, finishReason));
+                    sink.accept(new StreamEvent.Done(usage, FinishReason.fromWire(finishReason)));
                     return;
                 }
                 JsonNode chunk = parse(event.data());
@@ -82,11 +83,11 @@ public final class OpenAiProvider implements Provider {
                 }
                 JsonNode content = choice.path("delta").path("content");
                 if (content.isTextual() && !content.textValue().isEmpty()) {
-                    sink.accept(new StreamEvent.Delta(content.textValue()));
+                    sink.accept(new StreamEvent.TextDelta(0, content.textValue()));
                 }
             }
             if (finishReason != null) {
-                sink.accept(new StreamEvent.Done(usage, finishReason));
+                sink.accept(new StreamEvent.Done(usage, FinishReason.fromWire(finishReason)));
                 return;
             }
             throw broken("the stream ended before a finish_reason or data: [DONE]");

@@ -26,9 +26,9 @@ final class OpenAiWire {
 
     static Request request(ModelRequest request, boolean stream) {
         List<Message> messages = request.messages().stream()
-                .map(m -> new Message(m.role().wire(), m.content()))
+                .map(m -> new Message(m.role().wire(), m.text()))
                 .toList();
-        return new Request(request.model(), messages, request.temperature(), request.topP(), request.maxTokens(),
+        return new Request(request.model(), messages, request.options().temperature(), request.options().topP(), request.options().maxTokens(),
                 stream, stream ? new StreamOptions(true) : null);
     }
 

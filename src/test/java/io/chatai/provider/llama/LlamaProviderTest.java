@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.Completion;
+import io.chatai.core.message.FinishReason;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.provider.Upstream;
@@ -57,7 +58,7 @@ class LlamaProviderTest {
 
         assertThat(events).hasSize(13);
         assertThat(events.subList(0, 12)).allSatisfy(event ->
-                assertThat(((StreamEvent.Delta) event).text()).matches("[\\x20-\\x7E]"));
+                assertThat(((StreamEvent.TextDelta) event).text()).matches("[\\x20-\\x7E]"));
         StreamEvent.Done done = (StreamEvent.Done) events.getLast();
         // The prompt is the model's own template (from its metadata), tokenized by the model: BOS + one token per byte.
         int expectedPrompt = TinyGguf.promptTokens(TinyGguf.render(List.of(
@@ -65,7 +66,7 @@ class LlamaProviderTest {
         assertThat(done.usage().promptTokens()).isEqualTo(expectedPrompt);
         assertThat(done.usage().completionTokens()).isEqualTo(12);
         assertThat(done.usage().estimated()).isFalse();
-        assertThat(done.finishReason()).isEqualTo("length");
+        assertThat(done.finishReason()).isEqualTo(FinishReason.LENGTH);
     }
 
     @Test
@@ -87,7 +88,7 @@ class LlamaProviderTest {
                 request(null, ChatMessage.user("hi")), new Cancellation());
 
         assertThat(completion.usage().totalTokens()).isEqualTo(96);
-        assertThat(completion.finishReason()).isEqualTo("length");
+        assertThat(completion.finishReason()).isEqualTo(FinishReason.LENGTH);
     }
 
     @Test
