@@ -12,7 +12,8 @@ import java.util.Map;
  * A fake Gemini server ({@code POST /v1beta/models/{model}:generateContent} and
  * {@code :streamGenerateContent?alt=sse}): GenerateContentResponse objects, streamed as SSE {@code data:}
  * lines with no {@code [DONE]}; the last chunk carries {@code finishReason} and the full
- * {@code usageMetadata}. Errors are Google's {@code {"error":{code,message,status}}}. Thread-safe.
+ * {@code usageMetadata}. Errors are Google's {@code {"error":{code,message,status}}}. Structured replies are
+ * rendered by {@link GeminiRichReplies}, and requests read back by {@link GeminiReceived}. Thread-safe.
  */
 public final class FakeGemini extends FakeUpstream {
 
@@ -149,20 +150,18 @@ public final class FakeGemini extends FakeUpstream {
         return root;
     }
 
-    // Issue 14: the Gemini adapter's work renders structured replies and reads requests back; until then the rich
-    // contract cases fail here.
     @Override
     protected JsonNode richCompletion(JsonNode body, Reply.Rich rich) {
-        throw new UnsupportedOperationException("structured replies are not rendered by FakeGemini yet");
+        return GeminiRichReplies.completion(rich);
     }
 
     @Override
     protected List<String> richStream(JsonNode body, Reply.Rich rich) {
-        throw new UnsupportedOperationException("structured replies are not rendered by FakeGemini yet");
+        return GeminiRichReplies.chunks(rich).stream().map(FakeUpstream::data).toList();
     }
 
     @Override
     public Received received(Recorded request) {
-        throw new UnsupportedOperationException("FakeGemini does not read requests back yet");
+        return GeminiReceived.read(request.body());
     }
 }
