@@ -3,6 +3,7 @@ package io.chatai.testing;
 import io.chatai.config.ConfigLoader;
 import io.chatai.core.Background;
 import io.chatai.store.Database;
+import io.chatai.store.Dialect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,20 +11,48 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import org.flywaydb.core.Flyway;
 
 /**
  * A migrated database of its own for repository tests, without a server: SQLite, or the embedded
  * PostgreSQL when {@code chatai.test.db=postgresql} (so every repository IT runs on both).
  */
 public final class TestStore implements AutoCloseable {
-    private final Path dataDir = TestServer.newDataDir();
+    private final Path dataDir;
     private final Background background = new Background();
-    private final Map<String, String> env = new HashMap<>(TestDatabases.environmentFor(dataDir));
+    private final Map<String, String> env;
     private final Database database;
 
     public TestStore() {
+        this(TestServer.newDataDir());
+    }
+
+    /** The database of this data directory, migrated to the newest version (see {@link #migrateTo} for older ones). */
+    public TestStore(Path dataDir) {
+        this.dataDir = dataDir;
+        env = new HashMap<>(TestDatabases.environmentFor(dataDir));
         env.put("CHATAI_DATA_DIR", dataDir.toString());
         database = Database.open(ConfigLoader.load(env), null, background);
+    }
+
+    /**
+     * Leaves the database of a new data directory as an older server did: migrated only up to
+     * {@code version}, then these statements run (rows written before a later migration).
+     */
+    public static void migrateTo(Path dataDir, String version, String... statements) {
+        Map<String, String> env = TestDatabases.environmentFor(dataDir);
+        String url = env.getOrDefault("CHATAI_DATABASE_URL", "jdbc:sqlite:" + dataDir.resolve("chatai.db"));
+        Dialect dialect = TestDatabases.postgresql() ? Dialect.POSTGRESQL : Dialect.SQLITE;
+        Flyway.configure().dataSource(url, env.get("CHATAI_DATABASE_USER"), env.get("CHATAI_DATABASE_PASSWORD"))
+                .locations(dialect.migrations()).target(version).load().migrate();
+        try (Connection connection = DriverManager.getConnection(url, env.get("CHATAI_DATABASE_USER"), env.get("CHATAI_DATABASE_PASSWORD"));
+             Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot fill the version " + version + " database", e);
+        }
     }
 
     public Database database() {
