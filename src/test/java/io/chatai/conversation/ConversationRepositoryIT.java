@@ -177,7 +177,7 @@ class ConversationRepositoryIT {
     @Test
     void should_read_messages_stored_before_parts_existed_as_text() {
         Path dataDir = TestServer.newDataDir();
-        TestStore.migrateTo(dataDir, "7",
+        TestStore.migrateBefore(dataDir, "8",
                 "INSERT INTO conversations (id, user_id, group_id, preset_id, created_at, updated_at, message_count, "
                         + "last_message, next_seq) VALUES ('conv_old', 'hana', '', 'default', 1000, 1001, 2, 'Hi Hana', 2)",
                 "INSERT INTO messages (conversation_id, seq, role, content, tokens, created_at) VALUES "
