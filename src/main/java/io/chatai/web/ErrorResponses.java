@@ -46,7 +46,8 @@ public final class ErrorResponses {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("message", e.getMessage());
         error.put("type", switch (e.code()) {
-            case INVALID_REQUEST, PAYLOAD_TOO_LARGE, CONVERSATION_BUSY -> "invalid_request_error";
+            // OpenAI itself answers an unknown model with 404, type invalid_request_error, code model_not_found.
+            case INVALID_REQUEST, PAYLOAD_TOO_LARGE, CONVERSATION_BUSY, MODEL_NOT_FOUND -> "invalid_request_error";
             case UNAUTHORIZED -> "authentication_error";
             case FORBIDDEN -> "permission_error";
             case CONVERSATION_NOT_FOUND, PRESET_NOT_FOUND, NOT_FOUND -> "not_found_error";
