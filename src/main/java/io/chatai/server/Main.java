@@ -34,6 +34,9 @@ import io.chatai.conversation.ConversationRepository;
 import io.chatai.conversation.ConversationRoutes;
 import io.chatai.conversation.SingleNodeConversationLocks;
 import io.chatai.conversation.ClusterConversationLocks;
+import io.chatai.embedding.EmbeddingCalls;
+import io.chatai.embedding.EmbeddingRoutes;
+import io.chatai.embedding.LocalEmbeddingModel;
 import io.chatai.gateway.GatewayRoutes;
 import io.chatai.gateway.ModelDirectory;
 import io.chatai.observe.AccessLog;
@@ -48,11 +51,13 @@ import io.chatai.preset.PresetRoutes;
 import io.chatai.provider.Providers;
 import io.chatai.provider.UpstreamHttp;
 import io.chatai.provider.anthropic.AnthropicProvider;
+import io.chatai.provider.gemini.GeminiEmbedder;
 import io.chatai.provider.gemini.GeminiProvider;
 import io.chatai.provider.llama.LlamaChannelRules;
 import io.chatai.provider.llama.LlamaModels;
 import io.chatai.provider.llama.LlamaProvider;
 import io.chatai.provider.llama.ModelFileException;
+import io.chatai.provider.openai.OpenAiEmbedder;
 import io.chatai.provider.openai.OpenAiProvider;
 import io.chatai.ratelimit.ChatLimits;
 import io.chatai.ratelimit.SingleNodeRateLimiter;
@@ -61,6 +66,7 @@ import io.chatai.ratelimit.ClusterRateLimiter;
 import io.chatai.store.ConfigVersion;
 import io.chatai.store.DataFiles;
 import io.chatai.store.Database;
+import io.chatai.tokens.TokenArrays;
 import io.chatai.tokens.TokenCounter;
 import io.chatai.usage.UsageListener;
 import io.chatai.usage.UsageRepository;
@@ -91,6 +97,8 @@ public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     /** How many turns may queue behind one busy conversation before 409 comes at once. */
     private static final int MAX_WAITERS_PER_CONVERSATION = 64;
+    /** Texts that may wait for the built-in embedding model: two requests of OpenAI's 2048 inputs each, and more. */
+    private static final int LOCAL_EMBEDDING_QUEUE = 8192;
 
     private Main() {
     }
@@ -180,6 +188,12 @@ public final class Main {
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
             ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
+            // One inference thread per core: ONNX Runtime already spreads one inference over its own threads.
+            LocalEmbeddingModel localEmbedding = push(resources, new LocalEmbeddingModel(
+                    Runtime.getRuntime().availableProcessors(), LOCAL_EMBEDDING_QUEUE));
+            EmbeddingCalls embeddingCalls = new EmbeddingCalls(catalog, router, Map.of(
+                    "openai", new OpenAiEmbedder(http),
+                    "gemini", new GeminiEmbedder(http)), localEmbedding, tokens, new TokenArrays(), calls);
             ConversationLocks locks = shared
                     ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
@@ -211,8 +225,9 @@ public final class Main {
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock))
                     .register("/api/stats", new UsageRoutes(usage, clock))
-                    .register("/v1", new GatewayRoutes(modelCalls, limits, new ModelDirectory(catalog, presets, config.defaultModel()),
-                            metrics, clock, keepAlives))
+                    .register("/v1", new GatewayRoutes(modelCalls, limits, new ModelDirectory(catalog, presets, config.defaultModel(),
+                            List.of(LocalEmbeddingModel.NAME)), metrics, clock, keepAlives))
+                    .register("/v1", new EmbeddingRoutes(embeddingCalls, limits))
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
         } catch (RuntimeException e) {
