@@ -83,7 +83,7 @@ public final class LocalEmbeddingModel implements Embeddings, AutoCloseable {
             }
         }
         List<Future<Response<dev.langchain4j.data.embedding.Embedding>>> pending = new ArrayList<>(texts.size());
-        Runnable cancelAll = () -> pending.forEach(f -> f.cancel(false));
+        Runnable cancelAll = () -> pending.forEach(this::cancel);
         try {
             for (String text : texts) {
                 pending.add(inference.submit(() -> model().embed(TextSegment.from(text))));
@@ -107,7 +107,14 @@ public final class LocalEmbeddingModel implements Embeddings, AutoCloseable {
             return new Result(vectors, tokens);
         } finally {
             cancellation.forget(cancelAll);
-            cancelAll.run(); // after a failure, the texts still waiting are not embedded for nobody
+            cancelAll.run(); // after a failure nobody waits for the texts still in line: they leave it
+        }
+    }
+
+    /** Cancels a text's task and takes it out of the line, where a cancelled task would still hold a place. */
+    private void cancel(Future<?> task) {
+        if (task.cancel(false) && task instanceof Runnable queued) {
+            inference.remove(queued);
         }
     }
 

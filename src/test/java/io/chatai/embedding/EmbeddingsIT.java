@@ -329,6 +329,14 @@ class EmbeddingsIT {
     }
 
     @Test
+    void should_measure_embeddings_under_their_own_route_and_channel() {
+        ok(embed(admin, Map.of("model", "local-embedding", "input", "measured")));
+
+        assertThat(admin.get("/metrics").body()).contains("route=\"/v1/embeddings\"")
+                .containsPattern("chatai_upstream_latency_seconds_count\\{[^}]*channel=\"built-in\"[^}]*model=\"local-embedding\"");
+    }
+
+    @Test
     void should_read_token_arrays_as_cl100k_text_for_the_built_in_model() {
         // "cat" and "kitten" in cl100k_base, as tiktoken and LangChain's OpenAIEmbeddings send them.
         var cl100k = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);

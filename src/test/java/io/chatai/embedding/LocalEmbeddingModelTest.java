@@ -77,13 +77,14 @@ class LocalEmbeddingModelTest {
     void should_refuse_at_once_when_its_waiting_line_is_full() {
         String longText = "Every text here keeps the single inference thread busy for a while. ".repeat(40);
         try (LocalEmbeddingModel small = new LocalEmbeddingModel(1, 1)) {
-            // One text runs, one waits, the third finds the line full.
-            assertThatThrownBy(() -> small.embedAll(List.of(longText, longText, longText), new Cancellation()))
+            // One text runs, one waits, the next finds the line full (each text takes milliseconds, a submission microseconds).
+            assertThatThrownBy(() -> small.embedAll(java.util.Collections.nCopies(8, longText), new Cancellation()))
                     .isInstanceOfSatisfying(ApiException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.CHANNEL_UNAVAILABLE);
                         assertThat(e.retryAfterSeconds()).isEqualTo(1);
                         assertThat(e.getMessage()).contains("busy");
                     });
+            // The refused request's texts left the line at once: the next request gets in while the first text still runs.
             assertThat(small.embed(List.of("afterwards it works"))).hasNumberOfRows(1);
         }
     }

@@ -4,6 +4,7 @@ import static io.chatai.provider.WireSupport.broken;
 import static io.chatai.provider.WireSupport.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.Json;
@@ -31,7 +32,9 @@ public final class OpenAiEmbedder implements Embedder {
 
     @Override
     public EmbeddingAnswer embed(Upstream upstream, EmbeddingCall call, Cancellation cancellation) {
-        ObjectNode body = call.openAiBody().deepCopy(); // the caller's body serves every failover attempt unchanged
+        // A shallow copy with this channel's model: the caller's body (inputs shared, not copied) serves every attempt.
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        call.openAiBody().properties().forEach(field -> body.set(field.getKey(), field.getValue()));
         body.put("model", call.model());
         String url = WireSupport.join(upstream.baseUrl(), "/embeddings");
         // Keyless servers (a local Ollama, llama.cpp) get no Authorization header rather than "Bearer null".
