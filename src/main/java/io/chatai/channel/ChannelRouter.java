@@ -1,6 +1,5 @@
 package io.chatai.channel;
 
-import io.chatai.core.ApiException;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.provider.Provider;
@@ -54,7 +53,7 @@ public final class ChannelRouter {
      * Runs the call on the best channel for the model, failing over on retryable errors.
      *
      * @param contentSent tells whether any of the answer reached the client; after that, no failover
-     * @throws ApiException {@code CHANNEL_UNAVAILABLE} when nothing is left, {@code MODEL_ERROR} when
+     * @throws RoutingException {@code CHANNEL_UNAVAILABLE} when nothing is left, {@code MODEL_ERROR} when
      *                      the upstream refused the request or broke after content was sent
      * @throws CallCancelledException when the client left
      */
@@ -72,15 +71,17 @@ public final class ChannelRouter {
                                Cancellation cancellation, BooleanSupplier contentSent) {
         List<Channel> candidates = selection.candidates(model).stream().filter(eligible).toList();
         RoutingFailures failures = new RoutingFailures(model);
+        boolean sawEveryCandidate = true;
         for (Channel channel : candidates) {
             if (failures.calls() == maxAttempts) {
+                sawEveryCandidate = false;
                 break;
             }
             String upstreamModel = channel.upstreamModel(model);
             String missingKey = missingKey(upstreamModel, purpose);
             long missingUntil = health.modelMissingUntil(channel, missingKey);
             if (missingUntil > 0) {
-                failures.skipped(channel, "model '" + upstreamModel + "' was not found there", missingUntil);
+                failures.missing(channel, upstreamModel, missingUntil);
                 continue;
             }
             ChannelHealth.Admission admission = health.admit(channel);
@@ -129,7 +130,7 @@ public final class ChannelRouter {
                 }
             }
         }
-        throw candidates.isEmpty() ? RoutingFailures.noChannel(model) : failures.unavailable(clock.millis());
+        throw candidates.isEmpty() ? RoutingFailures.noChannel(model) : failures.unavailable(clock.millis(), sawEveryCandidate);
     }
 
     /** Where a request goes after a failed call: another key of the same channel, or the next channel. */
@@ -147,6 +148,7 @@ public final class ChannelRouter {
         }
         switch (error) {
             case UpstreamError.BadRequest refused -> throw RoutingFailures.modelError(channel, refused, false);
+            case UpstreamError.LimitExceeded stopped -> throw RoutingFailures.modelError(channel, stopped, false);
             case UpstreamError.AuthFailed refused -> {
                 health.refuseKey(channel, key);
                 failures.failed(channel, refused, Long.MAX_VALUE);
@@ -178,16 +180,6 @@ public final class ChannelRouter {
         LOG.info("The client left during the upstream call [channel={}, model={}]; the channel is not cooled",
                 channel.name(), upstreamModel);
         return e;
-    }
-
-    /**
-     * Whether every enabled channel that lists the model and can take a call of this purpose is known to lack
-     * it (each answered 404 for it lately): the model does not exist, rather than the channels being down.
-     */
-    public boolean missingEverywhere(String model, CallPurpose purpose, Predicate<Channel> eligible) {
-        List<Channel> candidates = selection.candidates(model).stream().filter(eligible).toList();
-        return !candidates.isEmpty() && candidates.stream()
-                .allMatch(c -> health.modelMissingUntil(c, missingKey(c.upstreamModel(model), purpose)) > 0);
     }
 
     /** The name a model's 404 is remembered under: chat keeps the bare name, other purposes their own. */

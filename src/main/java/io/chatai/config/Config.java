@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param lease              on PostgreSQL, how long a turn's hold on its conversation lasts unless renewed
  * @param shutdownGrace      how long a stopping server lets running requests finish
  * @param cooldownAfter      how many failures in a row cool a channel down (a 429 cools it at once)
+ * @param maxAnswerChars     the longest answer text one upstream call may produce before it is stopped
  */
 public record Config(
         String host,
@@ -43,7 +44,9 @@ public record Config(
         java.util.List<String> corsOrigins,
         Duration lease,
         Duration shutdownGrace,
-        int cooldownAfter) {
+        int cooldownAfter,
+
+        int maxAnswerChars) {
 
     /** How log lines are written. */
     public enum LogFormat { TEXT, JSON }

@@ -8,8 +8,6 @@ public enum ErrorCode {
     CONVERSATION_NOT_FOUND(404),
     PRESET_NOT_FOUND(404),
     NOT_FOUND(404),
-    /** A {@code /v1} model that no enabled channel lists, or that every channel listing it answered 404 for. */
-    MODEL_NOT_FOUND(404),
     CONVERSATION_BUSY(409),
     PAYLOAD_TOO_LARGE(413),
     RATE_LIMITED(429),

@@ -65,9 +65,9 @@ public final class EmbeddingCalls {
     /**
      * Embeds the request's inputs.
      *
-     * @throws ApiException 404 {@code MODEL_NOT_FOUND} when no enabled channel lists the model or each that
-     *                      does answered 404 for it; 400 when only channel types without embeddings list it,
-     *                      or an upstream refused the request (with its message); 503 when all are down
+     * @throws ApiException 400 when only channel types without embeddings list the model
+     * @throws io.chatai.channel.RoutingException as the router fails, telling whether the model is served at all
+     *                      and which upstream refusal ended it, for {@code /v1} to answer in OpenAI's terms
      */
     public Result embed(EmbeddingRequest request, CallContext context, Cancellation cancellation) {
         String model = request.model();
@@ -79,51 +79,33 @@ public final class EmbeddingCalls {
         if (builtInName && listing.stream().noneMatch(takes)) {
             return builtIn(request, context, cancellation);
         }
-        if (listing.isEmpty()) {
-            throw notFound(model);
-        }
-        if (listing.stream().noneMatch(takes)) {
+        // No channel at all is the router's "model not served", answered like chat completions' unknown model.
+        if (!listing.isEmpty() && listing.stream().noneMatch(takes)) {
             throw ApiException.invalid("model '" + model + "' is served only by channels of type "
                     + new TreeSet<>(listing.stream().map(Channel::type).toList()) + ", which have no embeddings endpoint; "
                     + "embeddings go to " + new TreeSet<>(embedders.keySet()) + " channels or to the built-in "
                     + LocalEmbeddingModel.NAME);
         }
         Supplier<List<String>> texts = once(() -> texts(request));
-        UpstreamError[] refused = {null};
-        try {
-            return router.route(model, CallPurpose.EMBEDDING, takes, (channel, provider, upstream, upstreamModel) -> {
-                long started = System.nanoTime();
-                try {
-                    EmbeddingAnswer answer = embedders.get(channel.type()).embed(upstream, new EmbeddingCall(upstreamModel,
-                            request.inputs(), texts, request.dimensions(), request.body()), cancellation);
-                    boolean counted = answer.promptTokens() == null;
-                    int promptTokens = counted ? countTokens(request, texts) : answer.promptTokens();
-                    report(context, channel, model, "ok", started, new TokenUsage(promptTokens, 0, counted), null, false);
-                    return new Result(answer, promptTokens, channel.name());
-                } catch (UpstreamException e) {
-                    boolean cancelled = cancellation.isCancelled();
-                    if (e.error() instanceof UpstreamError.BadRequest) {
-                        refused[0] = e.error();
-                    }
-                    report(context, channel, model, cancelled ? "cancelled" : "error", started, new TokenUsage(0, 0, true),
-                            cancelled ? null : e.error(), !cancelled && e.error().retryable());
-                    throw e;
-                } catch (CallCancelledException e) {
-                    report(context, channel, model, "cancelled", started, new TokenUsage(0, 0, true), null, false);
-                    throw e;
-                }
-            }, cancellation, () -> false).result();
-        } catch (ApiException e) {
-            if (e.code() == ErrorCode.MODEL_ERROR && refused[0] instanceof UpstreamError.BadRequest bad) {
-                // On /v1 an upstream's refusal of the request is the caller's 400, with the upstream's own words.
-                throw ApiException.invalid(bad.message() == null || bad.message().isBlank() ? bad.describe() : bad.message());
+        return router.route(model, CallPurpose.EMBEDDING, takes, (channel, provider, upstream, upstreamModel) -> {
+            long started = System.nanoTime();
+            try {
+                EmbeddingAnswer answer = embedders.get(channel.type()).embed(upstream, new EmbeddingCall(upstreamModel,
+                        request.inputs(), texts, request.dimensions(), request.body()), cancellation);
+                boolean counted = answer.promptTokens() == null;
+                int promptTokens = counted ? countTokens(request, texts) : answer.promptTokens();
+                report(context, channel, model, "ok", started, new TokenUsage(promptTokens, 0, counted), null, false);
+                return new Result(answer, promptTokens, channel.name());
+            } catch (UpstreamException e) {
+                boolean cancelled = cancellation.isCancelled();
+                report(context, channel, model, cancelled ? "cancelled" : "error", started, new TokenUsage(0, 0, true),
+                        cancelled ? null : e.error(), !cancelled && e.error().retryable());
+                throw e;
+            } catch (CallCancelledException e) {
+                report(context, channel, model, "cancelled", started, new TokenUsage(0, 0, true), null, false);
+                throw e;
             }
-            if (e.code() == ErrorCode.CHANNEL_UNAVAILABLE && router.missingEverywhere(model, CallPurpose.EMBEDDING, takes)) {
-                throw new ApiException(ErrorCode.MODEL_NOT_FOUND, "The model '" + model + "' was not found: every channel "
-                        + "listing it answered 404 for it", e.details());
-            }
-            throw e;
-        }
+        }, cancellation, () -> false).result();
     }
 
     private Result builtIn(EmbeddingRequest request, CallContext context, Cancellation cancellation) {
@@ -148,12 +130,6 @@ public final class EmbeddingCalls {
             report(context, BUILT_IN, request.model(), "cancelled", started, new TokenUsage(0, 0, true), null, false);
             throw e;
         }
-    }
-
-    private static ApiException notFound(String model) {
-        return new ApiException(ErrorCode.MODEL_NOT_FOUND, "The model '" + model + "' does not exist here: no enabled "
-                + "channel lists it (add it to a channel's models, or use the built-in " + LocalEmbeddingModel.NAME + ")",
-                Map.of("model", model));
     }
 
     /** The inputs as text: token arrays read back with OpenAI's embedding tokenizer. */

@@ -4,9 +4,11 @@ import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
 import io.chatai.channel.CallContext;
 import io.chatai.channel.CallPurpose;
+import io.chatai.core.ApiException;
 import io.chatai.core.Cancellation;
+import io.chatai.gateway.GatewayErrors;
+import io.chatai.gateway.V1Admission;
 import io.chatai.observe.AccessLog;
-import io.chatai.ratelimit.ChatLimits;
 import io.chatai.web.Requests;
 import io.chatai.web.Responses;
 import io.helidon.webserver.http.HttpRules;
@@ -16,16 +18,16 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * {@code POST /v1/embeddings}: OpenAI's embeddings API with the keys, per-key and per-user limits
- * ({@code user}) and usage records of chat completions, routed by {@link EmbeddingCalls}; errors in
- * OpenAI's shape like every {@code /v1} route.
+ * ({@code user}, through {@link V1Admission}) and usage records of chat completions, routed by
+ * {@link EmbeddingCalls}; errors in OpenAI's shape and statuses like every {@code /v1} route ({@link GatewayErrors}).
  */
 public final class EmbeddingRoutes implements HttpService {
     private final EmbeddingCalls calls;
-    private final ChatLimits limits;
+    private final V1Admission admission;
 
-    public EmbeddingRoutes(EmbeddingCalls calls, ChatLimits limits) {
+    public EmbeddingRoutes(EmbeddingCalls calls, V1Admission admission) {
         this.calls = calls;
-        this.limits = limits;
+        this.admission = admission;
     }
 
     @Override
@@ -36,15 +38,13 @@ public final class EmbeddingRoutes implements HttpService {
     private void embeddings(ServerRequest req, ServerResponse res) {
         Caller caller = AuthFilter.caller(req);
         EmbeddingRequest request = EmbeddingRequest.parse(Requests.json(req));
-        String user = request.user();
-        if (user != null) {
-            caller.requireMayActAs(user);
-        } else {
-            user = caller.boundUserId();
+        CallContext context = admission.admit(caller, request.user(), CallPurpose.EMBEDDING, res::header);
+        EmbeddingCalls.Result result;
+        try {
+            result = calls.embed(request, context, new Cancellation());
+        } catch (ApiException e) {
+            throw GatewayErrors.translate(e, request.model());
         }
-        limits.take(caller, user, res::header);
-        CallContext context = new CallContext("v1", caller.keyId(), user, null, null, CallPurpose.EMBEDDING);
-        EmbeddingCalls.Result result = calls.embed(request, context, new Cancellation());
         AccessLog.channel(req, result.channel());
         Responses.send(res, 200, EmbeddingFormat.body(request, result));
     }

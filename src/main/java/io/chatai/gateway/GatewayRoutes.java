@@ -4,13 +4,13 @@ import io.chatai.core.ApiException;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
 import io.chatai.channel.CallContext;
+import io.chatai.channel.CallPurpose;
 import io.chatai.channel.ModelCalls;
 import io.chatai.observe.AccessLog;
 import io.chatai.observe.Metrics;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
-import io.chatai.ratelimit.ChatLimits;
 import io.chatai.web.ErrorResponses;
 import io.chatai.core.JsonBody;
 import io.chatai.web.Requests;
@@ -29,20 +29,20 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * {@code POST /v1/chat/completions} and {@code GET /v1/models}: OpenAI-compatible and stateless (no
  * preset, no history), routed through the same channels, failover, keys and limits as the Chat API,
- * answered in OpenAI's format whichever provider served the call.
+ * answered in OpenAI's format whichever provider served the call, errors included ({@link GatewayErrors}).
  */
 public final class GatewayRoutes implements HttpService {
     private final ModelCalls calls;
-    private final ChatLimits limits;
+    private final V1Admission admission;
     private final ModelDirectory models;
     private final Metrics metrics;
     private final Clock clock;
     private final KeepAlives keepAlives;
 
-    public GatewayRoutes(ModelCalls calls, ChatLimits limits, ModelDirectory models, Metrics metrics, Clock clock,
+    public GatewayRoutes(ModelCalls calls, V1Admission admission, ModelDirectory models, Metrics metrics, Clock clock,
                          KeepAlives keepAlives) {
         this.calls = calls;
-        this.limits = limits;
+        this.admission = admission;
         this.models = models;
         this.metrics = metrics;
         this.clock = clock;
@@ -65,19 +65,17 @@ public final class GatewayRoutes implements HttpService {
         Caller caller = AuthFilter.caller(req);
         JsonBody body = Requests.json(req);
         CompletionRequest request = CompletionRequest.parse(body, body.node());
-        String user = request.user();
-        if (user != null) {
-            caller.requireMayActAs(user);
-        } else {
-            user = caller.boundUserId();
-        }
-        limits.take(caller, user, res::header);
-        CallContext context = new CallContext("v1", caller.keyId(), user, null, null);
+        CallContext context = admission.admit(caller, request.user(), CallPurpose.CHAT, res::header);
         String id = "chatcmpl-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36); // distinct, not secret
         long created = clock.millis() / 1000;
         String model = request.model().model();
         if (!request.stream()) {
-            ModelCalls.Result result = calls.complete(request.model(), context, new Cancellation());
+            ModelCalls.Result result;
+            try {
+                result = calls.complete(request.model(), context, new Cancellation());
+            } catch (ApiException e) {
+                throw GatewayErrors.translate(e, model);
+            }
             AccessLog.channel(req, result.channel().name());
             Completion completion = result.completion();
             Responses.send(res, 200, OpenAiFormat.completion(id, created, model, completion.text(),
@@ -96,7 +94,7 @@ public final class GatewayRoutes implements HttpService {
             } catch (CallCancelledException gone) {
                 // the client left: the upstream call is already aborted
             } catch (ApiException e) {
-                stream.fail(e);
+                stream.fail(GatewayErrors.translate(e, model));
             } catch (RuntimeException e) {
                 stream.fail(ErrorResponses.toApiException(req, e));
             }

@@ -39,6 +39,7 @@ import io.chatai.embedding.EmbeddingRoutes;
 import io.chatai.embedding.LocalEmbeddingModel;
 import io.chatai.gateway.GatewayRoutes;
 import io.chatai.gateway.ModelDirectory;
+import io.chatai.gateway.V1Admission;
 import io.chatai.observe.AccessLog;
 import io.chatai.observe.CallMetrics;
 import io.chatai.observe.Logging;
@@ -151,7 +152,7 @@ public final class Main {
             ApiKeyRepository keys = new ApiKeyRepository(database);
             UsageRepository usage = new UsageRepository(database);
 
-            UpstreamHttp http = new UpstreamHttp();
+            UpstreamHttp http = push(resources, new UpstreamHttp());
             Providers providers = new Providers(Map.of(
                     "openai", new OpenAiProvider(http),
                     "anthropic", new AnthropicProvider(http),
@@ -187,7 +188,7 @@ public final class Main {
             }).toList());
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
-            ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
+            ModelCalls modelCalls = new ModelCalls(router, tokens, calls, config.maxAnswerChars());
             // One inference thread per core: ONNX Runtime already spreads one inference over its own threads.
             LocalEmbeddingModel localEmbedding = push(resources, new LocalEmbeddingModel(
                     Runtime.getRuntime().availableProcessors(), LOCAL_EMBEDDING_QUEUE));
@@ -204,6 +205,7 @@ public final class Main {
             Sessions sessions = new Sessions(database, adminKey, clock);
             RateLimiter limiter = shared ? new ClusterRateLimiter(database.writeDataSource()) : new SingleNodeRateLimiter();
             ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
+            V1Admission v1Admission = new V1Admission(limits);
             new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache))
                     .start(background, Duration.ofSeconds(1));
 
@@ -225,9 +227,9 @@ public final class Main {
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock))
                     .register("/api/stats", new UsageRoutes(usage, clock))
-                    .register("/v1", new GatewayRoutes(modelCalls, limits, new ModelDirectory(catalog, presets, config.defaultModel(),
+                    .register("/v1", new GatewayRoutes(modelCalls, v1Admission, new ModelDirectory(catalog, presets, config.defaultModel(),
                             List.of(LocalEmbeddingModel.NAME)), metrics, clock, keepAlives))
-                    .register("/v1", new EmbeddingRoutes(embeddingCalls, limits))
+                    .register("/v1", new EmbeddingRoutes(embeddingCalls, v1Admission))
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
         } catch (RuntimeException e) {

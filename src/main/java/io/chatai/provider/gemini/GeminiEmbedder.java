@@ -12,8 +12,8 @@ import io.chatai.provider.EmbeddingAnswer;
 import io.chatai.provider.EmbeddingCall;
 import io.chatai.provider.Upstream;
 import io.chatai.provider.UpstreamHttp;
+import io.chatai.provider.UpstreamResponse;
 import io.chatai.provider.WireSupport;
-import io.helidon.webclient.api.HttpClientResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +61,8 @@ public final class GeminiEmbedder implements Embedder {
                     .map(text -> new EmbedRequest("models/" + model, new Content(List.of(new Part(text))), call.dimensions()))
                     .toList();
             try (var interrupt = cancellation.interruptCurrentThread();
-                 HttpClientResponse response = http.postJson(upstream, url, headers, Json.write(new BatchRequest(requests)), false)) {
-                JsonNode answer = parse(UpstreamHttp.readBody(response));
+                 UpstreamResponse response = http.postJson(upstream, url, headers, Json.write(new BatchRequest(requests)), false)) {
+                JsonNode answer = parse(response.readBody(MAX_ANSWER_BYTES));
                 JsonNode embeddings = answer.path("embeddings");
                 if (!embeddings.isArray() || embeddings.size() != requests.size()) {
                     throw broken("the batchEmbedContents response holds " + (embeddings.isArray() ? embeddings.size() : "no")

@@ -13,8 +13,8 @@ import io.chatai.provider.EmbeddingAnswer;
 import io.chatai.provider.EmbeddingCall;
 import io.chatai.provider.Upstream;
 import io.chatai.provider.UpstreamHttp;
+import io.chatai.provider.UpstreamResponse;
 import io.chatai.provider.WireSupport;
-import io.helidon.webclient.api.HttpClientResponse;
 import java.util.Map;
 
 /**
@@ -40,8 +40,8 @@ public final class OpenAiEmbedder implements Embedder {
         // Keyless servers (a local Ollama, llama.cpp) get no Authorization header rather than "Bearer null".
         Map<String, String> headers = upstream.apiKey() == null ? Map.of() : Map.of("Authorization", "Bearer " + upstream.apiKey());
         try (var interrupt = cancellation.interruptCurrentThread();
-             HttpClientResponse response = http.postJson(upstream, url, headers, Json.write(body), false)) {
-            JsonNode answer = parse(UpstreamHttp.readBody(response));
+             UpstreamResponse response = http.postJson(upstream, url, headers, Json.write(body), false)) {
+            JsonNode answer = parse(response.readBody(MAX_ANSWER_BYTES));
             if (!(answer instanceof ObjectNode object) || !answer.path("data").isArray()) {
                 throw broken("the embeddings response has no data array");
             }
