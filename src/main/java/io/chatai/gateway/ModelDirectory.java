@@ -11,22 +11,30 @@ import java.util.TreeSet;
 /**
  * The models a caller can reach, for {@code GET /v1/models}: every model an enabled channel names
  * (aliases of its {@code modelMapping} included), plus the presets' models and the default model when
- * some enabled channel serves them. A channel's "*" is not a model and is never listed. Thread-safe.
+ * some enabled channel serves them, plus the models built into the server (the {@code local-embedding}
+ * model), which need no channel. A channel's "*" is not a model and is never listed. Thread-safe.
  */
 public final class ModelDirectory {
     private final ChannelCatalog channels;
     private final PresetRepository presets;
     private final String defaultModel;
+    private final List<String> builtIn;
 
     public ModelDirectory(ChannelCatalog channels, PresetRepository presets, String defaultModel) {
+        this(channels, presets, defaultModel, List.of());
+    }
+
+    /** @param builtIn models the server runs itself, always reachable */
+    public ModelDirectory(ChannelCatalog channels, PresetRepository presets, String defaultModel, List<String> builtIn) {
         this.channels = channels;
         this.presets = presets;
         this.defaultModel = defaultModel;
+        this.builtIn = List.copyOf(builtIn);
     }
 
     public List<String> reachable() {
         List<Channel> enabled = channels.all().stream().filter(Channel::enabled).toList();
-        Set<String> models = new TreeSet<>();
+        Set<String> models = new TreeSet<>(builtIn);
         for (Channel channel : enabled) {
             channel.models().stream().filter(m -> !m.equals("*")).forEach(models::add);
             models.addAll(channel.modelMapping().keySet());

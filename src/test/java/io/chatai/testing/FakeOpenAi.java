@@ -6,19 +6,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatai.core.message.Part;
 import io.chatai.core.message.TokenUsage;
 import io.helidon.webserver.http.ServerRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A fake OpenAI chat-completions server ({@code POST /v1/chat/completions}): JSON answers, and SSE
- * chunks ending with {@code data: [DONE]}, usage only when {@code stream_options.include_usage} asks.
+ * A fake OpenAI server: chat completions ({@code POST /v1/chat/completions}) with JSON answers, and SSE
+ * chunks ending with {@code data: [DONE]}, usage only when {@code stream_options.include_usage} asks; and
+ * embeddings ({@code POST /v1/embeddings}) with one {@link #vectorOf} vector per input ({@code dimensions}
+ * long, else {@value #EMBEDDING_DIMENSIONS}), as floats or, for {@code encoding_format: base64},
+ * little-endian float32s in base64, and {@code usage.prompt_tokens} of one token per input word.
  * Thread-safe.
  */
 public final class FakeOpenAi extends FakeUpstream {
+    /** The size of the fake's vectors when the request does not ask for {@code dimensions}. */
+    public static final int EMBEDDING_DIMENSIONS = 8;
 
     public FakeOpenAi() {
-        super("/v1/chat/completions");
+        super("/v1/chat/completions", "/v1/embeddings");
     }
 
     @Override
@@ -80,6 +88,9 @@ public final class FakeOpenAi extends FakeUpstream {
 
     @Override
     protected JsonNode completion(JsonNode body, Reply reply) {
+        if (body.has("input") && !body.has("messages")) {
+            return embeddings(body, reply);
+        }
         ObjectNode root = JSON.createObjectNode();
         root.put("id", "chatcmpl-fake").put("object", "chat.completion").put("model", body.path("model").asText());
         ObjectNode choice = root.putArray("choices").addObject();
@@ -133,6 +144,46 @@ public final class FakeOpenAi extends FakeUpstream {
         ObjectNode root = JSON.createObjectNode();
         root.putObject("error").put("message", message).put("type", "server_error").put("code", status);
         return data(root);
+    }
+
+    /** OpenAI's embeddings response: a list of embeddings in input order, then model and usage. */
+    private static JsonNode embeddings(JsonNode body, Reply reply) {
+        JsonNode input = body.path("input");
+        List<JsonNode> items = new ArrayList<>();
+        if (input.isArray() && !input.path(0).isNumber()) {
+            input.forEach(items::add);
+        } else {
+            items.add(input); // one string, or one token array
+        }
+        int dimensions = body.path("dimensions").asInt(EMBEDDING_DIMENSIONS);
+        boolean base64 = body.path("encoding_format").asText("float").equals("base64");
+        ObjectNode root = JSON.createObjectNode();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        int words = 0;
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            // A string's vector is that of its text; a token array's that of its JSON, e.g. "[9246,1234]".
+            float[] vector = vectorOf(item.isTextual() ? item.textValue() : item.toString(), dimensions);
+            ObjectNode embedding = data.addObject();
+            embedding.put("object", "embedding").put("index", i);
+            if (base64) {
+                ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                bytes.asFloatBuffer().put(vector);
+                embedding.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
+            } else {
+                ArrayNode values = embedding.putArray("embedding");
+                for (float value : vector) {
+                    values.add(value);
+                }
+            }
+            words += item.isTextual() ? item.textValue().split("\\s+").length : item.size();
+        }
+        root.put("model", body.path("model").asText());
+        if (reply.usage()) {
+            root.putObject("usage").put("prompt_tokens", words).put("total_tokens", words);
+        }
+        return root;
     }
 
     private static ObjectNode chunk(JsonNode body) {
