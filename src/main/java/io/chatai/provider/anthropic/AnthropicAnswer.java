@@ -48,8 +48,9 @@ final class AnthropicAnswer {
             }
             case "tool_use" -> {
                 String id = text(block, "id");
+                String name = text(block, "name");
                 JsonNode input = block.path("input");
-                yield new Part.ToolCall(id != null ? id : Secrets.newToken("toolu_", 24), String.valueOf(text(block, "name")),
+                yield new Part.ToolCall(id != null ? id : Secrets.newToken("toolu_", 24), name != null ? name : "",
                         input.isObject() ? input.toString() : "{}", null);
             }
             default -> null;

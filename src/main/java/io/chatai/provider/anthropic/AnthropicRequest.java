@@ -30,6 +30,7 @@ record AnthropicRequest(String model, @JsonProperty("max_tokens") int maxTokens,
     static final int MIN_THINKING_BUDGET = 1024;
 
     /** A function the model may call; Anthropic requires an object schema, so a tool without one gets an empty one. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Tool(String name, String description, @JsonProperty("input_schema") JsonNode inputSchema) {
     }
 

@@ -3,11 +3,11 @@ package io.chatai.provider.anthropic;
 import static io.chatai.provider.WireSupport.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatai.core.message.Part;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.StreamSink;
-import io.chatai.core.message.TokenUsage;
 
 /**
  * Turns one Anthropic stream's events into {@link StreamEvent}s: each content block is a part whose index
@@ -18,7 +18,8 @@ import io.chatai.core.message.TokenUsage;
  */
 final class AnthropicStream {
     private final StreamSink sink;
-    private ObjectNode usage;
+    /** The four counts Anthropic reports, as last seen (only these: an upstream's other fields are not kept). */
+    private final ObjectNode usage = JsonNodeFactory.instance.objectNode();
     private String stopReason;
 
     AnthropicStream(StreamSink sink) {
@@ -54,7 +55,7 @@ final class AnthropicStream {
 
     /** Ends the answer: after {@code message_stop}, or where the body ended once the stop reason was known. */
     void done() {
-        sink.accept(new StreamEvent.Done(usage == null ? null : AnthropicWire.usage(usage), AnthropicWire.finishReason(stopReason)));
+        sink.accept(new StreamEvent.Done(AnthropicWire.usage(usage), AnthropicWire.finishReason(stopReason)));
     }
 
     private void start(int index, JsonNode block) {
@@ -67,7 +68,7 @@ final class AnthropicStream {
                 JsonNode input = block.path("input");
                 // Anthropic opens with "input": {} and streams the arguments; a whole input here is the arguments.
                 String arguments = input.isObject() && !input.isEmpty() ? input.toString() : null;
-                sink.accept(new StreamEvent.ToolCallDelta(index, text(block, "id"), String.valueOf(text(block, "name")), arguments, null));
+                sink.accept(new StreamEvent.ToolCallDelta(index, text(block, "id"), text(block, "name"), arguments, null));
             }
             default -> {
                 // server tool blocks and types added later carry no part of the model's answer
@@ -104,13 +105,12 @@ final class AnthropicStream {
         }
     }
 
-    /** Counts are cumulative: later fields replace earlier ones, fields left out keep their value. */
+    /** Counts are cumulative: later ones replace earlier ones, counts left out keep their value. */
     private void mergeUsage(JsonNode update) {
-        if (update instanceof ObjectNode fields) {
-            if (usage == null) {
-                usage = fields.objectNode();
+        for (String field : AnthropicWire.USAGE_FIELDS) {
+            if (update.path(field).isNumber()) {
+                usage.put(field, update.path(field).asInt());
             }
-            usage.setAll(fields);
         }
     }
 

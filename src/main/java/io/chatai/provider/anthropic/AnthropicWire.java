@@ -3,10 +3,13 @@ package io.chatai.provider.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.message.FinishReason;
 import io.chatai.core.message.TokenUsage;
+import java.util.List;
 
 /** What Anthropic's answers say besides their content: usage, stop reasons and error types. Stateless. */
 final class AnthropicWire {
     static final String VERSION = "2023-06-01";
+    static final List<String> USAGE_FIELDS =
+            List.of("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens");
 
     private AnthropicWire() {
     }
