@@ -10,6 +10,7 @@ import io.chatai.conversation.ConversationRepository;
 import io.chatai.conversation.Scope;
 import io.chatai.conversation.StoredTurn;
 import io.chatai.conversation.TurnCommit;
+import io.chatai.memory.TurnMemory;
 import io.chatai.preset.Preset;
 import io.chatai.preset.PresetRepository;
 import io.chatai.preset.PromptTemplate;
@@ -43,10 +44,11 @@ public final class TurnService {
     private final Clock clock;
     private final String defaultModel;
     private final Duration turnWait;
+    private final TurnMemory memory;
 
     public TurnService(PresetRepository presets, ConversationRepository conversations, ConversationLocks locks,
                        ModelCalls calls, TokenCounter tokens, Clock clock,
-                       String defaultModel, Duration turnWait) {
+                       String defaultModel, Duration turnWait, TurnMemory memory) {
         this.presets = presets;
         this.conversations = conversations;
         this.locks = locks;
@@ -55,6 +57,7 @@ public final class TurnService {
         this.clock = clock;
         this.defaultModel = defaultModel;
         this.turnWait = turnWait;
+        this.memory = memory;
     }
 
     /** A non-streamed turn: the whole answer, committed. */
@@ -91,8 +94,8 @@ public final class TurnService {
             }
             // A conversation deleted while this turn waited is refused by the commit (CONVERSATION_NOT_FOUND):
             // no extra read per turn for a race that is rare and costs only the model call.
-            String system = PromptTemplate.render(preset.systemPrompt(), scope.userId(), scope.groupId(),
-                    ZonedDateTime.now(clock));
+            String system = memory.systemPrompt(preset, PromptTemplate.render(preset.systemPrompt(), scope.userId(),
+                    scope.groupId(), ZonedDateTime.now(clock)), scope.userId(), scope.groupId(), request.message());
             int userTokens = tokens.count(request.message());
             ChatMessage.User userMessage = new ChatMessage.User(List.of(new Part.Text(request.message())), null);
             List<ChatMessage> messages = ContextWindow.build(system, tokens.countRepeated(system),
@@ -116,6 +119,8 @@ public final class TurnService {
             conversations.commit(new TurnCommit(target.conversationId(), scope, preset.id(), target.mayCreate(),
                     userMessage, userTokens, receivedAt, completion.message(), tokens.count(text),
                     clock.millis(), request.requestId(), model, answer.usage()), target::verify);
+            memory.committed(preset, model, keyId, scope.userId(), scope.groupId(), null, target.conversationId(),
+                    request.message(), text);
             TurnResult result = new TurnResult(target.conversationId(), text, model, answer.usage(), answer.channel().name());
             if (out != null) {
                 out.end(answer.usage());

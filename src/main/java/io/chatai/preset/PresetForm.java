@@ -40,6 +40,21 @@ public final class PresetForm {
                 body.present("maxTokens") ? body.optionalInteger("maxTokens", 1, 1_000_000) : base.maxTokens(),
                 body.has("maxContextMessages") ? body.optionalInteger("maxContextMessages", 0, 10_000) : base.maxContextMessages(),
                 body.has("maxContextTokens") ? body.optionalInteger("maxContextTokens", 0, 10_000_000) : base.maxContextTokens(),
-                base.createdAt(), now);
+                base.createdAt(), now,
+                body.present("memory") ? memory(body) : base.memory(),
+                body.present("context") ? context(body) : base.context());
+    }
+
+    private static MemorySettings memory(JsonBody body) {
+        JsonBody memory = body.optionalObject("memory");
+        return memory == null ? null : MemorySettings.parse(memory);
+    }
+
+    private static String context(JsonBody body) {
+        String context = body.optionalString("context", 16);
+        if (context != null && !context.equals(Preset.GROUP_CONTEXT) && !context.equals("user")) {
+            throw ApiException.invalid("context must be \"group\" or \"user\"");
+        }
+        return Preset.GROUP_CONTEXT.equals(context) ? context : null;
     }
 }
