@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param shutdownGrace      how long a stopping server lets running requests finish
  * @param cooldownAfter      how many failures in a row cool a channel down (a 429 cools it at once)
  * @param maxAnswerChars     the longest answer text one upstream call may produce before it is stopped
+ * @param retentionDays      conversations not updated for this many days are deleted; 0 keeps them for ever
  */
 public record Config(
         String host,
@@ -46,7 +47,8 @@ public record Config(
         Duration shutdownGrace,
         int cooldownAfter,
 
-        int maxAnswerChars) {
+        int maxAnswerChars,
+        int retentionDays) {
 
     /** How log lines are written. */
     public enum LogFormat { TEXT, JSON }

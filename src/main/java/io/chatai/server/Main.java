@@ -43,6 +43,9 @@ import io.chatai.memory.MemoryRepository;
 import io.chatai.memory.MemoryRoutes;
 import io.chatai.memory.MemoryWriter;
 import io.chatai.memory.TurnMemory;
+import io.chatai.userdata.RetentionSweep;
+import io.chatai.userdata.UserDataRepository;
+import io.chatai.userdata.UserDataRoutes;
 import io.chatai.gateway.GatewayRoutes;
 import io.chatai.gateway.ModelDirectory;
 import io.chatai.gateway.V1Admission;
@@ -211,6 +214,10 @@ public final class Main {
             MemoryRecall memoryRecall = new MemoryRecall(memories, localEmbedding, LocalEmbeddingModel.NAME, tokens);
             MemoryExtractor memoryExtractor = new MemoryExtractor(modelCalls, memoryWriter, MEMORY_QUEUE);
             memoryExtractor.start(background);
+            UserDataRepository userData = new UserDataRepository(database, memories);
+            if (config.retentionDays() > 0) {
+                new RetentionSweep(userData, clock, config.retentionDays()).start(background);
+            }
             TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
                     config.defaultModel(), config.turnWait(), new TurnMemory(memoryRecall, memoryExtractor));
 
@@ -238,6 +245,7 @@ public final class Main {
                     .register("/api/conversations", new ConversationRoutes(conversations, locks, clock, config.turnWait()))
                     .register("/api/presets", new PresetRoutes(presets, clock))
                     .register("/api/memories", new MemoryRoutes(memories, memoryWriter, memoryRecall))
+                    .register("/api/users", new UserDataRoutes(userData, clock))
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock))
                     .register("/api/stats", new UsageRoutes(usage, clock))

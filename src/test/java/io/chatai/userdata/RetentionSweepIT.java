@@ -1,0 +1,46 @@
+package io.chatai.userdata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatai.memory.MemoryRepository;
+import io.chatai.testing.TestStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** {@code CHATAI_RETENTION_DAYS}: conversations untouched for longer are deleted in batches; newer ones stay. */
+class RetentionSweepIT {
+
+    @Test
+    void should_delete_only_conversations_not_updated_within_the_retention_in_batches() {
+        long now = Instant.parse("2026-11-30T12:00:00Z").toEpochMilli();
+        long old = now - Duration.ofDays(31).toMillis();
+        long recent = now - Duration.ofDays(29).toMillis();
+        try (TestStore store = new TestStore()) {
+            int stale = RetentionSweep.BATCH * 2 + 7;
+            StringBuilder rows = new StringBuilder();
+            for (int i = 0; i < stale + 3; i++) {
+                long updated = i < stale ? old : recent;
+                rows.append(i == 0 ? "" : ", ").append("('conv_").append(String.format("%024d", i)).append("', 'u', '', 'default', ")
+                        .append(updated).append(", ").append(updated).append(", 2, 'hi', 2)");
+            }
+            store.execute("INSERT INTO conversations (id, user_id, group_id, preset_id, created_at, updated_at, "
+                    + "message_count, last_message, next_seq) VALUES " + rows);
+            store.execute("INSERT INTO messages (conversation_id, seq, role, content, tokens, created_at) VALUES "
+                    + "('conv_" + String.format("%024d", 0) + "', 0, 'user', 'old words', 2, " + old + "), "
+                    + "('conv_" + String.format("%024d", stale) + "', 0, 'user', 'recent words', 2, " + recent + ")");
+            UserDataRepository data = new UserDataRepository(store.database(), new MemoryRepository(store.database()));
+            RetentionSweep sweep = new RetentionSweep(data, Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC), 30);
+
+            assertThat(data.deleteStale(now - Duration.ofDays(30).toMillis(), RetentionSweep.BATCH)).isEqualTo(RetentionSweep.BATCH);
+            assertThat(sweep.sweep()).isEqualTo(stale - RetentionSweep.BATCH);
+            assertThat(sweep.sweep()).isZero();
+            String conversations = store.dump("conversations");
+            assertThat(conversations).doesNotContain("conv_" + String.format("%024d", 0));
+            assertThat(conversations).contains("conv_" + String.format("%024d", stale));
+            assertThat(store.dump("messages")).doesNotContain("old words").contains("recent words");
+        }
+    }
+}

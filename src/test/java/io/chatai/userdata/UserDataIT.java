@@ -1,0 +1,94 @@
+package io.chatai.userdata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chatai.testing.Api;
+import io.chatai.testing.FakeOpenAi;
+import io.chatai.testing.Reply;
+import io.chatai.testing.TestServerExtension;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code /api/users/:userId/data}: one user's data exported whole, then erased whole, nobody else's touched. */
+class UserDataIT {
+    static final FakeOpenAi upstream = new FakeOpenAi();
+    @RegisterExtension
+    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstream(upstream);
+    static final Api api = server.admin();
+
+    @BeforeEach
+    void channel() {
+        upstream.always(Reply.text("Noted."));
+        server.resetChannels(upstream);
+    }
+
+    private static String user() {
+        return "u" + System.nanoTime();
+    }
+
+    private static void chatAs(String user, String groupId, String message, String requestId) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("message", message, "userId", user, "requestId", requestId));
+        if (groupId != null) {
+            body.put("groupId", groupId);
+        }
+        assertThat(api.post("/api/chat", body).status()).isEqualTo(200);
+    }
+
+    @Test
+    void should_export_then_erase_everything_about_one_user_and_keep_usage_under_a_hash() {
+        String user = user();
+        String other = user();
+        chatAs(user, null, "My name is Ada", "r1");
+        chatAs(user, "g1", "Hello group", "r2");
+        chatAs(other, "g1", "I am someone else", "r3");
+        api.post("/api/memories", Map.of("userId", user, "text", "The user is called Ada"));
+        api.post("/api/memories", Map.of("userId", other, "text", "The other user likes tea"));
+        server.flushUsage();
+        long tokens = api.get("/api/stats/usage?userId=" + user).data().path("totals").path("totalTokens").asLong();
+        assertThat(tokens).isPositive();
+
+        JsonNode export = api.get("/api/users/" + user + "/data").data();
+        assertThat(export.path("userId").asText()).isEqualTo(user);
+        assertThat(export.path("conversations")).hasSize(2);
+        assertThat(export.path("conversations").get(0).path("messages").get(0).path("content").asText()).isEqualTo("My name is Ada");
+        assertThat(export.path("conversations").get(1).path("groupId").asText()).isEqualTo("g1");
+        assertThat(export.path("memories")).hasSize(1);
+        assertThat(export.toString()).doesNotContain("someone else").doesNotContain("tea");
+
+        Api.Response erased = api.delete("/api/users/" + user + "/data");
+        assertThat(erased.status()).isEqualTo(200);
+        assertThat(erased.data().toString()).isEqualTo("{\"conversations\":2,\"messages\":4,\"images\":0,\"memories\":1}");
+
+        assertThat(api.get("/api/conversations?userId=" + user).data().path("total").asInt()).isZero();
+        assertThat(api.get("/api/memories?userId=" + user).data().path("total").asInt()).isZero();
+        assertThat(api.get("/api/stats/usage?userId=" + user).data().path("totals").path("totalTokens").asLong()).isZero();
+        assertThat(api.get("/api/stats/usage?userId=" + UserDataRepository.pseudonym(user)).data()
+                .path("totals").path("totalTokens").asLong()).isEqualTo(tokens);
+        int calls = upstream.calls();
+        chatAs(user, null, "My name is Ada", "r1"); // the idempotency record went too: this is a new turn
+        assertThat(upstream.calls()).isEqualTo(calls + 1);
+        assertThat(server.dataDir()).isNotNull();
+
+        assertThat(api.get("/api/conversations?userId=" + other).data().path("total").asInt()).isEqualTo(1);
+        assertThat(api.get("/api/memories?userId=" + other).data().path("total").asInt()).isEqualTo(1);
+        JsonNode second = api.delete("/api/users/" + user + "/data").data();
+        assertThat(second.path("conversations").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void should_let_only_the_admin_or_an_unbound_key_erase_and_a_bound_key_export_only_its_own() {
+        String user = user();
+        chatAs(user, null, "Hi", "r1");
+        Api bound = server.as(server.createKey("bound", user, null));
+        Api unbound = server.as(server.createKey("bot", null, null));
+
+        assertThat(bound.delete("/api/users/" + user + "/data").json().path("code").asText()).isEqualTo("FORBIDDEN");
+        assertThat(bound.get("/api/users/" + user + "/data").data().path("conversations")).hasSize(1);
+        assertThat(bound.get("/api/users/someone-else/data").status()).isEqualTo(404);
+        assertThat(unbound.delete("/api/users/" + user + "/data").data().path("conversations").asInt()).isEqualTo(1);
+        assertThat(api.get("/api/users/" + "x".repeat(65) + "/data").status()).isEqualTo(400);
+    }
+}
