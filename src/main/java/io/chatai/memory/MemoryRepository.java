@@ -1,5 +1,7 @@
 package io.chatai.memory;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.chatai.store.Database;
 import io.chatai.store.RowMapper;
 import io.chatai.store.Sql;
@@ -7,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,18 +19,47 @@ import java.util.stream.Collectors;
 
 /**
  * Stores memories with their embeddings (float32 little-endian bytes) on plain JDBC, the same SQL on SQLite
- * and PostgreSQL. Users and groups are {@code ''} in the table where absent, {@code null} outside it.
- * Thread-safe.
+ * and PostgreSQL. Users and groups are {@code ''} in the table where absent, {@code null} outside it. The
+ * decoded vectors of the scopes turns ask for are cached (bounded by their bytes), since reading and
+ * decoding a scope's blobs costs far more than ranking them; this instance's writes invalidate a scope at
+ * once, other instances' within {@link #VECTORS_TTL}. Thread-safe.
  */
 public final class MemoryRepository {
     private static final String COLUMNS = "id, user_id, group_id, text, created_at, updated_at, source, conversation_id";
     /** The newest rows of one filter that a relevance scan reads at most, so a huge scope costs a bounded read. */
     static final int MAX_SCAN = 50_000;
 
+    /** How long another instance's change to a scope may go unseen by this one's recall. */
+    static final Duration VECTORS_TTL = Duration.ofSeconds(30);
+    /** 64 MB of vectors: some 40,000 memories of 384 dimensions, over all cached scopes. */
+    private static final long MAX_CACHED_BYTES = 64L << 20;
+
     private final Database database;
+    private final Cache<String, List<Candidate>> vectors;
 
     public MemoryRepository(Database database) {
         this.database = database;
+        this.vectors = Caffeine.newBuilder()
+                .maximumWeight(MAX_CACHED_BYTES)
+                .weigher((String key, List<Candidate> candidates) -> (int) Math.min(Integer.MAX_VALUE,
+                        64L + candidates.stream().mapToLong(c -> 64L + 4L * c.vector().length + 2L * c.normalized().length()).sum()))
+                .expireAfterWrite(VECTORS_TTL)
+                .build();
+    }
+
+    /** A scope's cache entries start with this (user and group ids never hold U+0000); the model follows. */
+    private static String cacheKey(String userKey, String groupKey) {
+        return userKey + '\u0000' + groupKey + '\u0000';
+    }
+
+    private void invalidate(String scopeKey) {
+        vectors.asMap().keySet().removeIf(key -> key.startsWith(scopeKey));
+    }
+
+    /** Forgets the cached vectors of the scope a memory belongs to (before and after a write to it). */
+    private void forgetScopeOf(String id) {
+        database.read(sql -> sql.query("SELECT user_id, group_id FROM memories WHERE id = :id").bind("id", id)
+                .findOne(rs -> cacheKey(rs.getString("user_id"), rs.getString("group_id")))).ifPresent(this::invalidate);
     }
 
     /** A stored vector of one memory, for ranking. */
@@ -37,6 +69,7 @@ public final class MemoryRepository {
     public record Page(List<Memory> memories, long total) { }
 
     public void insert(Memory memory, String normalized, float[] vector, String model) {
+        invalidate(cacheKey(key(memory.userId()), key(memory.groupId())));
         database.update(sql -> sql.update("INSERT INTO memories (id, user_id, group_id, text, normalized, embedding, "
                         + "embedding_model, source, conversation_id, created_at, updated_at) VALUES (:id, :user, :group, "
                         + ":text, :normalized, :embedding, :model, :source, :conversationId, :createdAt, :updatedAt)")
@@ -44,19 +77,24 @@ public final class MemoryRepository {
                 .bind("user", key(memory.userId())).bind("group", key(memory.groupId()))
                 .bind("normalized", normalized).bind("embedding", bytes(vector)).bind("model", model)
                 .execute());
+        invalidate(cacheKey(key(memory.userId()), key(memory.groupId())));
     }
 
     /** Replaces a memory's text and vector; false when it is gone. */
     public boolean update(String id, String text, String normalized, float[] vector, String model, String conversationId,
                           long now) {
-        return database.write(sql -> sql.update("UPDATE memories SET text = :text, normalized = :normalized, "
+        forgetScopeOf(id);
+        boolean updated = database.write(sql -> sql.update("UPDATE memories SET text = :text, normalized = :normalized, "
                         + "embedding = :embedding, embedding_model = :model, updated_at = :now, "
                         + "conversation_id = COALESCE(:conversationId, conversation_id) WHERE id = :id")
                 .bind("id", id).bind("text", text).bind("normalized", normalized).bind("embedding", bytes(vector))
                 .bind("model", model).bind("conversationId", conversationId).bind("now", now).execute() == 1);
+        forgetScopeOf(id);
+        return updated;
     }
 
     public boolean delete(String id) {
+        forgetScopeOf(id);
         return database.write(sql -> sql.update("DELETE FROM memories WHERE id = :id").bind("id", id).execute() == 1);
     }
 
@@ -88,10 +126,10 @@ public final class MemoryRepository {
 
     /** The vectors of exactly one scope (a group's shared memories are not its members'), newest first. */
     public List<Candidate> scopeCandidates(MemoryScope scope, String model) {
-        return database.read(sql -> sql.query("SELECT id, normalized, embedding FROM memories WHERE user_id = :user "
+        return vectors.get(cacheKey(scope.userKey(), scope.groupKey()) + model, key -> database.read(sql -> sql.query("SELECT id, normalized, embedding FROM memories WHERE user_id = :user "
                         + "AND group_id = :group AND embedding_model = :model ORDER BY updated_at DESC, id DESC LIMIT :limit")
                 .bind("user", scope.userKey()).bind("group", scope.groupKey()).bind("model", model).bind("limit", MAX_SCAN)
-                .list(rs -> new Candidate(rs.getString("id"), rs.getString("normalized"), floats(rs.getBytes("embedding")))));
+                .list(rs -> new Candidate(rs.getString("id"), rs.getString("normalized"), floats(rs.getBytes("embedding"))))));
     }
 
     /** The memories of these ids, in the order given (ids that are gone are left out). */
@@ -121,6 +159,7 @@ public final class MemoryRepository {
 
     /** Deletes every memory of one user inside the caller's transaction; the count deleted. */
     public int deleteUser(Sql sql, String userId) {
+        vectors.invalidateAll(); // a user's scopes are theirs alone and in every group: rare enough to forget all
         return sql.update("DELETE FROM memories WHERE user_id = :user").bind("user", userId).execute();
     }
 
