@@ -6,6 +6,7 @@ import io.chatai.tokens.TokenCounter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,16 +69,41 @@ public final class MemoryRecall {
         }
     }
 
-    /** The ids of the {@code limit} memories among {@code candidates} closest to {@code query}, best first. */
+    /**
+     * The ids of the {@code limit} memories among {@code candidates} closest to {@code query}, best first: one
+     * pass with a heap of {@code limit}, the query's norm computed once (the candidates' are stored unit length).
+     */
     static List<Scored> rank(List<MemoryRepository.Candidate> candidates, float[] query, int limit) {
-        List<Scored> scored = new ArrayList<>(candidates.size());
+        if (limit <= 0) {
+            return List.of();
+        }
+        double norm = 0;
+        for (float value : query) {
+            norm += (double) value * value;
+        }
+        double queryNorm = Math.sqrt(norm);
+        Comparator<Scored> order = Comparator.comparingDouble(Scored::score).thenComparing(Scored::id, Comparator.reverseOrder());
+        PriorityQueue<Scored> best = new PriorityQueue<>(Math.min(limit, Math.max(1, candidates.size())) + 1, order);
         for (MemoryRepository.Candidate candidate : candidates) {
-            if (candidate.vector().length == query.length) {
-                scored.add(new Scored(candidate.id(), Embeddings.cosine(query, candidate.vector())));
+            float[] vector = candidate.vector();
+            if (vector.length != query.length) {
+                continue;
+            }
+            double dot = 0;
+            for (int i = 0; i < vector.length; i++) {
+                dot += vector[i] * query[i];
+            }
+            Scored scored = new Scored(candidate.id(), queryNorm == 0 ? 0 : dot / queryNorm);
+            if (best.size() < limit) {
+                best.add(scored);
+            } else if (order.compare(scored, best.peek()) > 0) {
+                best.poll();
+                best.add(scored);
             }
         }
-        scored.sort(Comparator.comparingDouble(Scored::score).reversed().thenComparing(Scored::id));
-        return scored.subList(0, Math.min(limit, scored.size()));
+        List<Scored> ranked = new ArrayList<>(best);
+        ranked.sort(order.reversed());
+        return ranked;
     }
 
     /** One page of a search, best first, and how many memories were ranked. */

@@ -62,8 +62,22 @@ public final class MemoryRepository {
                 .findOne(rs -> cacheKey(rs.getString("user_id"), rs.getString("group_id")))).ifPresent(this::invalidate);
     }
 
-    /** A stored vector of one memory, for ranking. */
-    public record Candidate(String id, String normalized, float[] vector) { }
+    /** A stored vector of one memory, scaled to unit length for ranking (cosine is then a dot product). */
+    public record Candidate(String id, String normalized, float[] vector) {
+        static Candidate of(String id, String normalized, float[] stored) {
+            double norm = 0;
+            for (float value : stored) {
+                norm += (double) value * value;
+            }
+            if (norm > 0) {
+                float scale = (float) (1 / Math.sqrt(norm));
+                for (int i = 0; i < stored.length; i++) {
+                    stored[i] *= scale;
+                }
+            }
+            return new Candidate(id, normalized, stored);
+        }
+    }
 
     /** One page of a listing and the number of all matches. */
     public record Page(List<Memory> memories, long total) { }
@@ -121,7 +135,7 @@ public final class MemoryRepository {
         return database.read(sql -> filtered(sql.query("SELECT id, normalized, embedding FROM memories" + where
                 + " AND embedding_model = :model ORDER BY updated_at DESC, id DESC LIMIT :limit"), userId, groupId)
                 .bind("model", model).bind("limit", MAX_SCAN)
-                .list(rs -> new Candidate(rs.getString("id"), rs.getString("normalized"), floats(rs.getBytes("embedding")))));
+                .list(rs -> Candidate.of(rs.getString("id"), rs.getString("normalized"), floats(rs.getBytes("embedding")))));
     }
 
     /** The vectors of exactly one scope (a group's shared memories are not its members'), newest first. */
@@ -129,7 +143,7 @@ public final class MemoryRepository {
         return vectors.get(cacheKey(scope.userKey(), scope.groupKey()) + model, key -> database.read(sql -> sql.query("SELECT id, normalized, embedding FROM memories WHERE user_id = :user "
                         + "AND group_id = :group AND embedding_model = :model ORDER BY updated_at DESC, id DESC LIMIT :limit")
                 .bind("user", scope.userKey()).bind("group", scope.groupKey()).bind("model", model).bind("limit", MAX_SCAN)
-                .list(rs -> new Candidate(rs.getString("id"), rs.getString("normalized"), floats(rs.getBytes("embedding"))))));
+                .list(rs -> Candidate.of(rs.getString("id"), rs.getString("normalized"), floats(rs.getBytes("embedding"))))));
     }
 
     /** The memories of these ids, in the order given (ids that are gone are left out). */

@@ -52,9 +52,14 @@ public final class PresetForm {
 
     private static String context(JsonBody body) {
         String context = body.optionalString("context", 16);
-        if (context != null && !context.equals(Preset.GROUP_CONTEXT) && !context.equals("user")) {
-            throw ApiException.invalid("context must be \"group\" or \"user\"");
+        if (Preset.GROUP_CONTEXT.equals(context)) {
+            // Refused rather than stored and ignored: a group bot would silently keep per-user conversations.
+            throw ApiException.invalid("context \"group\" (one shared conversation per group) is not available yet; "
+                    + "omit context or send \"user\"");
         }
-        return Preset.GROUP_CONTEXT.equals(context) ? context : null;
+        if (context != null && !context.equals("user")) {
+            throw ApiException.invalid("context must be \"user\"");
+        }
+        return null;
     }
 }

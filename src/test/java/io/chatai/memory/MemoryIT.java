@@ -212,4 +212,18 @@ class MemoryIT {
         assertThat(api.get("/api/memories?userId=" + bob).data().path("memories").get(0).path("text").asText())
                 .isEqualTo("Bob likes jazz");
     }
+
+    @Test
+    void should_validate_a_presets_memory_settings_and_refuse_group_context_until_it_exists() {
+        JsonNode stored = api.get("/api/presets/remembers").data().path("memory");
+        assertThat(stored.toString()).isEqualTo("{\"enabled\":true,\"scope\":\"user\",\"extractModel\":null,\"maxTokens\":200}");
+        assertThat(api.post("/api/presets", Map.of("id", "bad-scope", "name", "x", "memory", Map.of("enabled", true,
+                "scope", "everyone"))).status()).isEqualTo(400);
+        assertThat(api.post("/api/presets", Map.of("id", "bad-tokens", "name", "x", "memory", Map.of("enabled", true,
+                "maxTokens", 0))).status()).isEqualTo(400);
+        Api.Response group = api.post("/api/presets", Map.of("id", "group-bot", "name", "x", "context", "group"));
+        assertThat(group.status()).isEqualTo(400);
+        assertThat(group.json().path("error").asText()).contains("not available yet");
+        assertThat(api.get("/api/presets/group-bot").status()).isEqualTo(404);
+    }
 }
