@@ -319,9 +319,9 @@ async function run() {
     await checkAccessible('memories');
     await shot('memories');
     await page.getByRole('button', { name: 'Edit memory: The user plays the cello in an orchestra' }).click();
-    const editor = page.getByRole('dialog');
-    await editor.getByLabel('Memory').fill('The user plays the violin');
-    await editor.getByRole('button', { name: 'Save memory' }).click();
+    const memoryEditor = page.getByRole('dialog');
+    await memoryEditor.getByLabel('Memory').fill('The user plays the violin');
+    await memoryEditor.getByRole('button', { name: 'Save memory' }).click();
     await page.getByRole('rowheader', { name: 'The user plays the violin' }).waitFor();
     await page.getByRole('button', { name: 'Delete memory: The user plays the violin' }).click();
     await confirmDialog('Delete');

@@ -7,7 +7,7 @@ import { field, button, showError, confirmDialog, toast, pageHeader, loading, em
 const PAGE_SIZE = 20;
 
 export function mount(root, { params, navigate }) {
-  const state = { disposed: false, offset: Number(params.offset ?? 0) || 0 };
+  const state = { disposed: false, offset: 0, filter: { userId: params.userId, groupId: params.groupId, q: params.q } };
   const userId = h('input', { name: 'userId', maxlength: 64, autocomplete: 'off', spellcheck: 'false', placeholder: 'e.g. 123456789', value: params.userId ?? '' });
   const groupId = h('input', { name: 'groupId', maxlength: 64, autocomplete: 'off', spellcheck: 'false', placeholder: 'any group', value: params.groupId ?? '' });
   const query = h('input', { name: 'q', type: 'search', maxlength: 1000, autocomplete: 'off', placeholder: 'e.g. food they avoid', value: params.q ?? '' });
@@ -43,7 +43,10 @@ export function mount(root, { params, navigate }) {
     if (userId.value.trim()) next.userId = userId.value.trim();
     if (groupId.value.trim()) next.groupId = groupId.value.trim();
     if (query.value.trim()) next.q = query.value.trim();
-    navigate('memories', next, { replace: true });
+    state.filter = next;
+    state.offset = 0;
+    navigate('memories', next, { replace: true }); // refines this page: the URL follows, the page stays
+    load();
   });
 
   addForm.addEventListener('submit', async (event) => {
@@ -68,15 +71,16 @@ export function mount(root, { params, navigate }) {
 
   async function load() {
     try {
-      const data = await get(withQuery('/api/memories', { userId: params.userId, groupId: params.groupId, q: params.q,
+      const { filter } = state;
+      const data = await get(withQuery('/api/memories', { userId: filter.userId, groupId: filter.groupId, q: filter.q,
         limit: PAGE_SIZE, offset: state.offset }));
       if (state.disposed) return;
       showError(listError, null);
       if (data.memories.length === 0) {
-        replace(listRegion, empty('No memories', params.userId ? 'Nothing is remembered about this user yet.' : 'Presets with memory fill this as users chat.'));
+        replace(listRegion, empty('No memories', filter.userId ? 'Nothing is remembered about this user yet.' : 'Presets with memory fill this as users chat.'));
         return;
       }
-      const searched = Boolean(params.q);
+      const searched = Boolean(filter.q);
       replace(listRegion,
         h('p', { class: 'muted small', text: `${num(data.total)} ${searched ? 'ranked by relevance' : 'memories, newest first'}` }),
         h('table', { class: 'table' },

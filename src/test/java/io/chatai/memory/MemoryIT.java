@@ -73,6 +73,15 @@ class MemoryIT {
         return data;
     }
 
+    /**
+     * The chat request (not an extraction) of this user's turn, found by the user id its message carries:
+     * background extractions of other tests may interleave.
+     */
+    private static FakeUpstream.Recorded turnOf(String user) {
+        return upstream.requests().stream().filter(r -> !r.body().has("response_format"))
+                .filter(r -> r.body().toString().contains(user)).toList().getLast();
+    }
+
     private static List<FakeUpstream.Recorded> extractionRequests() {
         return upstream.requests().stream().filter(r -> r.body().has("response_format")).toList();
     }
@@ -124,11 +133,10 @@ class MemoryIT {
             assertThat(api.post("/api/memories", Map.of("userId", user, "text", text)).status()).isEqualTo(201);
         }
         extractionAnswers(body -> facts());
-        api.post("/api/chat", Map.of("message", "What meat or vegetables should I cook for dinner tonight?", "userId", user,
+        api.post("/api/chat", Map.of("message", "What meat or vegetables should I cook for dinner tonight? " + user, "userId", user,
                 "preset", "remembers", "newConversation", true));
 
-        FakeUpstream.Recorded turn = upstream.requests().stream().filter(r -> !r.body().has("response_format"))
-                .toList().getLast();
+        FakeUpstream.Recorded turn = turnOf(user);
         String system = upstream.systemPromptOf(turn);
         assertThat(system).startsWith(SYSTEM + "\n\n" + MemoryRecall.HEADING);
         List<String> lines = system.lines().filter(l -> l.startsWith("- ")).toList();
@@ -144,10 +152,9 @@ class MemoryIT {
                     + " on a long journey across the continent by train"));
         }
         extractionAnswers(body -> facts());
-        api.post("/api/chat", Map.of("message", "Where did I travel?", "userId", user, "preset", "remembers"));
+        api.post("/api/chat", Map.of("message", "Where did I travel? " + user, "userId", user, "preset", "remembers"));
 
-        String system = upstream.systemPromptOf(upstream.requests().stream()
-                .filter(r -> !r.body().has("response_format")).toList().getLast());
+        String system = upstream.systemPromptOf(turnOf(user));
         long lines = system.lines().filter(l -> l.startsWith("- ")).count();
         assertThat(system).startsWith(SYSTEM);
         assertThat(lines).isBetween(3L, 15L); // 200 tokens hold about 10 of these, never all 30
@@ -158,12 +165,14 @@ class MemoryIT {
         String user = user();
         api.post("/api/memories", Map.of("userId", user, "text", "The user is vegetarian"));
         extractionAnswers(body -> facts("The user likes tea"));
-        int before = extractionRequests().size();
-        api.post("/api/chat", Map.of("message", "I like tea", "userId", user, "preset", "forgets"));
-        Thread.sleep(300);
+        String message = "I like tea, " + user;
+        api.post("/api/chat", Map.of("message", message, "userId", user, "preset", "forgets"));
+        Thread.sleep(500);
 
-        assertThat(extractionRequests()).hasSize(before);
-        assertThat(upstream.systemPromptOf(upstream.requests().getLast())).isEqualTo(SYSTEM);
+        List<FakeUpstream.Recorded> mine = upstream.requests().stream().filter(r -> r.body().toString().contains(message)).toList();
+        assertThat(mine).hasSize(1); // the turn itself, and no extraction of it
+        assertThat(mine.getFirst().body().has("response_format")).isFalse();
+        assertThat(upstream.systemPromptOf(mine.getFirst())).isEqualTo(SYSTEM);
     }
 
     @Test
