@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
 public final class MemoryRepository {
     private static final String COLUMNS = "id, user_id, group_id, text, created_at, updated_at, source, conversation_id";
     /** The newest rows of one filter that a relevance scan reads at most, so a huge scope costs a bounded read. */
-    static final int MAX_SCAN = 50_000;
+    static final int MAX_SCAN = 20_000;
 
     /** How long another instance's change to a scope may go unseen by this one's recall. */
     static final Duration VECTORS_TTL = Duration.ofSeconds(30);
