@@ -12,6 +12,7 @@ import io.chatai.core.message.ModelRequest;
 import io.chatai.provider.ChannelRules;
 import io.chatai.provider.HttpChannelRules;
 import io.chatai.provider.Provider;
+import io.chatai.provider.RawRelay;
 import io.chatai.provider.SseReader;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.StreamSink;
@@ -31,12 +32,21 @@ import java.util.Map;
  * where the body ends after a chunk with a {@code finish_reason}: several compatible servers never send
  * {@code [DONE]}. A body that ends before any finish reason is a broken stream. Thread-safe.
  */
-public final class OpenAiProvider implements Provider {
+public final class OpenAiProvider implements Provider, RawRelay {
     private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://api.openai.com/v1");
     private final UpstreamHttp http;
+    private final OpenAiRelay relay;
 
     public OpenAiProvider(UpstreamHttp http) {
         this.http = http;
+        this.relay = new OpenAiRelay(http);
+    }
+
+    /** {@code /v1/chat/completions} to this type: the caller's body through unchanged but for the model ({@link OpenAiRelay}). */
+    @Override
+    public Answer relay(Upstream upstream, Request request, String upstreamModel, String callerModel, Sink sink,
+                        Cancellation cancellation) {
+        return relay.relay(upstream, request, upstreamModel, callerModel, sink, cancellation);
     }
 
     @Override
