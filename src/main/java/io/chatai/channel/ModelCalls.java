@@ -9,9 +9,11 @@ import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.StreamSink;
 import io.chatai.core.message.TokenUsage;
+import io.chatai.provider.RawRelay;
 import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
 import io.chatai.tokens.TokenCounter;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -35,8 +37,17 @@ public final class ModelCalls {
         this.maxAnswerChars = maxAnswerChars;
     }
 
-    /** The answer (with usage always set) and the channel that gave it. */
-    public record Result(Completion completion, Channel channel) {
+    /**
+     * The answer (with usage always set) and the channel that gave it.
+     *
+     * @param body the relayed non-streamed answer for the caller, when a {@link RawRelay} channel served a
+     *             {@link #relay} call; null otherwise
+     */
+    public record Result(Completion completion, Channel channel, String body) {
+        public Result(Completion completion, Channel channel) {
+            this(completion, channel, null);
+        }
+
         public TokenUsage usage() {
             return completion.usage();
         }
@@ -48,7 +59,7 @@ public final class ModelCalls {
     }
 
     public Result complete(ModelRequest request, CallContext context, Cancellation cancellation) {
-        return run(request, context, cancellation, null, () -> false);
+        return run(request, null, null, context, cancellation, null, () -> false);
     }
 
     /**
@@ -57,27 +68,55 @@ public final class ModelCalls {
      */
     public Result stream(ModelRequest request, CallContext context, Cancellation cancellation, Supplier<StreamSink> sinks,
                          BooleanSupplier contentSent) {
-        return run(request, context, cancellation, sinks, contentSent);
+        return run(request, null, null, context, cancellation, sinks::get, contentSent);
     }
 
-    private Result run(ModelRequest request, CallContext context, Cancellation cancellation, Supplier<StreamSink> sinks,
-                       BooleanSupplier contentSent) {
-        var routed = router.route(request.model(), (channel, provider, upstream, upstreamModel) -> {
-            ModelRequest upstreamRequest = request.withModel(upstreamModel);
+    /**
+     * A caller's request in a provider's own wire format: relayed unchanged by the channels whose provider
+     * speaks it ({@link RawRelay}), translated from {@code request} by the others. Channels that cannot
+     * honour it are skipped: a translating channel when {@code relayOnly} names a field only a relay can
+     * carry, or when its provider refuses a field. Streamed when {@code sinks} is given: a relaying attempt
+     * forwards the upstream's payloads to {@link RawRelay.Sink#forward}, a translating one its events to
+     * {@link RawRelay.Sink#accept}.
+     *
+     * @param relayOnly the first field of the request that only a relay can carry, or null
+     */
+    public Result relay(ModelRequest request, RawRelay.Request raw, String relayOnly, CallContext context,
+                        Cancellation cancellation, Supplier<RawRelay.Sink> sinks, BooleanSupplier contentSent) {
+        return run(request, raw, relayOnly, context, cancellation, sinks == null ? null : sinks::get, contentSent);
+    }
+
+    private Result run(ModelRequest request, RawRelay.Request raw, String relayOnly, CallContext context,
+                       Cancellation cancellation, Supplier<StreamSink> sinks, BooleanSupplier contentSent) {
+        ChannelRouter.Screen screen = (channel, provider, upstreamModel) -> {
+            if (raw != null && provider instanceof RawRelay) {
+                return Optional.empty(); // the upstream gets the caller's own request and judges it
+            }
+            return relayOnly != null ? Optional.of(relayOnly) : provider.unsupported(request.withModel(upstreamModel));
+        };
+        String[] relayed = {null};
+        var routed = router.route(request.model(), screen, (channel, provider, upstream, upstreamModel) -> {
             long started = System.nanoTime();
             long[] firstToken = {0};
             CompletionBuilder answer = new CompletionBuilder(); // what a stream produced, also when it breaks
             try {
                 Completion completion;
                 if (sinks == null) {
-                    completion = provider.complete(upstream, upstreamRequest, cancellation);
+                    if (raw != null && provider instanceof RawRelay relay) {
+                        RawRelay.Answer done = relay.relay(upstream, raw, upstreamModel, request.model(), null, cancellation);
+                        completion = done.completion();
+                        relayed[0] = done.body();
+                    } else {
+                        completion = provider.complete(upstream, request.withModel(upstreamModel), cancellation);
+                        relayed[0] = null;
+                    }
                     if (Parts.chars(completion.content()) > maxAnswerChars) {
                         throw answerTooLong();
                     }
                 } else {
                     StreamSink sink = sinks.get();
                     Completion[] done = {null};
-                    provider.stream(upstream, upstreamRequest, event -> {
+                    StreamSink accounted = event -> {
                         if (event instanceof StreamEvent.Done finished) {
                             done[0] = answer.build(finished.finishReason(), finished.usage());
                         } else {
@@ -90,8 +129,26 @@ public final class ModelCalls {
                                 throw answerTooLong();
                             }
                         }
-                        sink.accept(event);
-                    }, cancellation);
+                    };
+                    if (raw != null && provider instanceof RawRelay relay) {
+                        RawRelay.Sink target = (RawRelay.Sink) sink;
+                        relay.relay(upstream, raw, upstreamModel, request.model(), new RawRelay.Sink() {
+                            @Override
+                            public void accept(StreamEvent event) {
+                                accounted.accept(event); // counted and bounded only: the payload itself is forwarded
+                            }
+
+                            @Override
+                            public void forward(String data) {
+                                target.forward(data);
+                            }
+                        }, cancellation);
+                    } else {
+                        provider.stream(upstream, request.withModel(upstreamModel), event -> {
+                            accounted.accept(event);
+                            sink.accept(event);
+                        }, cancellation);
+                    }
                     completion = done[0];
                 }
                 TokenUsage usage = completion.usage() != null ? completion.usage()
@@ -112,7 +169,7 @@ public final class ModelCalls {
                 throw e;
             }
         }, cancellation, contentSent);
-        return new Result(routed.result(), routed.channel());
+        return new Result(routed.result(), routed.channel(), relayed[0]);
     }
 
     private UpstreamException answerTooLong() {
