@@ -4,14 +4,17 @@ import io.chatai.channel.Channel;
 import io.chatai.channel.ChannelCatalog;
 import io.chatai.preset.Preset;
 import io.chatai.preset.PresetRepository;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The models a caller can reach, for {@code GET /v1/models}: every model an enabled channel names
  * (aliases of its {@code modelMapping} included), plus the presets' models and the default model when
- * some enabled channel serves them. A channel's "*" is not a model and is never listed. Thread-safe.
+ * some enabled channel serves them. A channel's "*" is not a model and is never listed, but every name it
+ * serves can be looked up one by one ({@link #serves}). Thread-safe.
  */
 public final class ModelDirectory {
     private final ChannelCatalog channels;
@@ -22,6 +25,21 @@ public final class ModelDirectory {
         this.channels = channels;
         this.presets = presets;
         this.defaultModel = defaultModel;
+    }
+
+    /** Whether an enabled channel serves the model (by name, alias or "*"). */
+    public boolean serves(String model) {
+        return channels.all().stream().anyMatch(c -> c.enabled() && c.serves(model));
+    }
+
+    /** OpenAI's model object for an id. */
+    public static Map<String, Object> view(String id) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("id", id);
+        model.put("object", "model");
+        model.put("created", 0);
+        model.put("owned_by", "chatai");
+        return model;
     }
 
     public List<String> reachable() {
