@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -14,8 +17,22 @@ import java.util.Map;
  */
 public final class FakeOpenAi extends FakeUpstream {
 
+    /** Replies whose chunks are whole SSE payloads to send as they are (see {@link #verbatimStream}). */
+    private final Set<Reply> verbatim = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
+
     public FakeOpenAi() {
         super("/v1/chat/completions");
+    }
+
+    /**
+     * A streamed reply of exactly these {@code data:} payloads, then {@code data: [DONE]}: for checking that a
+     * relay passes every field of an upstream's chunks through. (A non-streamed verbatim answer is
+     * {@link Reply#rawError} with status 200.)
+     */
+    public Reply verbatimStream(String... payloads) {
+        Reply reply = Reply.text(payloads);
+        verbatim.add(reply);
+        return reply;
     }
 
     @Override
@@ -97,6 +114,9 @@ public final class FakeOpenAi extends FakeUpstream {
 
     @Override
     protected String streamChunk(JsonNode body, Reply reply, String text) {
+        if (verbatim.contains(reply)) {
+            return "data: " + text + "\n\n";
+        }
         ObjectNode chunk = chunk(body);
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", 0);
@@ -107,6 +127,9 @@ public final class FakeOpenAi extends FakeUpstream {
 
     @Override
     protected List<String> streamTail(JsonNode body, Reply reply) {
+        if (verbatim.contains(reply)) {
+            return List.of("data: [DONE]\n\n");
+        }
         List<String> frames = new ArrayList<>();
         ObjectNode last = chunk(body);
         ObjectNode choice = last.putArray("choices").addObject();
