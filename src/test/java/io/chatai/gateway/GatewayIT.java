@@ -175,4 +175,24 @@ class GatewayIT {
 
         assertThat(ids).contains("model-a", "model-b", "alias-c", "gpt-4o-mini").doesNotContain("hidden-model", "*");
     }
+
+    @Test
+    void should_answer_one_model_by_id_and_404_model_not_found_for_a_model_no_channel_serves() {
+        server.deleteChannels();
+        server.admin().post("/api/channels", Map.of("name", "listed", "type", "openai", "baseUrl", upstream.baseUrl(),
+                "models", List.of("model-a", "org/model-b")));
+
+        assertThat(client.models().retrieve("model-a").id()).isEqualTo("model-a");
+        Api.Response slashed = server.admin().get("/v1/models/org/model-b");
+        assertThat(slashed.status()).isEqualTo(200);
+        assertThat(slashed.json().path("id").asText()).isEqualTo("org/model-b");
+        assertThat(slashed.json().path("object").asText()).isEqualTo("model");
+        assertThat(server.admin().get("/v1/models/org%2Fmodel-b").json().path("id").asText()).isEqualTo("org/model-b");
+        assertThatThrownBy(() -> client.models().retrieve("model-z"))
+                .isInstanceOfSatisfying(com.openai.errors.NotFoundException.class, e -> assertThat(e.code()).contains("model_not_found"));
+        Api.Response missing = server.admin().get("/v1/models/hidden-model");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().path("error").path("code").asText()).isEqualTo("model_not_found");
+        assertThat(missing.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
+    }
 }
