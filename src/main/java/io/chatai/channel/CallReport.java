@@ -16,4 +16,9 @@ import io.chatai.provider.UpstreamError;
  */
 public record CallReport(CallContext context, Channel channel, String model, String outcome, long latencyNanos,
                          Long ttftNanos, TokenUsage usage, UpstreamError error, boolean failedOver, boolean afterContent) {
+
+    /** What the call produced: a chat answer, embeddings. */
+    public CallPurpose purpose() {
+        return context.purpose();
+    }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,24 +62,42 @@ public final class ChannelRouter {
         Optional<String> refusal(Channel channel, Provider provider, String upstreamModel);
     }
 
-    /** {@link #route(String, Screen, Call, Cancellation, BooleanSupplier)} for a request every channel can honour. */
+    /** {@link #route(String, Screen, Call, Cancellation, BooleanSupplier)} for a chat request every channel can honour. */
     public <T> Routed<T> route(String model, Call<T> call, Cancellation cancellation, BooleanSupplier contentSent) {
-        return route(model, Screen.NONE, call, cancellation, contentSent);
+        return route(model, CallPurpose.CHAT, channel -> true, Screen.NONE, call, cancellation, contentSent);
+    }
+
+    /** A chat call on the channels that can honour the request ({@code screen}). */
+    public <T> Routed<T> route(String model, Screen screen, Call<T> call, Cancellation cancellation,
+                               BooleanSupplier contentSent) {
+        return route(model, CallPurpose.CHAT, channel -> true, screen, call, cancellation, contentSent);
+    }
+
+    /**
+     * Like {@link #route(String, Call, Cancellation, BooleanSupplier)} for a call of another purpose, on only
+     * the channels that can take it (e.g. those whose type has an embeddings endpoint); the others are not
+     * candidates at all. A 404 marks the model missing on the channel for this purpose only: a channel
+     * without an embeddings model of that name may still chat with it, and the other way round.
+     */
+    public <T> Routed<T> route(String model, CallPurpose purpose, Predicate<Channel> eligible, Call<T> call,
+                               Cancellation cancellation, BooleanSupplier contentSent) {
+        return route(model, purpose, eligible, Screen.NONE, call, cancellation, contentSent);
     }
 
     /**
      * Runs the call on the best channel for the model, failing over on retryable errors.
      *
-     * @param screen      skips the channels that cannot honour the request
+     * @param eligible    the channels that can take a call of this purpose at all (the others are no candidates)
+     * @param screen      skips the candidates that cannot honour the request
      * @param contentSent tells whether any of the answer reached the client; after that, no failover
      * @throws RoutingException {@code CHANNEL_UNAVAILABLE} when nothing is left, {@code MODEL_ERROR} when
      *                      the upstream refused the request or broke after content was sent,
      *                      {@code INVALID_REQUEST} when channels serve the model but none can honour the request
      * @throws CallCancelledException when the client left
      */
-    public <T> Routed<T> route(String model, Screen screen, Call<T> call, Cancellation cancellation,
-                               BooleanSupplier contentSent) {
-        List<Channel> candidates = selection.candidates(model);
+    public <T> Routed<T> route(String model, CallPurpose purpose, Predicate<Channel> eligible, Screen screen, Call<T> call,
+                               Cancellation cancellation, BooleanSupplier contentSent) {
+        List<Channel> candidates = selection.candidates(model).stream().filter(eligible).toList();
         RoutingFailures failures = new RoutingFailures(model);
         List<Channel> able = screened(model, candidates, screen, failures);
         boolean sawEveryCandidate = true;
@@ -88,7 +107,8 @@ public final class ChannelRouter {
                 break;
             }
             String upstreamModel = channel.upstreamModel(model);
-            long missingUntil = health.modelMissingUntil(channel, upstreamModel);
+            String missingKey = missingKey(upstreamModel, purpose);
+            long missingUntil = health.modelMissingUntil(channel, missingKey);
             if (missingUntil > 0) {
                 failures.missing(channel, upstreamModel, missingUntil);
                 continue;
@@ -128,7 +148,7 @@ public final class ChannelRouter {
                                 upstreamModel, failures.calls(), maxAttempts,
                                 afterContent ? " after content reached the client (the channel is not cooled)" : "",
                                 e.error().describe());
-                        if (afterFailure(channel, key, upstreamModel, e.error(), afterContent, failures) == Next.CHANNEL) {
+                        if (afterFailure(channel, key, missingKey, e.error(), afterContent, failures) == Next.CHANNEL) {
                             break;
                         }
                     }
@@ -178,7 +198,7 @@ public final class ChannelRouter {
      * Applies the retry table to one failure: what it does to the key, the model on this channel or the
      * channel, and whether the request moves on or fails as {@code MODEL_ERROR}.
      */
-    private Next afterFailure(Channel channel, String key, String upstreamModel, UpstreamError error, boolean afterContent,
+    private Next afterFailure(Channel channel, String key, String missingKey, UpstreamError error, boolean afterContent,
                               RoutingFailures failures) {
         if (afterContent) {
             // The channel answered; whatever broke it off mid-way fails this request, not the channel for everyone.
@@ -198,8 +218,8 @@ public final class ChannelRouter {
                 return Next.KEY;
             }
             case UpstreamError.NotFound missing -> {
-                health.modelMissing(channel, upstreamModel);
-                failures.failed(channel, missing, health.modelMissingUntil(channel, upstreamModel));
+                health.modelMissing(channel, missingKey);
+                failures.failed(channel, missing, health.modelMissingUntil(channel, missingKey));
                 return Next.CHANNEL;
             }
             case UpstreamError.RateLimited limited -> failures.failed(channel, limited, health.failed(channel, limited));
@@ -218,6 +238,11 @@ public final class ChannelRouter {
         LOG.info("The client left during the upstream call [channel={}, model={}]; the channel is not cooled",
                 channel.name(), upstreamModel);
         return e;
+    }
+
+    /** The name a model's 404 is remembered under: chat keeps the bare name, other purposes their own. */
+    private static String missingKey(String upstreamModel, CallPurpose purpose) {
+        return purpose == CallPurpose.CHAT ? upstreamModel : purpose.wire() + ":" + upstreamModel;
     }
 
     /** Fails fast, before a turn takes its conversation, when no enabled channel serves the model at all. */

@@ -11,13 +11,15 @@ import io.chatai.web.OpenAiError;
  * {@code model_not_found}; a request the upstream refused is that upstream's own 400, 413 or 422 with its
  * own message (any other refusal, e.g. a blocked prompt, 400). A call stopped by one of the server's bounds
  * is a 502 with {@code x-should-retry: false}. Everything else keeps the Chat API's status: 503 when
- * channels for the model exist but are down or cooling, 502 when the upstream failed. Stateless.
+ * channels for the model exist but are down or cooling, 502 when the upstream failed. Every {@code /v1}
+ * route that routes a call ({@code /v1/chat/completions}, {@code /v1/embeddings}) answers through it. Stateless.
  */
-final class GatewayErrors {
+public final class GatewayErrors {
     private GatewayErrors() {
     }
 
-    static ApiException translate(ApiException e, String model) {
+    /** The error as {@code /v1} answers it for a request for {@code model}; any other than a routing failure unchanged. */
+    public static ApiException translate(ApiException e, String model) {
         if (!(e instanceof RoutingException routed)) {
             return e;
         }

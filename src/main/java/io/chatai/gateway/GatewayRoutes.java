@@ -4,12 +4,12 @@ import io.chatai.core.ApiException;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
 import io.chatai.channel.CallContext;
+import io.chatai.channel.CallPurpose;
 import io.chatai.channel.ModelCalls;
 import io.chatai.observe.AccessLog;
 import io.chatai.observe.Metrics;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
-import io.chatai.ratelimit.ChatLimits;
 import io.chatai.provider.RawRelay;
 import io.chatai.web.ErrorResponses;
 import io.chatai.web.OpenAiError;
@@ -36,16 +36,16 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class GatewayRoutes implements HttpService {
     private final ModelCalls calls;
-    private final ChatLimits limits;
+    private final V1Admission admission;
     private final ModelDirectory models;
     private final Metrics metrics;
     private final Clock clock;
     private final KeepAlives keepAlives;
 
-    public GatewayRoutes(ModelCalls calls, ChatLimits limits, ModelDirectory models, Metrics metrics, Clock clock,
+    public GatewayRoutes(ModelCalls calls, V1Admission admission, ModelDirectory models, Metrics metrics, Clock clock,
                          KeepAlives keepAlives) {
         this.calls = calls;
-        this.limits = limits;
+        this.admission = admission;
         this.models = models;
         this.metrics = metrics;
         this.clock = clock;
@@ -80,14 +80,7 @@ public final class GatewayRoutes implements HttpService {
         Caller caller = AuthFilter.caller(req);
         Requests.JsonText body = Requests.jsonText(req);
         CompletionRequest request = CompletionRequest.parse(body.text(), body.body().node());
-        String user = request.user();
-        if (user != null) {
-            caller.requireMayActAs(user);
-        } else {
-            user = caller.boundUserId();
-        }
-        limits.take(caller, user, res::header);
-        CallContext context = new CallContext("v1", caller.keyId(), user, null, null);
+        CallContext context = admission.admit(caller, request.user(), CallPurpose.CHAT, res::header);
         String id = "chatcmpl-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36); // distinct, not secret
         long created = clock.millis() / 1000;
         String model = request.model().model();

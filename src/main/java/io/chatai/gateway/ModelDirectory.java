@@ -13,23 +13,31 @@ import java.util.TreeSet;
 /**
  * The models a caller can reach, for {@code GET /v1/models}: every model an enabled channel names
  * (aliases of its {@code modelMapping} included), plus the presets' models and the default model when
- * some enabled channel serves them. A channel's "*" is not a model and is never listed, but every name it
+ * some enabled channel serves them, plus the models built into the server (the {@code local-embedding}
+ * model), which need no channel. A channel's "*" is not a model and is never listed, but every name it
  * serves can be looked up one by one ({@link #serves}). Thread-safe.
  */
 public final class ModelDirectory {
     private final ChannelCatalog channels;
     private final PresetRepository presets;
     private final String defaultModel;
+    private final List<String> builtIn;
 
     public ModelDirectory(ChannelCatalog channels, PresetRepository presets, String defaultModel) {
+        this(channels, presets, defaultModel, List.of());
+    }
+
+    /** @param builtIn models the server runs itself, always reachable */
+    public ModelDirectory(ChannelCatalog channels, PresetRepository presets, String defaultModel, List<String> builtIn) {
         this.channels = channels;
         this.presets = presets;
         this.defaultModel = defaultModel;
+        this.builtIn = List.copyOf(builtIn);
     }
 
-    /** Whether an enabled channel serves the model (by name, alias or "*"). */
+    /** Whether the model is built in or an enabled channel serves it (by name, alias or "*"). */
     public boolean serves(String model) {
-        return channels.all().stream().anyMatch(c -> c.enabled() && c.serves(model));
+        return builtIn.contains(model) || channels.all().stream().anyMatch(c -> c.enabled() && c.serves(model));
     }
 
     /** OpenAI's model object for an id. */
@@ -44,7 +52,7 @@ public final class ModelDirectory {
 
     public List<String> reachable() {
         List<Channel> enabled = channels.all().stream().filter(Channel::enabled).toList();
-        Set<String> models = new TreeSet<>();
+        Set<String> models = new TreeSet<>(builtIn);
         for (Channel channel : enabled) {
             channel.models().stream().filter(m -> !m.equals("*")).forEach(models::add);
             models.addAll(channel.modelMapping().keySet());

@@ -71,7 +71,7 @@ public final class AccessLog implements Filter {
             case "/api/chat", "/api/chat/stream", "/api/conversations", "/api/conversations/{id}",
                  "/api/conversations/{id}/clear", "/api/channels", "/api/channels/{id}", "/api/channels/{id}/test",
                  "/api/presets", "/api/presets/{id}", "/api/keys", "/api/keys/{id}", "/api/auth/login",
-                 "/api/auth/logout", "/api/stats/usage", "/v1/chat/completions", "/v1/models", "/health", "/ready",
+                 "/api/auth/logout", "/api/stats/usage", "/v1/chat/completions", "/v1/models", "/v1/embeddings", "/health", "/ready",
                  "/metrics", "/" -> route;
             default -> route.startsWith("/api/") || route.startsWith("/v1/") ? "other" : "static";
         };

@@ -35,10 +35,18 @@ public final class UpstreamResponse implements AutoCloseable {
 
     /** The whole (bounded) body as UTF-8; a transport failure is classified, an empty body is a broken answer. */
     public String readBody() {
+        return readBody(MAX_BODY);
+    }
+
+    /**
+     * Like {@link #readBody()} with another bound, for an answer whose size grows with the request (a batch
+     * of embeddings) rather than with one model's text.
+     */
+    public String readBody(int maxBytes) {
         try {
-            byte[] bytes = body.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw new UpstreamException(new UpstreamError.LimitExceeded("the JSON body is larger than " + MAX_BODY + " bytes"));
+            byte[] bytes = body.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new UpstreamException(new UpstreamError.LimitExceeded("the JSON body is larger than " + maxBytes + " bytes"));
             }
             if (bytes.length == 0) {
                 throw new UpstreamException(new UpstreamError.BrokenStream("the body is empty"));

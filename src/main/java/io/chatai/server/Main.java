@@ -34,8 +34,12 @@ import io.chatai.conversation.ConversationRepository;
 import io.chatai.conversation.ConversationRoutes;
 import io.chatai.conversation.SingleNodeConversationLocks;
 import io.chatai.conversation.ClusterConversationLocks;
+import io.chatai.embedding.EmbeddingCalls;
+import io.chatai.embedding.EmbeddingRoutes;
+import io.chatai.embedding.LocalEmbeddingModel;
 import io.chatai.gateway.GatewayRoutes;
 import io.chatai.gateway.ModelDirectory;
+import io.chatai.gateway.V1Admission;
 import io.chatai.observe.AccessLog;
 import io.chatai.observe.CallMetrics;
 import io.chatai.observe.Logging;
@@ -48,11 +52,13 @@ import io.chatai.preset.PresetRoutes;
 import io.chatai.provider.Providers;
 import io.chatai.provider.UpstreamHttp;
 import io.chatai.provider.anthropic.AnthropicProvider;
+import io.chatai.provider.gemini.GeminiEmbedder;
 import io.chatai.provider.gemini.GeminiProvider;
 import io.chatai.provider.llama.LlamaChannelRules;
 import io.chatai.provider.llama.LlamaModels;
 import io.chatai.provider.llama.LlamaProvider;
 import io.chatai.provider.llama.ModelFileException;
+import io.chatai.provider.openai.OpenAiEmbedder;
 import io.chatai.provider.openai.OpenAiProvider;
 import io.chatai.ratelimit.ChatLimits;
 import io.chatai.ratelimit.SingleNodeRateLimiter;
@@ -61,6 +67,7 @@ import io.chatai.ratelimit.ClusterRateLimiter;
 import io.chatai.store.ConfigVersion;
 import io.chatai.store.DataFiles;
 import io.chatai.store.Database;
+import io.chatai.tokens.TokenArrays;
 import io.chatai.tokens.TokenCounter;
 import io.chatai.usage.UsageListener;
 import io.chatai.usage.UsageRepository;
@@ -91,6 +98,8 @@ public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     /** How many turns may queue behind one busy conversation before 409 comes at once. */
     private static final int MAX_WAITERS_PER_CONVERSATION = 64;
+    /** Texts that may wait for the built-in embedding model: two requests of OpenAI's 2048 inputs each, and more. */
+    private static final int LOCAL_EMBEDDING_QUEUE = 8192;
 
     private Main() {
     }
@@ -180,6 +189,12 @@ public final class Main {
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
             ModelCalls modelCalls = new ModelCalls(router, tokens, calls, config.maxAnswerChars());
+            // One inference thread per core: ONNX Runtime already spreads one inference over its own threads.
+            LocalEmbeddingModel localEmbedding = push(resources, new LocalEmbeddingModel(
+                    Runtime.getRuntime().availableProcessors(), LOCAL_EMBEDDING_QUEUE));
+            EmbeddingCalls embeddingCalls = new EmbeddingCalls(catalog, router, Map.of(
+                    "openai", new OpenAiEmbedder(http),
+                    "gemini", new GeminiEmbedder(http)), localEmbedding, tokens, new TokenArrays(), calls);
             ConversationLocks locks = shared
                     ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
@@ -190,6 +205,7 @@ public final class Main {
             Sessions sessions = new Sessions(database, adminKey, clock);
             RateLimiter limiter = shared ? new ClusterRateLimiter(database.writeDataSource()) : new SingleNodeRateLimiter();
             ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
+            V1Admission v1Admission = new V1Admission(limits);
             new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache))
                     .start(background, Duration.ofSeconds(1));
 
@@ -211,8 +227,9 @@ public final class Main {
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock))
                     .register("/api/stats", new UsageRoutes(usage, clock))
-                    .register("/v1", new GatewayRoutes(modelCalls, limits, new ModelDirectory(catalog, presets, config.defaultModel()),
-                            metrics, clock, keepAlives))
+                    .register("/v1", new GatewayRoutes(modelCalls, v1Admission, new ModelDirectory(catalog, presets, config.defaultModel(),
+                            List.of(LocalEmbeddingModel.NAME)), metrics, clock, keepAlives))
+                    .register("/v1", new EmbeddingRoutes(embeddingCalls, v1Admission))
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
         } catch (RuntimeException e) {

@@ -21,6 +21,6 @@ public final class UsageListener implements CallListener {
                 context.conversationId(), report.channel().id(), report.channel().name(), report.model(),
                 report.usage().promptTokens(), report.usage().completionTokens(), report.usage().estimated(),
                 report.latencyNanos() / 1_000_000, report.ttftNanos() == null ? null : report.ttftNanos() / 1_000_000,
-                report.outcome(), report.error() == null ? null : report.error().describe()));
+                report.outcome(), report.error() == null ? null : report.error().describe(), report.purpose().wire()));
     }
 }

@@ -11,9 +11,18 @@ package io.chatai.usage;
  * @param ttftMs         time to the first streamed token, or null for non-streamed calls and failures
  * @param outcome        {@code ok}, {@code error} or {@code cancelled} (the client left)
  * @param error          the failure's description (never a key), or null
+ * @param purpose        what the call produced: {@code chat} or {@code embedding}
  */
 public record UsageRecord(long createdAt, String route, String keyId, String userId, String groupId,
                           String conversationId, String channelId, String channel, String model, int promptTokens,
                           int completionTokens, boolean estimated, long latencyMs, Long ttftMs, String outcome,
-                          String error) {
+                          String error, String purpose) {
+
+    /** A chat call's record. */
+    public UsageRecord(long createdAt, String route, String keyId, String userId, String groupId, String conversationId,
+                       String channelId, String channel, String model, int promptTokens, int completionTokens,
+                       boolean estimated, long latencyMs, Long ttftMs, String outcome, String error) {
+        this(createdAt, route, keyId, userId, groupId, conversationId, channelId, channel, model, promptTokens,
+                completionTokens, estimated, latencyMs, ttftMs, outcome, error, "chat");
+    }
 }

@@ -12,8 +12,13 @@ public final class UsageRepository {
         this.database = database;
     }
 
-    /** What to sum: a time range and optional user and group. */
-    public record Filter(long from, long to, String userId, String groupId) { }
+    /** What to sum: a time range and optional user, group and purpose ({@code chat}, {@code embedding}). */
+    public record Filter(long from, long to, String userId, String groupId, String purpose) {
+        /** Every purpose. */
+        public Filter(long from, long to, String userId, String groupId) {
+            this(from, to, userId, groupId, null);
+        }
+    }
 
     /** Sums of one group (or of everything). */
     public record Totals(String key, long requests, long failures, long promptTokens, long completionTokens) {
@@ -23,15 +28,15 @@ public final class UsageRepository {
     }
 
     /** How to group the sums. */
-    public enum GroupBy { DAY, MODEL, CHANNEL, USER }
+    public enum GroupBy { DAY, MODEL, CHANNEL, USER, PURPOSE }
 
     /** Inserts a batch in one transaction, as one JDBC batch: this runs for every upstream call. */
     public void insert(List<UsageRecord> records) {
         database.update(sql -> sql.update("INSERT INTO usage_records (created_at, route, key_id, user_id, group_id, "
                         + "conversation_id, channel_id, channel, model, prompt_tokens, completion_tokens, estimated, latency_ms, "
-                        + "ttft_ms, outcome, error) VALUES (:createdAt, :route, :keyId, :userId, :groupId, :conversationId, "
-                        + ":channelId, :channel, :model, :promptTokens, :completionTokens, :estimated, :latencyMs, :ttftMs, "
-                        + ":outcome, :error)")
+                        + "ttft_ms, outcome, error, purpose) VALUES (:createdAt, :route, :keyId, :userId, :groupId, "
+                        + ":conversationId, :channelId, :channel, :model, :promptTokens, :completionTokens, :estimated, "
+                        + ":latencyMs, :ttftMs, :outcome, :error, :purpose)")
                 .executeBatch(records));
     }
 
@@ -50,6 +55,7 @@ public final class UsageRepository {
             case MODEL -> "model";
             case CHANNEL -> "channel";
             case USER -> "COALESCE(user_id, '')";
+            case PURPOSE -> "purpose";
         };
         StringBuilder text = new StringBuilder("SELECT " + key + " AS grp, "
                 + "COALESCE(SUM(CASE WHEN outcome = 'ok' THEN 1 ELSE 0 END), 0) AS requests, "
@@ -62,10 +68,13 @@ public final class UsageRepository {
         if (filter.groupId() != null) {
             text.append(" AND group_id = :groupId");
         }
+        if (filter.purpose() != null) {
+            text.append(" AND purpose = :purpose");
+        }
         if (groupBy != null) {
             text.append(" GROUP BY grp ORDER BY grp");
         }
-        // The filter's fields bind the parameters the text names: from, to, and userId or groupId if given.
+        // The filter's fields bind the parameters the text names: from, to, and userId, groupId or purpose if given.
         return database.read(sql -> sql.query(text.toString())
                 .bindFields(filter)
                 .list(rs -> new Totals(rs.getString("grp"), rs.getLong("requests"), rs.getLong("failures"),

@@ -9,16 +9,18 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.chatai.channel.CallPurpose;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code GET /api/stats/usage?from&to&userId&groupId&groupBy=day|model|channel|user}: token and request
- * totals over a time range (epoch millis, {@code to} exclusive; default the last 30 days). A key bound
- * to a user only ever sums that user's usage.
+ * {@code GET /api/stats/usage?from&to&userId&groupId&purpose&groupBy=day|model|channel|user|purpose}: token
+ * and request totals over a time range (epoch millis, {@code to} exclusive; default the last 30 days), of
+ * one purpose ({@code chat}, {@code embedding}) or all. A key bound to a user only ever sums that user's usage.
  */
 public final class UsageRoutes implements HttpService {
     private static final long THIRTY_DAYS = 30L * 24 * 3600 * 1000;
@@ -46,13 +48,14 @@ public final class UsageRoutes implements HttpService {
         }
         String userId = Requests.textQuery(req, "userId", 64);
         String groupId = Requests.textQuery(req, "groupId", 64);
+        String purpose = purpose(Requests.textQuery(req, "purpose", 16));
         UsageRepository.GroupBy groupBy = groupBy(Requests.textQuery(req, "groupBy", 16));
         // For a bound key, another user's usage is simply empty, like another user's conversations.
         boolean invisible = userId != null && !caller.canSee(userId);
         if (caller.boundUserId() != null) {
             userId = caller.boundUserId();
         }
-        UsageRepository.Filter filter = new UsageRepository.Filter(from, to, userId, groupId);
+        UsageRepository.Filter filter = new UsageRepository.Filter(from, to, userId, groupId, purpose);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("from", from);
         data.put("to", to);
@@ -86,8 +89,18 @@ public final class UsageRoutes implements HttpService {
             case "model" -> UsageRepository.GroupBy.MODEL;
             case "channel" -> UsageRepository.GroupBy.CHANNEL;
             case "user" -> UsageRepository.GroupBy.USER;
-            default -> throw ApiException.invalid("groupBy must be day, model, channel or user");
+            case "purpose" -> UsageRepository.GroupBy.PURPOSE;
+            default -> throw ApiException.invalid("groupBy must be day, model, channel, user or purpose");
         };
+    }
+
+    private static String purpose(String value) {
+        if (value == null) {
+            return null;
+        }
+        return Arrays.stream(CallPurpose.values()).map(CallPurpose::wire).filter(value::equals).findFirst()
+                .orElseThrow(() -> ApiException.invalid("purpose must be one of " + Arrays.stream(CallPurpose.values())
+                        .map(CallPurpose::wire).toList()));
     }
 
     private static long longQuery(ServerRequest req, String name, long fallback) {

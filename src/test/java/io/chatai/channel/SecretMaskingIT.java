@@ -86,7 +86,7 @@ class SecretMaskingIT {
         assertThat(usageTable).as("and the usage records").contains("[redacted]");
     }
 
-    /** Every route that can show an upstream's error: both chat routes, the gateway (plain and streamed), the test call. */
+    /** Every route that can show an upstream's error: both chat routes, the gateway (plain and streamed), embeddings, the test call. */
     private static List<String> callEveryRoute(Api api, String channelId) {
         List<Map<String, String>> messages = List.of(Map.of("role", "user", "content", "hi"));
         List<Function<Api, String>> calls = List.of(
@@ -94,6 +94,7 @@ class SecretMaskingIT {
                 a -> a.stream("/api/chat/stream", Map.of("message", "hi", "userId", "u2")).raw(),
                 a -> a.post("/v1/chat/completions", Map.of("model", "gpt-4o-mini", "messages", messages)).body(),
                 a -> a.stream("/v1/chat/completions", Map.of("model", "gpt-4o-mini", "stream", true, "messages", messages)).raw(),
+                a -> a.post("/v1/embeddings", Map.of("model", "text-embedding-3-small", "input", "hi")).body(),
                 a -> a.post("/api/channels/" + channelId + "/test", Map.of()).body());
         List<String> bodies = new ArrayList<>();
         for (Function<Api, String> call : calls) {

@@ -12,9 +12,15 @@ import java.util.Map;
  * A fake Gemini server ({@code POST /v1beta/models/{model}:generateContent} and
  * {@code :streamGenerateContent?alt=sse}): GenerateContentResponse objects, streamed as SSE {@code data:}
  * lines with no {@code [DONE]}; the last chunk carries {@code finishReason} and the full
- * {@code usageMetadata}. Errors are Google's {@code {"error":{code,message,status}}}. Thread-safe.
+ * {@code usageMetadata}. And {@code :batchEmbedContents}: one {@code embeddings[].values} per request, the
+ * {@link #vectorOf} vector of its text ({@code outputDimensionality} long, else
+ * {@value #EMBEDDING_DIMENSIONS}), no usage (Gemini reports none), and Gemini's 400 for a batch of more
+ * than 100 requests. Errors are Google's {@code {"error":{code,message,status}}}. Structured replies are
+ * rendered by {@link GeminiRichReplies}, and requests read back by {@link GeminiReceived}. Thread-safe.
  */
 public final class FakeGemini extends FakeUpstream {
+    /** The size of the fake's vectors when a request does not ask for {@code outputDimensionality}. */
+    public static final int EMBEDDING_DIMENSIONS = 6;
 
     public FakeGemini() {
         super("/v1beta/models/*");
@@ -40,6 +46,9 @@ public final class FakeGemini extends FakeUpstream {
 
     @Override
     protected Reply defaultReply(JsonNode body) {
+        if (body.path("requests").size() > 100) {
+            return Reply.status(400, "* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch");
+        }
         JsonNode contents = body.path("contents");
         int count = contents.size() + (body.has("systemInstruction") ? 1 : 0);
         return Reply.text("echo(" + count + "): ", contents.path(contents.size() - 1).path("parts").path(0).path("text").asText());
@@ -82,7 +91,25 @@ public final class FakeGemini extends FakeUpstream {
 
     @Override
     protected JsonNode completion(JsonNode body, Reply reply) {
+        if (body.has("requests")) {
+            return embeddings(body);
+        }
         return response(reply.joined(), "STOP", reply.usage() ? reply.chunks().size() : -1);
+    }
+
+    /** A BatchEmbedContentsResponse. */
+    private static JsonNode embeddings(JsonNode body) {
+        JsonNode requests = body.path("requests");
+        ObjectNode root = JSON.createObjectNode();
+        var embeddings = root.putArray("embeddings");
+        for (JsonNode request : requests) {
+            int dimensions = request.path("outputDimensionality").asInt(EMBEDDING_DIMENSIONS);
+            var values = embeddings.addObject().putArray("values");
+            for (float value : vectorOf(request.path("content").path("parts").path(0).path("text").asText(), dimensions)) {
+                values.add(value);
+            }
+        }
+        return root;
     }
 
     @Override
@@ -149,20 +176,18 @@ public final class FakeGemini extends FakeUpstream {
         return root;
     }
 
-    // Issue 14: the Gemini adapter's work renders structured replies and reads requests back; until then the rich
-    // contract cases fail here.
     @Override
     protected JsonNode richCompletion(JsonNode body, Reply.Rich rich) {
-        throw new UnsupportedOperationException("structured replies are not rendered by FakeGemini yet");
+        return GeminiRichReplies.completion(rich);
     }
 
     @Override
     protected List<String> richStream(JsonNode body, Reply.Rich rich) {
-        throw new UnsupportedOperationException("structured replies are not rendered by FakeGemini yet");
+        return GeminiRichReplies.chunks(rich).stream().map(FakeUpstream::data).toList();
     }
 
     @Override
     public Received received(Recorded request) {
-        throw new UnsupportedOperationException("FakeGemini does not read requests back yet");
+        return GeminiReceived.read(request.body());
     }
 }

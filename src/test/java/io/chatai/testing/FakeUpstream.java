@@ -57,11 +57,28 @@ public abstract class FakeUpstream implements AutoCloseable {
         }
     }
 
-    /** @param route the POST path pattern the provider serves, e.g. {@code /v1/messages} */
-    protected FakeUpstream(String route) {
+    /** @param routes the POST path patterns the provider serves, e.g. {@code /v1/messages} */
+    protected FakeUpstream(String... routes) {
         server = WebServer.builder().host("127.0.0.1").port(0)
-                .routing(r -> r.post(route, this::handle))
+                .routing(r -> {
+                    for (String route : routes) {
+                        r.post(route, this::handle);
+                    }
+                })
                 .build().start();
+    }
+
+    /**
+     * A vector the fakes answer for a text: the same for the same text and size, different for others, so a
+     * test can tell which input's vector came back where.
+     */
+    public static float[] vectorOf(String text, int dimensions) {
+        float[] vector = new float[dimensions];
+        int seed = text.hashCode();
+        for (int i = 0; i < dimensions; i++) {
+            vector[i] = (float) Math.sin(seed * 0.001 + i);
+        }
+        return vector;
     }
 
     /** The channel {@code type} this fake speaks. */
