@@ -163,4 +163,26 @@ class GatewayRelayIT {
         assertThat(stream.events().getLast().path("error").path("message").asText()).contains("bad key").contains("was used");
         assertThat(stream.raw()).doesNotContain("sk-test-0123456789").doesNotContain("[DONE]");
     }
+
+    @Test
+    void should_cancel_a_relayed_upstream_stream_when_the_client_leaves() throws Exception {
+        upstream.always(Reply.text("tick ".repeat(200).split("(?<= )")).withGap(Duration.ofMillis(50)));
+        int closedBefore = upstream.closedEarly();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = server.admin().request("/v1/chat/completions").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"my-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}")).build();
+        java.io.InputStream body = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream()).body();
+        assertThat(new String(body.readNBytes(100), java.nio.charset.StandardCharsets.UTF_8)).startsWith("data: {");
+        long left = System.nanoTime();
+        body.close();
+        client.close();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (upstream.closedEarly() == closedBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(upstream.closedEarly()).as("the upstream saw its connection closed").isEqualTo(closedBefore + 1);
+        assertThat(Duration.ofNanos(upstream.lastDisconnectNanos() - left)).isLessThan(Duration.ofSeconds(1));
+    }
 }
