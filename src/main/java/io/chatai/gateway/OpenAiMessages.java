@@ -76,7 +76,9 @@ final class OpenAiMessages {
                 List<Part> result = new ArrayList<>();
                 String text = ContentParts.text(required(content, at), at + ".content");
                 result.add(new Part.Text(text));
-                messages.add(new ChatMessage.Tool(id, toolNames.get(id), result, false));
+                // The call's function name, else the tool message's own name (LangChain sends one).
+                String name = toolNames.getOrDefault(id, string(node.get("name"), at + ".name", 256));
+                messages.add(new ChatMessage.Tool(id, name, result, false));
             }
             case "function" -> relayOnly(at + ".role"); // the legacy function result: only an OpenAI upstream knows it
             default -> throw Params.invalid(at + ".role", "Invalid value: '" + role

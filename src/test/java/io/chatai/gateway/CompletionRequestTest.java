@@ -56,6 +56,8 @@ class CompletionRequestTest {
         assertThat(messages.get(4).content()).containsExactly(new Part.Reasoning("It said cat.", null, null, Part.Reasoning.OPENAI),
                 new Part.Text("A cat."));
         assertThat(request.relayOnly()).isNull();
+        assertThat(parseMessages("[{\"role\":\"tool\",\"tool_call_id\":\"elsewhere\",\"name\":\"lookup\",\"content\":\"x\"}]")
+                .model().messages().getFirst()).isEqualTo(new ChatMessage.Tool("elsewhere", "lookup", List.of(new Part.Text("x")), false));
     }
 
     @Test
