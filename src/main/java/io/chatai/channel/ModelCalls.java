@@ -25,6 +25,12 @@ import java.util.function.Supplier;
  * end is stopped there, its connection closed, whatever its wire format. Thread-safe.
  */
 public final class ModelCalls {
+    /**
+     * The most parts (text, reasoning blocks, tool calls) one answer may have: an upstream that opens a new
+     * part with every empty delta would otherwise grow the answer without adding to its characters.
+     */
+    static final int MAX_PARTS = 1024;
+
     private final ChannelRouter router;
     private final TokenCounter tokens;
     private final CallListener listener;
@@ -110,7 +116,7 @@ public final class ModelCalls {
                         completion = provider.complete(upstream, request.withModel(upstreamModel), cancellation);
                         relayed[0] = null;
                     }
-                    if (Parts.chars(completion.content()) > maxAnswerChars) {
+                    if (Parts.chars(completion.content()) > maxAnswerChars || completion.content().size() > MAX_PARTS) {
                         throw answerTooLong();
                     }
                 } else {
@@ -124,7 +130,7 @@ public final class ModelCalls {
                                 firstToken[0] = System.nanoTime();
                             }
                             answer.accept(event);
-                            if (answer.chars() > maxAnswerChars) {
+                            if (answer.chars() > maxAnswerChars || answer.partCount() > MAX_PARTS) {
                                 // Thrown inside the adapter's read loop, which closes the connection on its way out.
                                 throw answerTooLong();
                             }
@@ -173,8 +179,8 @@ public final class ModelCalls {
     }
 
     private UpstreamException answerTooLong() {
-        return new UpstreamException(new UpstreamError.LimitExceeded(
-                "the answer is longer than CHATAI_MAX_ANSWER_CHARS (" + maxAnswerChars + " characters)"));
+        return new UpstreamException(new UpstreamError.LimitExceeded("the answer is longer than CHATAI_MAX_ANSWER_CHARS ("
+                + maxAnswerChars + " characters) or has more than " + MAX_PARTS + " parts"));
     }
 
     /** What a call that ended early cost: the prompt it read and whatever it generated before it ended. */

@@ -41,6 +41,11 @@ public final class CompletionBuilder {
         return chars;
     }
 
+    /** How many parts have started (bounded by the caller: empty deltas add parts without characters). */
+    public int partCount() {
+        return parts.size();
+    }
+
     /** Whether any part has started. */
     public boolean isEmpty() {
         return parts.isEmpty();
