@@ -4,6 +4,7 @@ import io.chatai.core.Cancellation;
 import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.core.message.RequestOptions;
 import io.chatai.provider.Provider;
 import io.chatai.provider.Providers;
 import io.chatai.provider.Upstream;
@@ -40,7 +41,7 @@ public final class ChannelTester {
                     .orElse(channel.apiKeys().isEmpty() ? null : channel.apiKeys().getFirst());
             Upstream upstream = channel.upstream(key);
             ModelRequest request = new ModelRequest(channel.upstreamModel(model),
-                    List.of(ChatMessage.user("Reply with the single word OK.")), null, null, 16);
+                    List.of(ChatMessage.user("Reply with the single word OK.")), RequestOptions.builder().maxTokens(16).build());
             Completion completion = provider.complete(upstream, request, new Cancellation());
             health.succeeded(channel);
             result.put("ok", true);

@@ -3,13 +3,17 @@ package io.chatai.channel;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
+import io.chatai.core.message.CompletionBuilder;
+import io.chatai.core.message.Parts;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.StreamSink;
 import io.chatai.core.message.TokenUsage;
+import io.chatai.provider.RawRelay;
 import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
 import io.chatai.tokens.TokenCounter;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -21,6 +25,12 @@ import java.util.function.Supplier;
  * end is stopped there, its connection closed, whatever its wire format. Thread-safe.
  */
 public final class ModelCalls {
+    /**
+     * The most parts (text, reasoning blocks, tool calls) one answer may have: an upstream that opens a new
+     * part with every empty delta would otherwise grow the answer without adding to its characters.
+     */
+    static final int MAX_PARTS = 1024;
+
     private final ChannelRouter router;
     private final TokenCounter tokens;
     private final CallListener listener;
@@ -33,8 +43,17 @@ public final class ModelCalls {
         this.maxAnswerChars = maxAnswerChars;
     }
 
-    /** The answer (with usage always set) and the channel that gave it. */
-    public record Result(Completion completion, Channel channel) {
+    /**
+     * The answer (with usage always set) and the channel that gave it.
+     *
+     * @param body the relayed non-streamed answer for the caller, when a {@link RawRelay} channel served a
+     *             {@link #relay} call; null otherwise
+     */
+    public record Result(Completion completion, Channel channel, String body) {
+        public Result(Completion completion, Channel channel) {
+            this(completion, channel, null);
+        }
+
         public TokenUsage usage() {
             return completion.usage();
         }
@@ -46,7 +65,7 @@ public final class ModelCalls {
     }
 
     public Result complete(ModelRequest request, CallContext context, Cancellation cancellation) {
-        return run(request, context, cancellation, null, () -> false);
+        return run(request, null, null, context, cancellation, null, () -> false);
     }
 
     /**
@@ -55,77 +74,122 @@ public final class ModelCalls {
      */
     public Result stream(ModelRequest request, CallContext context, Cancellation cancellation, Supplier<StreamSink> sinks,
                          BooleanSupplier contentSent) {
-        return run(request, context, cancellation, sinks, contentSent);
+        return run(request, null, null, context, cancellation, sinks::get, contentSent);
     }
 
-    private Result run(ModelRequest request, CallContext context, Cancellation cancellation, Supplier<StreamSink> sinks,
-                       BooleanSupplier contentSent) {
-        var routed = router.route(request.model(), (channel, provider, upstream, upstreamModel) -> {
-            ModelRequest upstreamRequest = request.withModel(upstreamModel);
+    /**
+     * A caller's request in a provider's own wire format: relayed unchanged by the channels whose provider
+     * speaks it ({@link RawRelay}), translated from {@code request} by the others. Channels that cannot
+     * honour it are skipped: a translating channel when {@code relayOnly} names a field only a relay can
+     * carry, or when its provider refuses a field. Streamed when {@code sinks} is given: a relaying attempt
+     * forwards the upstream's payloads to {@link RawRelay.Sink#forward}, a translating one its events to
+     * {@link RawRelay.Sink#accept}.
+     *
+     * @param relayOnly the first field of the request that only a relay can carry, or null
+     */
+    public Result relay(ModelRequest request, RawRelay.Request raw, String relayOnly, CallContext context,
+                        Cancellation cancellation, Supplier<RawRelay.Sink> sinks, BooleanSupplier contentSent) {
+        return run(request, raw, relayOnly, context, cancellation, sinks == null ? null : sinks::get, contentSent);
+    }
+
+    private Result run(ModelRequest request, RawRelay.Request raw, String relayOnly, CallContext context,
+                       Cancellation cancellation, Supplier<StreamSink> sinks, BooleanSupplier contentSent) {
+        ChannelRouter.Screen screen = (channel, provider, upstreamModel) -> {
+            if (raw != null && provider instanceof RawRelay) {
+                return Optional.empty(); // the upstream gets the caller's own request and judges it
+            }
+            return relayOnly != null ? Optional.of(relayOnly) : provider.unsupported(request.withModel(upstreamModel));
+        };
+        String[] relayed = {null};
+        var routed = router.route(request.model(), screen, (channel, provider, upstream, upstreamModel) -> {
             long started = System.nanoTime();
             long[] firstToken = {0};
-            StringBuilder text = new StringBuilder();
+            CompletionBuilder answer = new CompletionBuilder(); // what a stream produced, also when it breaks
             try {
                 Completion completion;
                 if (sinks == null) {
-                    completion = provider.complete(upstream, upstreamRequest, cancellation);
-                    if (completion.text().length() > maxAnswerChars) {
+                    if (raw != null && provider instanceof RawRelay relay) {
+                        RawRelay.Answer done = relay.relay(upstream, raw, upstreamModel, request.model(), null, cancellation);
+                        completion = done.completion();
+                        relayed[0] = done.body();
+                    } else {
+                        completion = provider.complete(upstream, request.withModel(upstreamModel), cancellation);
+                        relayed[0] = null;
+                    }
+                    if (Parts.chars(completion.content()) > maxAnswerChars || completion.content().size() > MAX_PARTS) {
                         throw answerTooLong();
                     }
                 } else {
                     StreamSink sink = sinks.get();
                     Completion[] done = {null};
-                    provider.stream(upstream, upstreamRequest, event -> {
-                        switch (event) {
-                            case StreamEvent.Delta delta -> {
-                                if (firstToken[0] == 0) {
-                                    firstToken[0] = System.nanoTime();
-                                }
-                                text.append(delta.text());
-                                if (text.length() > maxAnswerChars) {
-                                    // Thrown inside the adapter's read loop, which closes the connection on its way out.
-                                    throw answerTooLong();
-                                }
+                    StreamSink accounted = event -> {
+                        if (event instanceof StreamEvent.Done finished) {
+                            done[0] = answer.build(finished.finishReason(), finished.usage());
+                        } else {
+                            if (firstToken[0] == 0) {
+                                firstToken[0] = System.nanoTime();
                             }
-                            case StreamEvent.Done finished ->
-                                    done[0] = new Completion(text.toString(), finished.usage(), finished.finishReason());
+                            answer.accept(event);
+                            if (answer.chars() > maxAnswerChars || answer.partCount() > MAX_PARTS) {
+                                // Thrown inside the adapter's read loop, which closes the connection on its way out.
+                                throw answerTooLong();
+                            }
                         }
-                        sink.accept(event);
-                    }, cancellation);
+                    };
+                    if (raw != null && provider instanceof RawRelay relay) {
+                        RawRelay.Sink target = (RawRelay.Sink) sink;
+                        relay.relay(upstream, raw, upstreamModel, request.model(), new RawRelay.Sink() {
+                            @Override
+                            public void accept(StreamEvent event) {
+                                accounted.accept(event); // counted and bounded only: the payload itself is forwarded
+                            }
+
+                            @Override
+                            public void forward(String data) {
+                                target.forward(data);
+                            }
+                        }, cancellation);
+                    } else {
+                        provider.stream(upstream, request.withModel(upstreamModel), event -> {
+                            accounted.accept(event);
+                            sink.accept(event);
+                        }, cancellation);
+                    }
                     completion = done[0];
                 }
                 TokenUsage usage = completion.usage() != null ? completion.usage()
-                        : new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(completion.text()), true);
-                Completion accounted = new Completion(completion.text(), usage, completion.finishReason());
+                        : new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(Parts.countedText(completion.content())), true);
+                Completion accounted = completion.withUsage(usage);
                 report(context, channel, request, "ok", started, firstToken[0], usage, null, false, false);
                 return accounted;
             } catch (UpstreamException e) {
                 boolean cancelled = cancellation.isCancelled();
                 boolean afterContent = !cancelled && contentSent.getAsBoolean();
                 report(context, channel, request, cancelled ? "cancelled" : "error", started, firstToken[0],
-                        partialUsage(request, text), cancelled ? null : e, !cancelled && e.error().retryable() && !afterContent,
+                        partialUsage(request, answer), cancelled ? null : e, !cancelled && e.error().retryable() && !afterContent,
                         afterContent);
                 throw e;
             } catch (CallCancelledException e) {
-                report(context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, text), null, false,
+                report(context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, answer), null, false,
                         false);
                 throw e;
             }
         }, cancellation, contentSent);
-        return new Result(routed.result(), routed.channel());
+        return new Result(routed.result(), routed.channel(), relayed[0]);
     }
 
     private UpstreamException answerTooLong() {
-        return new UpstreamException(new UpstreamError.LimitExceeded(
-                "the answer is longer than CHATAI_MAX_ANSWER_CHARS (" + maxAnswerChars + " characters)"));
+        return new UpstreamException(new UpstreamError.LimitExceeded("the answer is longer than CHATAI_MAX_ANSWER_CHARS ("
+                + maxAnswerChars + " characters) or has more than " + MAX_PARTS + " parts"));
     }
 
     /** What a call that ended early cost: the prompt it read and whatever it generated before it ended. */
-    private TokenUsage partialUsage(ModelRequest request, StringBuilder text) {
-        if (text.isEmpty()) {
+    private TokenUsage partialUsage(ModelRequest request, CompletionBuilder answer) {
+        if (answer.isEmpty()) {
             return new TokenUsage(0, 0, true);
         }
-        return new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(text.toString()), true);
+        String produced = Parts.countedText(answer.build(null, null).content());
+        return new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(produced), true);
     }
 
     private void report(CallContext context, Channel channel, ModelRequest request, String outcome, long started,

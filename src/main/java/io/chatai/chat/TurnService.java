@@ -19,6 +19,8 @@ import io.chatai.core.message.ChatMessage;
 import io.chatai.provider.DeltaJoiner;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.core.message.Part;
+import io.chatai.core.message.RequestOptions;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.tokens.TokenCounter;
 import java.time.Clock;
@@ -92,10 +94,12 @@ public final class TurnService {
             String system = PromptTemplate.render(preset.systemPrompt(), scope.userId(), scope.groupId(),
                     ZonedDateTime.now(clock));
             int userTokens = tokens.count(request.message());
+            ChatMessage.User userMessage = new ChatMessage.User(List.of(new Part.Text(request.message())), null);
             List<ChatMessage> messages = ContextWindow.build(system, tokens.countRepeated(system),
                     conversations.recentMessages(target.conversationId(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
-                    request.message(), userTokens, preset.maxContextMessages(), preset.maxContextTokens());
-            ModelRequest modelRequest = new ModelRequest(model, messages, preset.temperature(), preset.topP(), preset.maxTokens());
+                    userMessage, userTokens, preset.maxContextMessages(), preset.maxContextTokens());
+            ModelRequest modelRequest = new ModelRequest(model, messages, RequestOptions.builder()
+                    .temperature(preset.temperature()).topP(preset.topP()).maxTokens(preset.maxTokens()).build());
 
             CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, scope.userId(),
                     scope.groupId(), target.conversationId());
@@ -106,10 +110,13 @@ public final class TurnService {
                 throw new CallCancelledException("client left before the turn was committed");
             }
             Completion completion = answer.completion();
+            // The Chat API answers with the text parts only; reasoning and tool calls are stored with the
+            // turn (history needs them) but never reach its response or its stream.
+            String text = completion.text();
             conversations.commit(new TurnCommit(target.conversationId(), scope, preset.id(), target.mayCreate(),
-                    request.message(), userTokens, receivedAt, completion.text(), tokens.count(completion.text()),
+                    userMessage, userTokens, receivedAt, completion.message(), tokens.count(text),
                     clock.millis(), request.requestId(), model, answer.usage()), target::verify);
-            TurnResult result = new TurnResult(target.conversationId(), completion.text(), model, answer.usage(), answer.channel().name());
+            TurnResult result = new TurnResult(target.conversationId(), text, model, answer.usage(), answer.channel().name());
             if (out != null) {
                 out.end(answer.usage());
             }
@@ -124,7 +131,7 @@ public final class TurnService {
             // A fresh joiner per attempt: a failover only happens while nothing reached the client.
             DeltaJoiner joiner = new DeltaJoiner();
             return event -> {
-                if (event instanceof StreamEvent.Delta delta) {
+                if (event instanceof StreamEvent.TextDelta delta) {
                     String ready = joiner.accept(delta.text());
                     if (!ready.isEmpty()) {
                         if (!started[0]) {

@@ -22,12 +22,13 @@ public final class ContextWindow {
     /**
      * @param systemTokens tokens of the system prompt's text (0 when it is empty)
      * @param newestFirst  committed history, newest message first, in whole turns (assistant, then user)
+     * @param userMessage  the new message
      * @param userTokens   tokens of the new message's text
      * @param maxMessages  history messages allowed (the system prompt and the new message not counted)
      * @param maxTokens    prompt tokens allowed in all; history only gets what the rest leaves
      */
     public static List<ChatMessage> build(String systemPrompt, int systemTokens, List<StoredMessage> newestFirst,
-                                          String userMessage, int userTokens, int maxMessages, int maxTokens) {
+                                          ChatMessage userMessage, int userTokens, int maxMessages, int maxTokens) {
         boolean hasSystem = !systemPrompt.isEmpty();
         int used = TokenCounter.REPLY_PRIMING + userTokens + TokenCounter.PER_MESSAGE
                 + (hasSystem ? systemTokens + TokenCounter.PER_MESSAGE : 0);
@@ -45,10 +46,10 @@ public final class ContextWindow {
             messages.add(ChatMessage.system(systemPrompt));
         }
         for (int i = taken - 1; i >= 0; i--) {
-            StoredMessage stored = newestFirst.get(i);
-            messages.add(new ChatMessage(stored.role(), stored.content()));
+            // As the turn produced it: each adapter decides what of reasoning and tool calls its provider takes back.
+            messages.add(newestFirst.get(i).message());
         }
-        messages.add(ChatMessage.user(userMessage));
+        messages.add(userMessage);
         return messages;
     }
 }

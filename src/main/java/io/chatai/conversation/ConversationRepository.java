@@ -3,6 +3,8 @@ package io.chatai.conversation;
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.MessageCodec;
+import io.chatai.core.message.Part;
 import io.chatai.core.message.TokenUsage;
 import io.chatai.store.Database;
 import io.chatai.store.Query;
@@ -12,15 +14,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stores conversations and their messages. A turn is written by {@link #commit} in one transaction, so
  * a conversation only ever holds whole turns. Thread-safe.
  */
 public final class ConversationRepository {
+    private static final Logger LOG = LoggerFactory.getLogger(ConversationRepository.class);
     private static final String COLUMNS = "id, user_id, group_id, preset_id, created_at, updated_at, message_count, last_message, next_seq";
     private static final String QUALIFIED = "c.id, c.user_id, c.group_id, c.preset_id, c.created_at, c.updated_at, "
             + "c.message_count, c.last_message, c.next_seq";
+    private static final String MESSAGE_COLUMNS = "seq, role, content, parts, tokens, created_at";
     private static final int LAST_MESSAGE_CHARS = 200;
 
     private final Database database;
@@ -90,10 +96,10 @@ public final class ConversationRepository {
 
     /** All messages, oldest first. */
     public List<StoredMessage> messages(String conversationId) {
-        return database.read(sql -> sql.query("SELECT seq, role, content, tokens, created_at FROM messages "
+        return database.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " FROM messages "
                         + "WHERE conversation_id = :id ORDER BY seq")
                 .bind("id", conversationId)
-                .list(ConversationRepository::message));
+                .list(rs -> message(conversationId, rs)));
     }
 
     /** The newest messages, newest first: the history a turn may draw its context from. */
@@ -101,11 +107,11 @@ public final class ConversationRepository {
         if (limit <= 0) {
             return List.of();
         }
-        return database.read(sql -> sql.query("SELECT seq, role, content, tokens, created_at "
+        return database.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " "
                         + "FROM messages WHERE conversation_id = :id ORDER BY seq DESC LIMIT :limit")
                 .bind("id", conversationId)
                 .bind("limit", limit)
-                .list(ConversationRepository::message));
+                .list(rs -> message(conversationId, rs)));
     }
 
     /** The stored result of an earlier turn with this requestId in this scope. */
@@ -131,19 +137,24 @@ public final class ConversationRepository {
         database.update(sql -> {
             fence.check(sql);
             long nextSeq = nextSeq(sql, turn);
-            sql.update("INSERT INTO messages (conversation_id, seq, role, content, tokens, created_at) "
-                            + "VALUES (:id, :userSeq, 'user', :userMessage, :userTokens, :userAt), "
-                            + "(:id, :replySeq, 'assistant', :reply, :replyTokens, :replyAt)")
+            String reply = turn.reply().text();
+            sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at) "
+                            + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt), "
+                            + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt)")
                     .bindFields(turn)
                     .bind("id", turn.conversationId())
                     .bind("userSeq", nextSeq)
+                    .bind("userContent", turn.user().text())
+                    .bind("userParts", parts(turn.user()))
                     .bind("replySeq", nextSeq + 1)
+                    .bind("replyContent", reply)
+                    .bind("replyParts", parts(turn.reply()))
                     .execute();
             sql.update("UPDATE conversations SET preset_id = :presetId, updated_at = :replyAt, "
                             + "message_count = message_count + 2, last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
                     .bind("presetId", turn.presetId())
                     .bind("replyAt", turn.replyAt())
-                    .bind("lastMessage", cut(turn.reply()))
+                    .bind("lastMessage", cut(reply))
                     .bind("nextSeq", nextSeq + 2)
                     .bind("id", turn.conversationId())
                     .execute();
@@ -187,9 +198,10 @@ public final class ConversationRepository {
     private static void storeTurn(Sql sql, TurnCommit turn) {
         sql.update("INSERT INTO turn_requests (user_id, group_id, request_id, conversation_id, response, model, "
                         + "prompt_tokens, completion_tokens, estimated, created_at) VALUES (:userId, :groupId, :requestId, "
-                        + ":conversationId, :reply, :model, :promptTokens, :completionTokens, :estimated, :replyAt) "
+                        + ":conversationId, :response, :model, :promptTokens, :completionTokens, :estimated, :replyAt) "
                         + "ON CONFLICT (user_id, group_id, request_id) DO NOTHING")
                 .bindFields(turn)
+                .bind("response", turn.reply().text())
                 .bind("userId", turn.scope().userId())
                 .bind("groupId", turn.scope().groupKey())
                 .bind("promptTokens", turn.usage().promptTokens())
@@ -232,8 +244,43 @@ public final class ConversationRepository {
                 rs.getString("last_message"), rs.getLong("next_seq"));
     }
 
-    private static StoredMessage message(ResultSet rs) throws SQLException {
-        return new StoredMessage(rs.getLong("seq"), ChatMessage.Role.fromWire(rs.getString("role")), rs.getString("content"),
-                rs.getInt("tokens"), rs.getLong("created_at"));
+    /**
+     * What the {@code parts} column stores for a message: null when the message is exactly its text (one
+     * text part, or none), since {@code content} already holds that; the parts document otherwise.
+     */
+    static String parts(ChatMessage message) {
+        List<Part> content = message.content();
+        boolean onlyText = content.isEmpty() || content.size() == 1 && content.getFirst() instanceof Part.Text;
+        return onlyText ? null : MessageCodec.encodeParts(content);
+    }
+
+    private static StoredMessage message(String conversationId, ResultSet rs) throws SQLException {
+        long seq = rs.getLong("seq");
+        ChatMessage.Role role = ChatMessage.Role.fromWire(rs.getString("role"));
+        String content = rs.getString("content");
+        String parts = rs.getString("parts");
+        int tokens = rs.getInt("tokens");
+        long createdAt = rs.getLong("created_at");
+        if (parts == null) {
+            return new StoredMessage(seq, role, content, tokens, createdAt);
+        }
+        try {
+            return new StoredMessage(seq, withParts(role, MessageCodec.decodeParts(parts)), content, tokens, createdAt);
+        } catch (IllegalArgumentException e) {
+            // Parts this server cannot read (written by a newer version, say) must not break the conversation:
+            // its text still is the message the user saw. The row itself stays as it is.
+            LOG.warn("Message {} of conversation {} has parts this server cannot read ({}); using its text",
+                    seq, conversationId, e.getMessage());
+            return new StoredMessage(seq, role, content, tokens, createdAt);
+        }
+    }
+
+    private static ChatMessage withParts(ChatMessage.Role role, List<Part> parts) {
+        return switch (role) {
+            case USER -> new ChatMessage.User(parts, null);
+            case ASSISTANT -> new ChatMessage.Assistant(parts);
+            // Turns store only user and assistant messages; a tool result would need its call id stored too.
+            case SYSTEM, TOOL -> throw new IllegalArgumentException("a " + role.wire() + " row cannot carry parts");
+        };
     }
 }

@@ -5,8 +5,20 @@ import io.chatai.core.message.ChatMessage;
 /**
  * One stored message. Immutable.
  *
- * @param seq    its position in the conversation; the only order that counts
- * @param tokens its cost in a prompt, counted once when it was committed
+ * @param seq     its position in the conversation; the only order that counts
+ * @param message the message as the turn produced it (reasoning, tool calls and images included), which
+ *                goes upstream again as history
+ * @param content its text, as listings show it
+ * @param tokens  its cost in a prompt, counted once when it was committed
  */
-public record StoredMessage(long seq, ChatMessage.Role role, String content, int tokens, long createdAt) {
+public record StoredMessage(long seq, ChatMessage message, String content, int tokens, long createdAt) {
+
+    /** A message that is exactly its text (every row written before parts were stored). */
+    public StoredMessage(long seq, ChatMessage.Role role, String content, int tokens, long createdAt) {
+        this(seq, ChatMessage.ofText(role, content), content, tokens, createdAt);
+    }
+
+    public ChatMessage.Role role() {
+        return message.role();
+    }
 }

@@ -57,9 +57,17 @@ public final class Json {
         if (body.length == 0) {
             throw ApiException.invalid("Request body is empty; send a JSON object");
         }
+        return parseObject(strictUtf8(body));
+    }
+
+    /** Like {@link #parseObject(byte[])}, for a body already decoded with {@link #strictUtf8}. */
+    public static ObjectNode parseObject(String body) {
+        if (body.isEmpty()) {
+            throw ApiException.invalid("Request body is empty; send a JSON object");
+        }
         JsonNode node;
         try {
-            node = MAPPER.readTree(strictUtf8(body));
+            node = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw ApiException.invalid("Malformed JSON: " + describe(e));
         }
@@ -73,7 +81,7 @@ public final class Json {
      * Decodes UTF-8 strictly. Jackson alone would guess UTF-16/32 and let overlong forms or stray
      * continuation bytes through; the JDK decoder refuses all of them.
      */
-    private static String strictUtf8(byte[] body) {
+    public static String strictUtf8(byte[] body) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -1,5 +1,6 @@
 package io.chatai.provider;
 
+import java.util.Optional;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
@@ -22,6 +23,17 @@ public interface Provider {
      * without the provider's end marker is an {@link UpstreamError.BrokenStream}, never a short answer.
      */
     void stream(Upstream upstream, ModelRequest request, StreamSink sink, Cancellation cancellation);
+
+    /**
+     * The first part of the request this provider cannot honour and that would change the answer (a field
+     * in OpenAI's spelling, such as {@code logprobs} or {@code messages[2].content[1]}), or empty when it can
+     * honour all of it. Checked before any upstream call: the router skips channels that cannot honour a
+     * request, and refuses it with 400 naming the field and the channel type when none can. Hints a
+     * provider has no equivalent for are dropped, not refused.
+     */
+    default Optional<String> unsupported(ModelRequest request) {
+        return Optional.empty();
+    }
 
     /** What a channel of this provider's type takes for its own fields (base URL and keys, or a model file). */
     ChannelRules channelRules();

@@ -69,7 +69,7 @@ public final class TokenCounter {
     public int countPrompt(List<ChatMessage> messages) {
         int total = REPLY_PRIMING;
         for (ChatMessage message : messages) {
-            total += countMessage(message.content());
+            total += countMessage(message.text());
         }
         return total;
     }

@@ -4,6 +4,8 @@ import io.chatai.config.ConfigLoader;
 import io.chatai.conversation.ConversationRepository;
 import io.chatai.conversation.Scope;
 import io.chatai.conversation.TurnCommit;
+import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.Part;
 import io.chatai.core.message.TokenUsage;
 import io.chatai.store.Database;
 import io.chatai.testing.TestDatabases;
@@ -30,7 +32,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class TurnStoreBench {
     private static final int CONVERSATIONS = 1_000;
-    private static final String REPLY = "lorem ipsum dolor sit amet ".repeat(8);
+    private static final ChatMessage.Assistant REPLY =
+            new ChatMessage.Assistant(List.of(new Part.Text("lorem ipsum dolor sit amet ".repeat(8))));
 
     private TurnStoreBench() {
     }
@@ -107,7 +110,8 @@ public final class TurnStoreBench {
         conversations.recentMessages(id, 20);
         long now = System.currentTimeMillis();
         Scope scope = new Scope("user-" + id, "group-1");
-        conversations.commit(new TurnCommit(id, scope, "default", true, "message " + i, 3, now, REPLY, 40, now,
+        conversations.commit(new TurnCommit(id, scope, "default", true,
+                new ChatMessage.User(List.of(new Part.Text("message " + i)), null), 3, now, REPLY, 40, now,
                 "req-" + i, "fake", new TokenUsage(30, 40, false)), fence -> { });
         usage.insert(List.of(new UsageRecord(now, "chat", "admin", scope.userId(), scope.groupId(), id, "ch_1", "fake",
                 "fake", 30, 40, false, 3, null, "ok", null)));

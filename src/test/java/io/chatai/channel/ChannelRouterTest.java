@@ -7,6 +7,7 @@ import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
+import io.chatai.core.message.FinishReason;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.provider.ChannelRules;
 import io.chatai.provider.HttpChannelRules;
@@ -45,7 +46,7 @@ class ChannelRouterTest {
             if (error != null) {
                 throw new UpstreamException(error);
             }
-            return new Completion(upstream.channelName(), null, "stop");
+            return Completion.ofText(upstream.channelName(), null, FinishReason.STOP);
         }
 
         @Override
@@ -331,5 +332,29 @@ class ChannelRouterTest {
         assertThatThrownBy(() -> route(router(5), "m")).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.CHANNEL_UNAVAILABLE));
         assertThat(calls).containsExactlyInAnyOrder("main/a/m", "main/b/m");
+    }
+
+    @Test
+    void should_skip_channels_that_cannot_honour_the_request_and_name_the_field_when_none_can() {
+        add("main", 9, 1, List.of("*"), "k1");
+        add("spare", 0, 1, List.of("*"), "k2");
+        ChannelRouter router = router(3);
+        ChannelRouter.Screen refusesMain = (channel, provider, upstreamModel) ->
+                channel.name().equals("main") ? java.util.Optional.of("logprobs") : java.util.Optional.empty();
+
+        String served = router.route("m", refusesMain, (channel, provider, upstream, upstreamModel) -> upstream.channelName(),
+                new Cancellation(), () -> false).result();
+        assertThat(served).isEqualTo("spare");
+
+        ChannelRouter.Screen refusesAll = (channel, provider, upstreamModel) -> java.util.Optional.of("messages[0].content[1]");
+        assertThatThrownBy(() -> router.route("m", refusesAll, (channel, provider, upstream, upstreamModel) -> {
+            calls.add(channel.name());
+            return "called";
+        }, new Cancellation(), () -> false)).isInstanceOfSatisfying(RoutingException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(e.getMessage()).isEqualTo("messages[0].content[1] is not supported by channel type openai");
+            assertThat(e.unsupportedField()).isEqualTo("messages[0].content[1]");
+        });
+        assertThat(calls).as("no upstream call").isEmpty();
     }
 }

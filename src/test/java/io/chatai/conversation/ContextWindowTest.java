@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.ChatMessage.Role;
+import io.chatai.core.message.Part;
 import io.chatai.tokens.TokenCounter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ContextWindowTest {
+    private static final ChatMessage NEW = ChatMessage.user("new");
 
     /** Turns 1..n, newest first, each message costing {@code tokens}. */
     private static List<StoredMessage> history(int turns, int tokens) {
@@ -22,12 +24,12 @@ class ContextWindowTest {
     }
 
     private static List<String> contents(List<ChatMessage> messages) {
-        return messages.stream().map(ChatMessage::content).toList();
+        return messages.stream().map(ChatMessage::text).toList();
     }
 
     @Test
     void should_send_system_then_history_oldest_first_then_the_new_message() {
-        List<ChatMessage> messages = ContextWindow.build("sys", 1, history(2, 1), "new", 1, 20, 10_000);
+        List<ChatMessage> messages = ContextWindow.build("sys", 1, history(2, 1), NEW, 1, 20, 10_000);
 
         assertThat(contents(messages)).containsExactly("sys", "q1", "a1", "q2", "a2", "new");
         assertThat(messages).extracting(ChatMessage::role)
@@ -36,11 +38,11 @@ class ContextWindowTest {
 
     @Test
     void should_keep_only_whole_newest_turns_within_the_message_budget() {
-        assertThat(contents(ContextWindow.build("sys", 1, history(5, 1), "new", 1, 5, 10_000)))
+        assertThat(contents(ContextWindow.build("sys", 1, history(5, 1), NEW, 1, 5, 10_000)))
                 .containsExactly("sys", "q4", "a4", "q5", "a5", "new");
-        assertThat(contents(ContextWindow.build("sys", 1, history(5, 1), "new", 1, 1, 10_000)))
+        assertThat(contents(ContextWindow.build("sys", 1, history(5, 1), NEW, 1, 1, 10_000)))
                 .containsExactly("sys", "new");
-        assertThat(contents(ContextWindow.build("sys", 1, history(5, 1), "new", 1, 0, 10_000)))
+        assertThat(contents(ContextWindow.build("sys", 1, history(5, 1), NEW, 1, 0, 10_000)))
                 .containsExactly("sys", "new");
     }
 
@@ -49,21 +51,21 @@ class ContextWindowTest {
         int fixed = TokenCounter.REPLY_PRIMING + (10 + TokenCounter.PER_MESSAGE) + (5 + TokenCounter.PER_MESSAGE);
         int turn = 2 * (20 + TokenCounter.PER_MESSAGE);
 
-        assertThat(contents(ContextWindow.build("sys", 10, history(3, 20), "new", 5, 100, fixed + 2 * turn)))
+        assertThat(contents(ContextWindow.build("sys", 10, history(3, 20), NEW, 5, 100, fixed + 2 * turn)))
                 .containsExactly("sys", "q2", "a2", "q3", "a3", "new");
-        assertThat(contents(ContextWindow.build("sys", 10, history(3, 20), "new", 5, 100, fixed + 2 * turn - 1)))
+        assertThat(contents(ContextWindow.build("sys", 10, history(3, 20), NEW, 5, 100, fixed + 2 * turn - 1)))
                 .containsExactly("sys", "q3", "a3", "new");
     }
 
     @Test
     void should_never_drop_the_system_prompt_or_the_new_message() {
-        assertThat(contents(ContextWindow.build("a very long system prompt", 5_000, history(3, 1), "new", 3_000, 20, 100)))
+        assertThat(contents(ContextWindow.build("a very long system prompt", 5_000, history(3, 1), NEW, 3_000, 20, 100)))
                 .containsExactly("a very long system prompt", "new");
     }
 
     @Test
     void should_omit_an_empty_system_prompt() {
-        assertThat(contents(ContextWindow.build("", 0, history(1, 1), "new", 1, 20, 1000))).containsExactly("q1", "a1", "new");
+        assertThat(contents(ContextWindow.build("", 0, history(1, 1), NEW, 1, 20, 1000))).containsExactly("q1", "a1", "new");
     }
 
     @Test
@@ -71,7 +73,22 @@ class ContextWindowTest {
         List<StoredMessage> newestFirst = new ArrayList<>(history(1, 1));
         newestFirst.addAll(0, List.of(new StoredMessage(3, Role.ASSISTANT, "big", 500, 0), new StoredMessage(2, Role.USER, "q2", 1, 0)));
 
-        assertThat(contents(ContextWindow.build("sys", 1, newestFirst, "new", 1, 20, 100))).containsExactly("sys", "new");
+        assertThat(contents(ContextWindow.build("sys", 1, newestFirst, NEW, 1, 20, 100))).containsExactly("sys", "new");
+    }
+
+    @Test
+    void should_send_history_as_the_turns_produced_it_with_reasoning_and_tool_calls() {
+        ChatMessage.Assistant answer = new ChatMessage.Assistant(List.of(
+                new Part.Reasoning("thinking", "sig", null, Part.Reasoning.ANTHROPIC),
+                new Part.ToolCall("call_1", "lookup", "{}", null),
+                new Part.Text("a1")));
+        List<StoredMessage> newestFirst = List.of(new StoredMessage(1, answer, "a1", 1, 0),
+                new StoredMessage(0, Role.USER, "q1", 1, 0));
+
+        List<ChatMessage> messages = ContextWindow.build("sys", 1, newestFirst, NEW, 1, 20, 10_000);
+
+        assertThat(messages.get(2)).isSameAs(answer);
+        assertThat(messages.getLast()).isSameAs(NEW);
     }
 
     @Test

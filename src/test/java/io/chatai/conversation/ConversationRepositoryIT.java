@@ -2,12 +2,17 @@ package io.chatai.conversation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.ImageSource;
+import io.chatai.core.message.Part;
 import io.chatai.core.message.TokenUsage;
+import io.chatai.testing.TestServer;
 import io.chatai.testing.TestStore;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +30,17 @@ class ConversationRepositoryIT {
     }
 
     private static TurnCommit turn(String id, Scope scope, boolean create, String message, String reply, long at, String requestId) {
+        return turn(id, scope, create, user(message), new ChatMessage.Assistant(List.of(new Part.Text(reply))), at, requestId);
+    }
+
+    private static TurnCommit turn(String id, Scope scope, boolean create, ChatMessage.User message, ChatMessage.Assistant reply,
+                                   long at, String requestId) {
         return new TurnCommit(id, scope, "default", create, message, 3, at, reply, 5, at + 1, requestId, "gpt-test",
                 new TokenUsage(11, 7, false));
+    }
+
+    private static ChatMessage.User user(String text) {
+        return new ChatMessage.User(List.of(new Part.Text(text)), null);
     }
 
     @Test
@@ -127,6 +141,67 @@ class ConversationRepositoryIT {
         assertThat(last.codePointCount(0, last.length())).isEqualTo(200);
         assertThat(reply).startsWith(last);
         assertThat(conversations.messages("conv_e").get(1).content()).isEqualTo(reply);
+    }
+
+    @Test
+    void should_store_and_read_back_everything_a_turn_produced() {
+        Scope scope = new Scope("frank", null);
+        ChatMessage.User question = new ChatMessage.User(List.of(new Part.Text("What is in "),
+                new Part.Image(new ImageSource.Inline("image/png", "iVBORw0KGgo="), "low"), new Part.Text("?")), null);
+        ChatMessage.Assistant answer = new ChatMessage.Assistant(List.of(
+                new Part.Reasoning("The user asks about the picture.", "EqQBCkgIARAB+/sig==", null, Part.Reasoning.ANTHROPIC),
+                new Part.Reasoning(null, null, "EmwKAhgBEgy3va3pzix/", Part.Reasoning.ANTHROPIC),
+                new Part.Text("A cat."),
+                new Part.ToolCall("call_1", "zoom", "{\"factor\": 2}", "CiQB0e2K")));
+        conversations.commit(turn("conv_f", scope, true, question, answer, 1_000, "req-f"), NO_FENCE);
+
+        List<StoredMessage> stored = conversations.messages("conv_f");
+        assertThat(stored).extracting(StoredMessage::message).containsExactly(question, answer);
+        assertThat(conversations.recentMessages("conv_f", 2)).extracting(StoredMessage::message).containsExactly(answer, question);
+        // Listings and replays keep showing the text only.
+        assertThat(stored).extracting(StoredMessage::content).containsExactly("What is in ?", "A cat.");
+        assertThat(conversations.find("conv_f").orElseThrow().lastMessage()).isEqualTo("A cat.");
+        assertThat(conversations.findTurn(scope, "req-f").orElseThrow().response()).isEqualTo("A cat.");
+    }
+
+    @Test
+    void should_store_no_parts_for_a_message_that_is_exactly_its_text() {
+        conversations.commit(turn("conv_g", new Scope("gina", null), true, "hi", "hello", 1_000, null), NO_FENCE);
+
+        // parts is the last column (added by V8): null on both rows, the text lives in content alone.
+        assertThat(store.dump("messages").lines()).hasSize(2).allMatch(row -> row.endsWith("|null|"));
+        assertThat(conversations.messages("conv_g")).extracting(StoredMessage::message)
+                .containsExactly(user("hi"), new ChatMessage.Assistant(List.of(new Part.Text("hello"))));
+    }
+
+    @Test
+    void should_read_messages_stored_before_parts_existed_as_text() {
+        Path dataDir = TestServer.newDataDir();
+        TestStore.migrateBefore(dataDir, "8",
+                "INSERT INTO conversations (id, user_id, group_id, preset_id, created_at, updated_at, message_count, "
+                        + "last_message, next_seq) VALUES ('conv_old', 'hana', '', 'default', 1000, 1001, 2, 'Hi Hana', 2)",
+                "INSERT INTO messages (conversation_id, seq, role, content, tokens, created_at) VALUES "
+                        + "('conv_old', 0, 'user', 'Hello', 2, 1000), ('conv_old', 1, 'assistant', 'Hi Hana', 3, 1001)");
+
+        try (TestStore upgraded = new TestStore(dataDir)) {
+            ConversationRepository repository = new ConversationRepository(upgraded.database());
+
+            assertThat(repository.recentMessages("conv_old", 2)).extracting(StoredMessage::message)
+                    .containsExactly(new ChatMessage.Assistant(List.of(new Part.Text("Hi Hana"))), user("Hello"));
+            assertThat(repository.messages("conv_old")).extracting(StoredMessage::content, StoredMessage::tokens)
+                    .containsExactly(tuple("Hello", 2), tuple("Hi Hana", 3));
+            repository.commit(turn("conv_old", new Scope("hana", null), false, "more", "sure", 2_000, null), NO_FENCE);
+            assertThat(repository.messages("conv_old")).extracting(StoredMessage::seq).containsExactly(0L, 1L, 2L, 3L);
+        }
+    }
+
+    @Test
+    void should_fall_back_to_the_text_of_parts_it_cannot_read() {
+        conversations.commit(turn("conv_h", new Scope("ivan", null), true, "hi", "hello", 1_000, null), NO_FENCE);
+        store.execute("UPDATE messages SET parts = '{\"v\":99,\"parts\":[]}' WHERE conversation_id = 'conv_h' AND seq = 1");
+
+        assertThat(conversations.messages("conv_h").get(1).message()).isEqualTo(new ChatMessage.Assistant(List.of(new Part.Text("hello"))));
+        assertThat(store.dump("messages")).contains("\"v\":99"); // read around, never rewritten
     }
 
     private static List<String> ids(ConversationRepository.Page page) {

@@ -3,6 +3,7 @@ package io.chatai.provider;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.Completion;
+import io.chatai.core.message.FinishReason;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.TokenUsage;
@@ -93,14 +94,14 @@ abstract class ProviderContract {
 
         assertThat(completion.text()).isEqualTo("Hello there");
         assertThat(completion.usage()).isEqualTo(new TokenUsage(11, 2, false));
-        assertThat(completion.finishReason()).isNotBlank();
+        assertThat(completion.finishReason()).isEqualTo(FinishReason.STOP);
     }
 
     @Test
     void should_stream_each_delta_then_done_with_the_providers_own_usage() {
         List<StreamEvent> events = stream(Reply.text("a", "b", "c"), new CopyOnWriteArrayList<>());
 
-        assertThat(events).startsWith(new StreamEvent.Delta("a"), new StreamEvent.Delta("b"), new StreamEvent.Delta("c"));
+        assertThat(events).startsWith(new StreamEvent.TextDelta(0, "a"), new StreamEvent.TextDelta(0, "b"), new StreamEvent.TextDelta(0, "c"));
         assertThat(events).hasSize(4).last().isInstanceOfSatisfying(StreamEvent.Done.class,
                 done -> assertThat(done.usage()).isEqualTo(new TokenUsage(11, 3, false)));
         assertThat(fake.conversationOf(fake.requests().getLast())).hasSize(3);
@@ -144,17 +145,17 @@ abstract class ProviderContract {
         assertThatThrownBy(() -> stream(Reply.text("half ", "an answer").brokenAfterChunks(), seen))
                 .isInstanceOfSatisfying(UpstreamException.class,
                         e -> assertThat(e.error()).isInstanceOf(UpstreamError.BrokenStream.class));
-        assertThat(seen).containsExactly(new StreamEvent.Delta("half "), new StreamEvent.Delta("an answer"));
+        assertThat(seen).containsExactly(new StreamEvent.TextDelta(0, "half "), new StreamEvent.TextDelta(0, "an answer"));
     }
 
     @Test
     void should_complete_a_stream_that_ends_after_its_finish_reason_without_an_end_marker() {
         List<StreamEvent> events = stream(Reply.text("a", "b").with(Reply.Fault.NO_END_MARKER), new CopyOnWriteArrayList<>());
 
-        assertThat(events).startsWith(new StreamEvent.Delta("a"), new StreamEvent.Delta("b"));
+        assertThat(events).startsWith(new StreamEvent.TextDelta(0, "a"), new StreamEvent.TextDelta(0, "b"));
         assertThat(events).hasSize(3).last().isInstanceOfSatisfying(StreamEvent.Done.class, done -> {
             assertThat(done.usage()).isEqualTo(new TokenUsage(11, 2, false));
-            assertThat(done.finishReason()).isNotBlank();
+            assertThat(done.finishReason()).isEqualTo(FinishReason.STOP);
         });
     }
 
@@ -167,7 +168,7 @@ abstract class ProviderContract {
             provider.stream(rawUpstream(raw), request("m"), events::add, new Cancellation());
         }
 
-        assertThat(events).startsWith(new StreamEvent.Delta("a"), new StreamEvent.Delta("b"));
+        assertThat(events).startsWith(new StreamEvent.TextDelta(0, "a"), new StreamEvent.TextDelta(0, "b"));
         assertThat(events.getLast()).isInstanceOf(StreamEvent.Done.class);
     }
 
@@ -332,7 +333,7 @@ abstract class ProviderContract {
         assertThatThrownBy(() -> provider.stream(upstream(Duration.ofMillis(300)), request("m"), seen::add, new Cancellation()))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.error()).isInstanceOfSatisfying(
                         UpstreamError.Timeout.class, timeout -> assertThat(timeout.phase()).contains("next chunk")));
-        assertThat(seen).containsExactly(new StreamEvent.Delta("first"));
+        assertThat(seen).containsExactly(new StreamEvent.TextDelta(0, "first"));
     }
 
     @Test

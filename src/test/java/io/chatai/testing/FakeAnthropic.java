@@ -1,8 +1,13 @@
 package io.chatai.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chatai.core.message.FinishReason;
+import io.chatai.core.message.Part;
+import io.chatai.core.message.TokenUsage;
 import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,17 +38,17 @@ public final class FakeAnthropic extends FakeUpstream {
     protected Reply defaultReply(JsonNode body) {
         JsonNode messages = body.path("messages");
         int count = messages.size() + (body.has("system") ? 1 : 0);
-        return Reply.text("echo(" + count + "): ", messages.path(messages.size() - 1).path("content").asText());
+        return Reply.text("echo(" + count + "): ", FakeAnthropicReader.text(messages.path(messages.size() - 1).path("content")));
     }
 
     @Override
     public String systemPromptOf(Recorded request) {
-        return request.body().path("system").asText(null);
+        return FakeAnthropicReader.text(request.body().path("system"));
     }
 
     @Override
     public List<String> conversationOf(Recorded request) {
-        return request.messages().stream().map(m -> m.path("role").asText() + ": " + m.path("content").asText()).toList();
+        return request.messages().stream().map(m -> m.path("role").asText() + ": " + FakeAnthropicReader.text(m.path("content"))).toList();
     }
 
     @Override
@@ -139,5 +144,154 @@ public final class FakeAnthropic extends FakeUpstream {
         ObjectNode root = JSON.createObjectNode().put("type", "error");
         root.putObject("error").put("type", errorType(status)).put("message", message);
         return root;
+    }
+
+    /** The message object of the Messages API reference, with the parts as content blocks in order. */
+    @Override
+    protected JsonNode richCompletion(JsonNode body, Reply.Rich rich) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("id", "msg_fake").put("type", "message").put("role", "assistant").put("model", body.path("model").asText());
+        ArrayNode content = root.putArray("content");
+        for (Part part : rich.parts()) {
+            ObjectNode block = block(part);
+            switch (part) {
+                case Part.Text text -> block.put("text", text.text());
+                case Part.Reasoning reasoning -> {
+                    if (reasoning.redacted() == null) {
+                        block.put("thinking", reasoning.text() == null ? "" : reasoning.text()).put("signature", reasoning.signature());
+                    }
+                }
+                case Part.ToolCall call -> block.set("input", readTree(call.arguments()));
+                case Part.Image image -> { }
+            }
+            content.add(block);
+        }
+        root.put("stop_reason", stopReason(rich.finish())).putNull("stop_sequence");
+        root.set("usage", usage(rich, true));
+        return root;
+    }
+
+    /**
+     * The stream of the streaming reference: {@code message_start} (input usage), per part a
+     * {@code content_block_start}, its deltas ({@code text_delta} and {@code thinking_delta} of at most 4
+     * characters, a {@code signature_delta} at the end of a thinking block, an empty then two or more
+     * {@code input_json_delta} fragments) and {@code content_block_stop}, a {@code ping} after the first
+     * block's start, {@code message_delta} with the stop reason and cumulative usage, {@code message_stop}.
+     */
+    @Override
+    protected List<String> richStream(JsonNode body, Reply.Rich rich) {
+        List<String> frames = new ArrayList<>();
+        ObjectNode start = JSON.createObjectNode().put("type", "message_start");
+        ObjectNode message = start.putObject("message");
+        message.put("id", "msg_fake").put("type", "message").put("role", "assistant").put("model", body.path("model").asText());
+        message.putArray("content");
+        message.putNull("stop_reason").putNull("stop_sequence");
+        message.set("usage", usage(rich, false).put("output_tokens", 1));
+        frames.add(event("message_start", start));
+        for (int index = 0; index < rich.parts().size(); index++) {
+            Part part = rich.parts().get(index);
+            ObjectNode blockStart = JSON.createObjectNode().put("type", "content_block_start").put("index", index);
+            ObjectNode block = block(part);
+            blockStart.set("content_block", block);
+            List<ObjectNode> deltas = new ArrayList<>();
+            switch (part) {
+                case Part.Text text -> {
+                    block.put("text", "");
+                    pieces(text.text(), 4).forEach(piece -> deltas.add(delta("text_delta", "text", piece)));
+                }
+                case Part.Reasoning reasoning -> {
+                    if (reasoning.redacted() == null) {
+                        block.put("thinking", "");
+                        pieces(reasoning.text() == null ? "" : reasoning.text(), 4)
+                                .forEach(piece -> deltas.add(delta("thinking_delta", "thinking", piece)));
+                        deltas.add(delta("signature_delta", "signature", reasoning.signature()));
+                    }
+                }
+                case Part.ToolCall call -> {
+                    block.putObject("input");
+                    deltas.add(delta("input_json_delta", "partial_json", ""));
+                    String arguments = call.arguments();
+                    int pieceLength = Math.max(1, (arguments.length() + 2) / 3);
+                    pieces(arguments, pieceLength).forEach(piece -> deltas.add(delta("input_json_delta", "partial_json", piece)));
+                }
+                case Part.Image image -> { }
+            }
+            frames.add(event("content_block_start", blockStart));
+            if (index == 0) {
+                frames.add(event("ping", JSON.createObjectNode().put("type", "ping")));
+            }
+            for (ObjectNode delta : deltas) {
+                ObjectNode frame = JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+                frame.set("delta", delta);
+                frames.add(event("content_block_delta", frame));
+            }
+            frames.add(event("content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", index)));
+        }
+        ObjectNode messageDelta = JSON.createObjectNode().put("type", "message_delta");
+        messageDelta.putObject("delta").put("stop_reason", stopReason(rich.finish())).putNull("stop_sequence");
+        // Newer API versions repeat the input counts here; output_tokens is the final, cumulative count.
+        messageDelta.set("usage", usage(rich, true));
+        frames.add(event("message_delta", messageDelta));
+        frames.add(event("message_stop", JSON.createObjectNode().put("type", "message_stop")));
+        return frames;
+    }
+
+    @Override
+    public Received received(Recorded request) {
+        return FakeAnthropicReader.read(request.body());
+    }
+
+    /** A block of the part's type, with the fields it carries whole (a tool call's id and name, redacted data). */
+    private static ObjectNode block(Part part) {
+        ObjectNode block = JSON.createObjectNode();
+        switch (part) {
+            case Part.Text text -> block.put("type", "text");
+            case Part.Reasoning reasoning when reasoning.redacted() != null ->
+                    block.put("type", "redacted_thinking").put("data", reasoning.redacted());
+            case Part.Reasoning reasoning -> block.put("type", "thinking");
+            case Part.ToolCall call -> block.put("type", "tool_use").put("id", call.id()).put("name", call.name());
+            case Part.Image image -> throw new IllegalArgumentException("an answer has no images");
+        }
+        return block;
+    }
+
+    private static ObjectNode delta(String type, String field, String value) {
+        return JSON.createObjectNode().put("type", type).put(field, value);
+    }
+
+    private static List<String> pieces(String text, int length) {
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < text.length(); i += length) {
+            pieces.add(text.substring(i, Math.min(text.length(), i + length)));
+        }
+        return pieces;
+    }
+
+    /** Anthropic's stop reason for a finish reason. */
+    static String stopReason(FinishReason finish) {
+        return switch (finish) {
+            case STOP -> "end_turn";
+            case LENGTH -> "max_tokens";
+            case TOOL_CALLS -> "tool_use";
+            case CONTENT_FILTER -> "refusal";
+        };
+    }
+
+    /** Anthropic's usage fields: input_tokens without the cache reads and writes, which have fields of their own. */
+    private static ObjectNode usage(Reply.Rich rich, boolean withOutput) {
+        TokenUsage usage = rich.usage() != null ? rich.usage() : new TokenUsage(11, rich.parts().size(), false);
+        ObjectNode fields = JSON.createObjectNode()
+                .put("input_tokens", usage.promptTokens() - usage.cachedPromptTokens() - usage.cacheCreationTokens())
+                .put("cache_creation_input_tokens", usage.cacheCreationTokens())
+                .put("cache_read_input_tokens", usage.cachedPromptTokens());
+        return withOutput ? fields.put("output_tokens", usage.completionTokens()) : fields;
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("tool-call arguments of a scripted reply must be JSON: " + json, e);
+        }
     }
 }

@@ -15,7 +15,8 @@ import java.util.Map;
  * {@code usageMetadata}. And {@code :batchEmbedContents}: one {@code embeddings[].values} per request, the
  * {@link #vectorOf} vector of its text ({@code outputDimensionality} long, else
  * {@value #EMBEDDING_DIMENSIONS}), no usage (Gemini reports none), and Gemini's 400 for a batch of more
- * than 100 requests. Errors are Google's {@code {"error":{code,message,status}}}. Thread-safe.
+ * than 100 requests. Errors are Google's {@code {"error":{code,message,status}}}. Structured replies are
+ * rendered by {@link GeminiRichReplies}, and requests read back by {@link GeminiReceived}. Thread-safe.
  */
 public final class FakeGemini extends FakeUpstream {
     /** The size of the fake's vectors when a request does not ask for {@code outputDimensionality}. */
@@ -173,5 +174,20 @@ public final class FakeGemini extends FakeUpstream {
         };
         root.putObject("error").put("code", status).put("message", message).put("status", name);
         return root;
+    }
+
+    @Override
+    protected JsonNode richCompletion(JsonNode body, Reply.Rich rich) {
+        return GeminiRichReplies.completion(rich);
+    }
+
+    @Override
+    protected List<String> richStream(JsonNode body, Reply.Rich rich) {
+        return GeminiRichReplies.chunks(rich).stream().map(FakeUpstream::data).toList();
+    }
+
+    @Override
+    public Received received(Recorded request) {
+        return GeminiReceived.read(request.body());
     }
 }

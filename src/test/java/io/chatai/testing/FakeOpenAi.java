@@ -3,12 +3,17 @@ package io.chatai.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chatai.core.message.Part;
+import io.chatai.core.message.TokenUsage;
 import io.helidon.webserver.http.ServerRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -23,8 +28,22 @@ public final class FakeOpenAi extends FakeUpstream {
     /** The size of the fake's vectors when the request does not ask for {@code dimensions}. */
     public static final int EMBEDDING_DIMENSIONS = 8;
 
+    /** Replies whose chunks are whole SSE payloads to send as they are (see {@link #verbatimStream}). */
+    private final Set<Reply> verbatim = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
+
     public FakeOpenAi() {
         super("/v1/chat/completions", "/v1/embeddings");
+    }
+
+    /**
+     * A streamed reply of exactly these {@code data:} payloads, then {@code data: [DONE]}: for checking that a
+     * relay passes every field of an upstream's chunks through. (A non-streamed verbatim answer is
+     * {@link Reply#rawError} with status 200.)
+     */
+    public Reply verbatimStream(String... payloads) {
+        Reply reply = Reply.text(payloads);
+        verbatim.add(reply);
+        return reply;
     }
 
     @Override
@@ -109,6 +128,9 @@ public final class FakeOpenAi extends FakeUpstream {
 
     @Override
     protected String streamChunk(JsonNode body, Reply reply, String text) {
+        if (verbatim.contains(reply)) {
+            return "data: " + text + "\n\n";
+        }
         ObjectNode chunk = chunk(body);
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", 0);
@@ -119,6 +141,9 @@ public final class FakeOpenAi extends FakeUpstream {
 
     @Override
     protected List<String> streamTail(JsonNode body, Reply reply) {
+        if (verbatim.contains(reply)) {
+            return List.of("data: [DONE]\n\n");
+        }
         List<String> frames = new ArrayList<>();
         ObjectNode last = chunk(body);
         ObjectNode choice = last.putArray("choices").addObject();
@@ -188,5 +213,133 @@ public final class FakeOpenAi extends FakeUpstream {
         ObjectNode chunk = JSON.createObjectNode();
         chunk.put("id", "chatcmpl-fake").put("object", "chat.completion.chunk").put("model", body.path("model").asText());
         return chunk;
+    }
+
+    /** The message of a structured reply: {@code reasoning_content}, {@code content} (null when there is no text), {@code tool_calls}. */
+    @Override
+    protected JsonNode richCompletion(JsonNode body, Reply.Rich rich) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("id", "chatcmpl-fake").put("object", "chat.completion").put("created", 1_700_000_000L)
+                .put("model", body.path("model").asText());
+        ObjectNode choice = root.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message").put("role", "assistant");
+        StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        ArrayNode calls = JSON.createArrayNode();
+        for (Part part : rich.parts()) {
+            switch (part) {
+                case Part.Text t -> text.append(t.text());
+                case Part.Reasoning r -> reasoning.append(r.text() == null ? "" : r.text());
+                case Part.ToolCall c -> calls.addObject().put("id", c.id()).put("type", "function")
+                        .putObject("function").put("name", c.name()).put("arguments", c.arguments());
+                case Part.Image i -> throw new IllegalArgumentException("an answer holds no images");
+            }
+        }
+        if (text.isEmpty()) {
+            message.putNull("content");
+        } else {
+            message.put("content", text.toString());
+        }
+        if (!reasoning.isEmpty()) {
+            message.put("reasoning_content", reasoning.toString());
+        }
+        if (!calls.isEmpty()) {
+            message.set("tool_calls", calls);
+        }
+        message.putNull("refusal");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", rich.finish().wire());
+        if (rich.usage() != null) {
+            root.set("usage", usage(rich.usage()));
+        }
+        return root;
+    }
+
+    /**
+     * OpenAI's stream: a first chunk with the role, reasoning and text in pieces of at most 4 characters, each tool
+     * call opened with its {@code index}, {@code id}, {@code type} and name (empty arguments), then its arguments in
+     * fragments of at most 4 characters; a last choice chunk with the finish reason and an empty delta, the usage
+     * chunk (empty {@code choices}) when {@code stream_options.include_usage} asks, and {@code [DONE]}.
+     */
+    @Override
+    protected List<String> richStream(JsonNode body, Reply.Rich rich) {
+        List<String> frames = new ArrayList<>();
+        ObjectNode first = choiceChunk(body);
+        first.withObject("/choices/0/delta").put("role", "assistant").put("content", "");
+        frames.add(data(first));
+        int toolIndex = 0;
+        for (Part part : rich.parts()) {
+            switch (part) {
+                case Part.Text t -> pieces(t.text()).forEach(piece -> frames.add(delta(body, "content", piece)));
+                case Part.Reasoning r -> pieces(r.text() == null ? "" : r.text()).forEach(piece -> frames.add(delta(body, "reasoning_content", piece)));
+                case Part.ToolCall c -> {
+                    ObjectNode open = choiceChunk(body);
+                    open.withObject("/choices/0/delta").putArray("tool_calls").addObject().put("index", toolIndex)
+                            .put("id", c.id()).put("type", "function")
+                            .putObject("function").put("name", c.name()).put("arguments", "");
+                    frames.add(data(open));
+                    for (String fragment : pieces(c.arguments())) {
+                        ObjectNode more = choiceChunk(body);
+                        more.withObject("/choices/0/delta").putArray("tool_calls").addObject().put("index", toolIndex)
+                                .putObject("function").put("arguments", fragment);
+                        frames.add(data(more));
+                    }
+                    toolIndex++;
+                }
+                case Part.Image i -> throw new IllegalArgumentException("an answer holds no images");
+            }
+        }
+        ObjectNode last = choiceChunk(body);
+        ((ObjectNode) last.path("choices").path(0)).put("finish_reason", rich.finish().wire());
+        frames.add(data(last));
+        if (rich.usage() != null && body.path("stream_options").path("include_usage").asBoolean(false)) {
+            ObjectNode usage = chunk(body);
+            usage.putArray("choices");
+            usage.set("usage", usage(rich.usage()));
+            frames.add(data(usage));
+        }
+        frames.add("data: [DONE]\n\n");
+        return frames;
+    }
+
+    @Override
+    public Received received(Recorded request) {
+        return OpenAiReceived.read(request.body());
+    }
+
+    private static String delta(JsonNode body, String field, String piece) {
+        ObjectNode chunk = choiceChunk(body);
+        chunk.withObject("/choices/0/delta").put(field, piece);
+        return data(chunk);
+    }
+
+    private static ObjectNode choiceChunk(JsonNode body) {
+        ObjectNode chunk = chunk(body);
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.putObject("delta");
+        choice.putNull("logprobs");
+        choice.putNull("finish_reason");
+        return chunk;
+    }
+
+    /** OpenAI's usage object; a detail without an OpenAI field (Anthropic's cache creation) is left out. */
+    private static ObjectNode usage(TokenUsage usage) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("prompt_tokens", usage.promptTokens()).put("completion_tokens", usage.completionTokens())
+                .put("total_tokens", usage.promptTokens() + usage.completionTokens());
+        node.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedPromptTokens()).put("audio_tokens", 0);
+        node.putObject("completion_tokens_details").put("reasoning_tokens", usage.reasoningTokens()).put("audio_tokens", 0)
+                .put("accepted_prediction_tokens", 0).put("rejected_prediction_tokens", 0);
+        return node;
+    }
+
+    private static List<String> pieces(String text) {
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < text.length(); i += 4) {
+            pieces.add(text.substring(i, Math.min(text.length(), i + 4)));
+        }
+        return pieces;
     }
 }

@@ -38,8 +38,12 @@ public abstract class FakeUpstream implements AutoCloseable {
     private volatile Function<Recorded, Reply> script = recorded -> defaultReply(recorded.body());
     private volatile long lastDisconnectNanos;
 
-    /** One recorded call. Header names are lower case; {@code apiKey} is the key as the provider reads it. */
-    public record Recorded(String path, String query, Map<String, String> headers, JsonNode body, String model, String apiKey) {
+    /**
+     * One recorded call. Header names are lower case; {@code apiKey} is the key as the provider reads it;
+     * {@code raw} is the body's text exactly as it arrived.
+     */
+    public record Recorded(String path, String query, Map<String, String> headers, JsonNode body, String model, String apiKey,
+                           String raw) {
         public String authorization() {
             return headers.get("authorization");
         }
@@ -129,6 +133,18 @@ public abstract class FakeUpstream implements AutoCloseable {
         this.script = recorded -> defaultReply(recorded.body());
     }
 
+    /** The whole JSON answer for a structured reply, in this provider's wire format. */
+    protected abstract JsonNode richCompletion(JsonNode body, Reply.Rich rich);
+
+    /** Every SSE frame for a structured reply, end marker included, in this provider's wire format (see {@link Reply.Rich}). */
+    protected abstract List<String> richStream(JsonNode body, Reply.Rich rich);
+
+    /**
+     * The request as this provider's wire format carried it, read back into neutral terms, so one contract
+     * test can check every adapter (see {@link Received}).
+     */
+    public abstract Received received(Recorded request);
+
     /** The system prompt as this provider's request carried it, or null. */
     public abstract String systemPromptOf(Recorded request);
 
@@ -161,11 +177,12 @@ public abstract class FakeUpstream implements AutoCloseable {
     }
 
     private void handle(ServerRequest req, ServerResponse res) throws Exception {
-        JsonNode body = JSON.readTree(req.content().inputStream());
+        String raw = new String(req.content().inputStream().readAllBytes(), StandardCharsets.UTF_8);
+        JsonNode body = JSON.readTree(raw);
         calls.incrementAndGet();
         Map<String, String> headers = new TreeMap<>();
         req.headers().forEach(h -> headers.put(h.name().toLowerCase(Locale.ROOT), h.get()));
-        Recorded recorded = new Recorded(req.path().path(), req.query().rawValue(), headers, body, modelOf(req, body), apiKeyOf(headers));
+        Recorded recorded = new Recorded(req.path().path(), req.query().rawValue(), headers, body, modelOf(req, body), apiKeyOf(headers), raw);
         requests.add(recorded);
         Reply reply = script.apply(recorded);
         if (reply.hang()) {
@@ -194,7 +211,17 @@ public abstract class FakeUpstream implements AutoCloseable {
             return;
         }
         if (!stream && !reply.stall()) {
-            res.send(JSON.writeValueAsBytes(completion(body, reply)));
+            res.send(JSON.writeValueAsBytes(reply.rich() != null ? richCompletion(body, reply.rich()) : completion(body, reply)));
+            return;
+        }
+        if (stream && reply.rich() != null) {
+            try (OutputStream out = res.outputStream()) {
+                for (String frame : richStream(body, reply.rich())) {
+                    write(out, frame);
+                }
+            } catch (IOException | RuntimeException e) {
+                disconnected();
+            }
             return;
         }
         try (OutputStream out = res.outputStream()) {

@@ -1,5 +1,8 @@
 package io.chatai.testing;
 
+import io.chatai.core.message.FinishReason;
+import io.chatai.core.message.Part;
+import io.chatai.core.message.TokenUsage;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,10 +22,42 @@ import java.util.List;
  *                     the end marker; 0 for none
  * @param retryAfter   Retry-After header value, or null
  * @param fault        how a hostile or sloppy upstream misbehaves after the chunks; {@link Fault#NONE} for none
+ * @param rich         a structured answer (reasoning, tool calls, finish reason, usage details) the fake renders in
+ *                     its own wire format instead of {@code chunks}, or null
  */
 public record Reply(int status, List<String> chunks, Duration firstByte, Duration gap, boolean usage,
                     boolean endMarker, boolean hang, boolean stall, int streamError, String errorMessage,
-                    String errorBody, String retryAfter, Fault fault) {
+                    String errorBody, String retryAfter, Fault fault, Rich rich) {
+
+    /**
+     * A structured answer. Streamed, each fake splits text and reasoning text into pieces of at most 4 characters
+     * and tool-call arguments into at least two fragments where its wire format streams them (Gemini sends a
+     * call whole), sends signatures the way its provider does (Anthropic: a {@code signature_delta} at the
+     * block's end; Gemini: {@code thoughtSignature} on the part), and ends with the provider's own spelling of
+     * {@code finish} and the usage in its own fields.
+     *
+     * @param parts  the assistant parts in order: {@link Part.Text}, {@link Part.Reasoning}, {@link Part.ToolCall}
+     * @param finish why the answer ended, rendered in the provider's words
+     * @param usage  rendered in the provider's own usage fields (details it has no field for are left out)
+     */
+    public record Rich(List<Part> parts, FinishReason finish, TokenUsage usage) {
+        public Rich {
+            parts = List.copyOf(parts);
+        }
+    }
+
+    public Reply(int status, List<String> chunks, Duration firstByte, Duration gap, boolean usage, boolean endMarker,
+                 boolean hang, boolean stall, int streamError, String errorMessage, String errorBody, String retryAfter,
+                 Fault fault) {
+        this(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter,
+                fault, null);
+    }
+
+    /** A structured answer of these parts. */
+    public static Reply rich(FinishReason finish, TokenUsage usage, Part... parts) {
+        return new Reply(200, List.of(), Duration.ZERO, Duration.ZERO, true, true, false, false, 0, null, null, null,
+                Fault.NONE, new Rich(List.of(parts), finish, usage));
+    }
 
     /** What a fake upstream does wrong, beyond statuses and timing. */
     public enum Fault {
@@ -67,33 +102,33 @@ public record Reply(int status, List<String> chunks, Duration firstByte, Duratio
     }
 
     public Reply brokenAfterChunks() {
-        return new Reply(status, chunks, firstByte, gap, usage, false, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
+        return new Reply(status, chunks, firstByte, gap, usage, false, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault, rich);
     }
 
     /** After the chunks, the provider's in-stream error event for this status (e.g. Anthropic's overloaded_error). */
     public Reply failingMidStream(int errorStatus, String message) {
-        return new Reply(status, chunks, firstByte, gap, usage, false, hang, stall, errorStatus, message, errorBody, retryAfter, fault);
+        return new Reply(status, chunks, firstByte, gap, usage, false, hang, stall, errorStatus, message, errorBody, retryAfter, fault, rich);
     }
 
     public Reply withoutUsage() {
-        return new Reply(status, chunks, firstByte, gap, false, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
+        return new Reply(status, chunks, firstByte, gap, false, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault, rich);
     }
 
     public Reply withGap(Duration gap) {
-        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
+        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault, rich);
     }
 
     public Reply withFirstByte(Duration firstByte) {
-        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
+        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault, rich);
     }
 
     public Reply withRetryAfter(String retryAfter) {
-        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
+        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault, rich);
     }
 
     /** The same reply, misbehaving this way. */
     public Reply with(Fault fault) {
-        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
+        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault, rich);
     }
 
     public String joined() {

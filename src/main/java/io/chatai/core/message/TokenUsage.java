@@ -3,9 +3,20 @@ package io.chatai.core.message;
 /**
  * Token counts of one call. Immutable.
  *
- * @param estimated true when counted here with a tokenizer because the upstream reported nothing
+ * @param promptTokens        every input token, cached ones included
+ * @param cachedPromptTokens  input tokens read from the provider's prompt cache (part of {@code promptTokens})
+ * @param cacheCreationTokens input tokens written to Anthropic's prompt cache (part of {@code promptTokens})
+ * @param reasoningTokens     output tokens spent thinking (part of {@code completionTokens})
+ * @param estimated           true when counted here with a tokenizer because the upstream reported nothing
  */
-public record TokenUsage(int promptTokens, int completionTokens, boolean estimated) {
+public record TokenUsage(int promptTokens, int completionTokens, int cachedPromptTokens, int cacheCreationTokens,
+                         int reasoningTokens, boolean estimated) {
+
+    /** Plain counts, without cache or reasoning details. */
+    public TokenUsage(int promptTokens, int completionTokens, boolean estimated) {
+        this(promptTokens, completionTokens, 0, 0, 0, estimated);
+    }
+
     public int totalTokens() {
         return promptTokens + completionTokens;
     }

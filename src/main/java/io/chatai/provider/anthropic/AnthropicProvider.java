@@ -7,30 +7,31 @@ import static io.chatai.provider.WireSupport.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Cancellation;
+import io.chatai.core.Json;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
+import io.chatai.core.message.RequestOptions;
+import io.chatai.core.message.StreamSink;
 import io.chatai.provider.ChannelRules;
 import io.chatai.provider.HttpChannelRules;
 import io.chatai.provider.Provider;
 import io.chatai.provider.SseReader;
-import io.chatai.core.message.StreamEvent;
-import io.chatai.core.message.StreamSink;
-import io.chatai.core.message.TokenUsage;
 import io.chatai.provider.Upstream;
 import io.chatai.provider.UpstreamException;
 import io.chatai.provider.UpstreamFailures;
 import io.chatai.provider.UpstreamHttp;
 import io.chatai.provider.UpstreamResponse;
 import io.chatai.provider.WireSupport;
-import io.chatai.core.Json;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Anthropic Messages ({@code POST {baseUrl}/v1/messages} with {@code x-api-key} and
- * {@code anthropic-version}). A stream ends at {@code message_stop}, or where the body ends after the
- * {@code message_delta} carrying the {@code stop_reason}; one that ends before a stop reason is broken.
- * An {@code error} event is classified like the HTTP status Anthropic gives that error type. Text blocks
- * only. Thread-safe.
+ * {@code anthropic-version}), the whole rich model both ways (see {@link AnthropicRequest},
+ * {@link AnthropicBlocks}, {@link AnthropicAnswer}, {@link AnthropicStream}). A stream ends at
+ * {@code message_stop}, or where the body ends after the {@code message_delta} carrying the
+ * {@code stop_reason}; one that ends before a stop reason is broken. An {@code error} event is classified
+ * like the HTTP status Anthropic gives that error type. Thread-safe.
  */
 public final class AnthropicProvider implements Provider {
     private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://api.anthropic.com");
@@ -48,13 +49,8 @@ public final class AnthropicProvider implements Provider {
             if (!message.path("content").isArray()) {
                 throw broken("the response has no content");
             }
-            StringBuilder text = new StringBuilder();
-            for (JsonNode block : message.path("content")) {
-                if ("text".equals(text(block, "type")) && text(block, "text") != null) {
-                    text.append(text(block, "text"));
-                }
-            }
-            return new Completion(text.toString(), AnthropicWire.usage(message), text(message, "stop_reason"));
+            return new Completion(AnthropicAnswer.parts(message.path("content")),
+                    AnthropicWire.finishReason(text(message, "stop_reason")), AnthropicWire.usage(message.path("usage")));
         }
     }
 
@@ -63,64 +59,57 @@ public final class AnthropicProvider implements Provider {
         try (var interrupt = cancellation.interruptCurrentThread();
              UpstreamResponse response = send(upstream, request, true)) {
             SseReader events = new SseReader(response.body());
-            int input = 0;
-            int output = 0;
-            boolean usageSeen = false;
-            String stopReason = null;
+            AnthropicStream answer = new AnthropicStream(sink);
             SseReader.Event event;
-            while ((event = next(events, stopReason != null)) != null) {
+            while ((event = next(events, answer.finished())) != null) {
                 JsonNode data = parse(event.data());
                 String type = text(data, "type") != null ? text(data, "type") : String.valueOf(event.name());
-                switch (type) {
-                    case "message_start" -> {
-                        JsonNode usage = data.path("message").path("usage");
-                        if (usage.path("input_tokens").isNumber()) {
-                            usageSeen = true;
-                            input = AnthropicWire.inputTokens(usage);
-                            output = usage.path("output_tokens").asInt();
-                        }
-                    }
-                    case "content_block_start" -> emit(sink, data.path("content_block"));
-                    case "content_block_delta" -> emit(sink, data.path("delta"));
-                    case "message_delta" -> {
-                        stopReason = text(data.path("delta"), "stop_reason") != null
-                                ? text(data.path("delta"), "stop_reason") : stopReason;
-                        JsonNode usage = data.path("usage");
-                        // Both counts are cumulative; newer API versions also repeat the input here.
-                        if (usage.path("output_tokens").isNumber()) {
-                            output = usage.path("output_tokens").asInt();
-                        }
-                        if (usage.path("input_tokens").isNumber()) {
-                            usageSeen = true;
-                            input = AnthropicWire.inputTokens(usage);
-                        }
-                    }
-                    case "message_stop" -> {
-                        sink.accept(new StreamEvent.Done(usageSeen ? new TokenUsage(input, output, false) : null, stopReason));
-                        return;
-                    }
-                    case "error" -> throw failure(upstream, data);
-                    default -> {
-                        // ping, content_block_stop and event types added later carry no text
-                    }
+                if (type.equals("error")) {
+                    throw failure(upstream, data);
+                }
+                if (answer.accept(type, data)) {
+                    return;
                 }
             }
-            if (stopReason != null) {
-                // The answer and its usage are complete; only message_stop is missing.
-                sink.accept(new StreamEvent.Done(usageSeen ? new TokenUsage(input, output, false) : null, stopReason));
+            if (answer.finished()) {
+                answer.done(); // the answer and its usage are complete; only message_stop is missing
                 return;
             }
             throw broken("the stream ended before a stop_reason or message_stop");
         }
     }
 
-    /** Forwards a text block's start or a text delta; thinking and tool-use blocks are not text. */
-    private static void emit(StreamSink sink, JsonNode part) {
-        String kind = text(part, "type");
-        String text = text(part, "text");
-        if (("text".equals(kind) || "text_delta".equals(kind)) && text != null && !text.isEmpty()) {
-            sink.accept(new StreamEvent.Delta(text));
+    /**
+     * What Anthropic cannot do and that would change the answer: log probabilities, several choices,
+     * presence and frequency penalties, a temperature above its maximum of 1, and stop sequences of only
+     * whitespace (which Anthropic refuses). A seed, a user name and an image's {@code detail} are hints
+     * without an equivalent and are dropped.
+     */
+    @Override
+    public Optional<String> unsupported(ModelRequest request) {
+        RequestOptions options = request.options();
+        if (Boolean.TRUE.equals(options.logprobs())) {
+            return Optional.of("logprobs");
         }
+        if (options.topLogprobs() != null && options.topLogprobs() > 0) {
+            return Optional.of("top_logprobs");
+        }
+        if (options.n() != null && options.n() > 1) {
+            return Optional.of("n");
+        }
+        if (options.presencePenalty() != null && options.presencePenalty() != 0) {
+            return Optional.of("presence_penalty");
+        }
+        if (options.frequencyPenalty() != null && options.frequencyPenalty() != 0) {
+            return Optional.of("frequency_penalty");
+        }
+        if (options.temperature() != null && options.temperature() > 1) {
+            return Optional.of("temperature");
+        }
+        if (options.stop().stream().anyMatch(String::isBlank)) {
+            return Optional.of("stop");
+        }
+        return Optional.empty();
     }
 
     private static UpstreamException failure(Upstream upstream, JsonNode data) {
@@ -129,7 +118,7 @@ public final class AnthropicProvider implements Provider {
     }
 
     private UpstreamResponse send(Upstream upstream, ModelRequest request, boolean stream) {
-        byte[] body = Json.write(AnthropicWire.request(request, stream));
+        byte[] body = Json.write(AnthropicRequest.of(request, stream));
         Map<String, String> headers = upstream.apiKey() == null
                 ? Map.of("anthropic-version", AnthropicWire.VERSION)
                 : Map.of("x-api-key", upstream.apiKey(), "anthropic-version", AnthropicWire.VERSION);

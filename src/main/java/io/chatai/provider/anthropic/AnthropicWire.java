@@ -1,67 +1,31 @@
 package io.chatai.provider.anthropic;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatai.core.message.ChatMessage;
-import io.chatai.core.message.ModelRequest;
+import io.chatai.core.message.FinishReason;
 import io.chatai.core.message.TokenUsage;
-import java.util.ArrayList;
 import java.util.List;
 
-/** The Anthropic Messages wire format, as far as this adapter uses it (text only). Internal to the adapter. */
+/** What Anthropic's answers say besides their content: usage, stop reasons and error types. Stateless. */
 final class AnthropicWire {
     static final String VERSION = "2023-06-01";
-    /** Anthropic requires {@code max_tokens}; used when the preset leaves it unset. */
-    static final int DEFAULT_MAX_TOKENS = 4096;
+    static final List<String> USAGE_FIELDS =
+            List.of("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens");
 
     private AnthropicWire() {
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Request(String model, @JsonProperty("max_tokens") int maxTokens, String system, List<Message> messages,
-                   Double temperature, @JsonProperty("top_p") Double topP, Boolean stream) {
-    }
-
-    record Message(String role, String content) {
-    }
-
     /**
-     * System messages become the top-level {@code system} (there is no system role); empty messages are
-     * left out because Anthropic refuses empty content, and one empty stored reply must not break a
-     * conversation for good.
+     * {@code usage} of a whole message, or null when absent. Anthropic's {@code input_tokens} leaves out the
+     * tokens read from and written to its prompt cache; the prompt count here includes both.
      */
-    static Request request(ModelRequest request, boolean stream) {
-        List<String> system = new ArrayList<>();
-        List<Message> messages = new ArrayList<>();
-        for (ChatMessage message : request.messages()) {
-            if (message.content().isEmpty()) {
-                continue;
-            }
-            switch (message.role()) {
-                case SYSTEM -> system.add(message.content());
-                case USER -> messages.add(new Message("user", message.content()));
-                case ASSISTANT -> messages.add(new Message("assistant", message.content()));
-            }
-        }
-        return new Request(request.model(), request.maxTokens() != null ? request.maxTokens() : DEFAULT_MAX_TOKENS,
-                system.isEmpty() ? null : String.join("\n\n", system), messages, request.temperature(), request.topP(),
-                stream ? Boolean.TRUE : null);
-    }
-
-    /** Input tokens of a {@code usage} object: cached and cache-writing tokens are input too. */
-    static int inputTokens(JsonNode usage) {
-        return usage.path("input_tokens").asInt() + usage.path("cache_creation_input_tokens").asInt()
-                + usage.path("cache_read_input_tokens").asInt();
-    }
-
-    /** {@code usage} of a whole message, or null when absent. */
-    static TokenUsage usage(JsonNode message) {
-        JsonNode usage = message.path("usage");
+    static TokenUsage usage(JsonNode usage) {
         if (!usage.path("input_tokens").isNumber()) {
             return null;
         }
-        return new TokenUsage(inputTokens(usage), usage.path("output_tokens").asInt(), false);
+        int cacheRead = usage.path("cache_read_input_tokens").asInt();
+        int cacheCreation = usage.path("cache_creation_input_tokens").asInt();
+        return new TokenUsage(usage.path("input_tokens").asInt() + cacheRead + cacheCreation, usage.path("output_tokens").asInt(),
+                cacheRead, cacheCreation, 0, false);
     }
 
     /**
@@ -80,6 +44,19 @@ final class AnthropicWire {
             case "timeout_error" -> 504;
             case "overloaded_error" -> 529;
             default -> 500; // api_error and anything new: the upstream's fault
+        };
+    }
+
+    /**
+     * Anthropic's stop reasons in OpenAI's words. {@code pause_turn} (a server tool paused a long turn) ends
+     * this answer as it stands: the caller may send it back to continue, as after any answer.
+     */
+    static FinishReason finishReason(String stopReason) {
+        return switch (stopReason == null ? "" : stopReason) {
+            case "max_tokens", "model_context_window_exceeded" -> FinishReason.LENGTH;
+            case "tool_use" -> FinishReason.TOOL_CALLS;
+            case "refusal" -> FinishReason.CONTENT_FILTER;
+            default -> FinishReason.STOP; // end_turn, stop_sequence, pause_turn
         };
     }
 }

@@ -7,6 +7,7 @@ import static io.chatai.provider.WireSupport.parse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
+import io.chatai.core.message.CompletionBuilder;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.provider.ChannelRules;
 import io.chatai.provider.HttpChannelRules;
@@ -24,12 +25,16 @@ import io.chatai.provider.UpstreamResponse;
 import io.chatai.provider.WireSupport;
 import io.chatai.core.Json;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Google Gemini ({@code POST {baseUrl}/v1beta/models/{model}:generateContent}, and
  * {@code :streamGenerateContent?alt=sse}). The key travels in {@code x-goog-api-key}, never in the URL,
  * so it cannot leak into access logs. Gemini streams have no {@code [DONE]}: the chunk carrying a
- * {@code finishReason} is the end marker, and a body that ends before one is a broken stream. Thread-safe.
+ * {@code finishReason} is the end marker, and a body that ends before one is a broken stream. The whole rich
+ * model goes both ways: images, function calls and results, thoughts and thought signatures, structured
+ * output and thinking options ({@link GeminiRequests}, {@link GeminiAnswer}); what Gemini cannot honour is
+ * named by {@link #unsupported} and never sent. Thread-safe.
  */
 public final class GeminiProvider implements Provider {
     private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://generativelanguage.googleapis.com");
@@ -48,7 +53,10 @@ public final class GeminiProvider implements Provider {
             if (!GeminiWire.candidate(body).isObject()) {
                 throw broken("the response has no candidates");
             }
-            return new Completion(GeminiWire.text(body), GeminiWire.usage(body), GeminiWire.finishReason(body));
+            CompletionBuilder answer = new CompletionBuilder();
+            GeminiAnswer reader = new GeminiAnswer(answer::accept);
+            reader.read(body);
+            return answer.build(reader.finish(GeminiWire.finishReason(body)), GeminiWire.usage(body));
         }
     }
 
@@ -57,6 +65,7 @@ public final class GeminiProvider implements Provider {
         try (var interrupt = cancellation.interruptCurrentThread();
              UpstreamResponse response = send(upstream, request, true)) {
             SseReader events = new SseReader(response.body());
+            GeminiAnswer reader = new GeminiAnswer(sink);
             TokenUsage usage = null;
             SseReader.Event event;
             while ((event = next(events, false)) != null) { // the finish reason is the end: nothing comes after it
@@ -69,18 +78,21 @@ public final class GeminiProvider implements Provider {
                 refuseBlockedPrompt(chunk);
                 TokenUsage reported = GeminiWire.usage(chunk);
                 usage = reported != null ? reported : usage;
-                String text = GeminiWire.text(chunk);
-                if (!text.isEmpty()) {
-                    sink.accept(new StreamEvent.Delta(text));
-                }
+                reader.read(chunk);
                 String finishReason = GeminiWire.finishReason(chunk);
                 if (finishReason != null) {
-                    sink.accept(new StreamEvent.Done(usage, finishReason));
+                    sink.accept(new StreamEvent.Done(usage, reader.finish(finishReason)));
                     return;
                 }
             }
             throw broken("the stream ended without a finishReason");
         }
+    }
+
+    /** See {@link GeminiRefusals}. */
+    @Override
+    public Optional<String> unsupported(ModelRequest request) {
+        return GeminiRefusals.first(request);
     }
 
     /** A prompt Gemini's filters refused would be refused on every Gemini channel: the request's fault. */
@@ -96,7 +108,7 @@ public final class GeminiProvider implements Provider {
         String url = WireSupport.join(upstream.baseUrl(), "/v1beta/models/" + GeminiWire.pathSegment(model)
                 + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
         Map<String, String> headers = upstream.apiKey() == null ? Map.of() : Map.of("x-goog-api-key", upstream.apiKey());
-        return http.postJson(upstream, url, headers, Json.write(GeminiWire.request(request)), stream);
+        return http.postJson(upstream, url, headers, Json.write(GeminiRequests.request(request, model)), stream);
     }
 
     @Override

@@ -6,36 +6,50 @@ import static io.chatai.provider.WireSupport.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Cancellation;
+import io.chatai.core.Json;
 import io.chatai.core.message.Completion;
+import io.chatai.core.message.FinishReason;
 import io.chatai.core.message.ModelRequest;
-import io.chatai.provider.ChannelRules;
-import io.chatai.provider.HttpChannelRules;
-import io.chatai.provider.Provider;
-import io.chatai.provider.SseReader;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.StreamSink;
 import io.chatai.core.message.TokenUsage;
+import io.chatai.provider.ChannelRules;
+import io.chatai.provider.HttpChannelRules;
+import io.chatai.provider.Provider;
+import io.chatai.provider.RawRelay;
+import io.chatai.provider.SseReader;
 import io.chatai.provider.Upstream;
 import io.chatai.provider.UpstreamFailures;
 import io.chatai.provider.UpstreamHttp;
 import io.chatai.provider.UpstreamResponse;
 import io.chatai.provider.WireSupport;
-import io.chatai.core.Json;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * OpenAI chat completions ({@code POST {baseUrl}/chat/completions}), spoken by OpenAI and by most
  * compatible servers (DeepSeek, vLLM, llama.cpp, Ollama's {@code /v1}). Streams ask for
  * {@code stream_options.include_usage} so usage is reported. A stream ends at {@code data: [DONE]}, or
  * where the body ends after a chunk with a {@code finish_reason}: several compatible servers never send
- * {@code [DONE]}. A body that ends before any finish reason is a broken stream. Thread-safe.
+ * {@code [DONE]}. A body that ends before any finish reason is a broken stream. The whole rich model travels both
+ * ways (images, tool calls and results, DeepSeek-style {@code reasoning_content}, every request option): see
+ * {@link OpenAiRequests}, {@link OpenAiAnswers} and {@link OpenAiDeltas}. Thread-safe.
  */
-public final class OpenAiProvider implements Provider {
+public final class OpenAiProvider implements Provider, RawRelay {
     private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://api.openai.com/v1");
     private final UpstreamHttp http;
+    private final OpenAiRelay relay;
 
     public OpenAiProvider(UpstreamHttp http) {
         this.http = http;
+        this.relay = new OpenAiRelay(http);
+    }
+
+    /** {@code /v1/chat/completions} to this type: the caller's body through unchanged but for the model ({@link OpenAiRelay}). */
+    @Override
+    public Answer relay(Upstream upstream, Request request, String upstreamModel, String callerModel, Sink sink,
+                        Cancellation cancellation) {
+        return relay.relay(upstream, request, upstreamModel, callerModel, sink, cancellation);
     }
 
     @Override
@@ -43,13 +57,11 @@ public final class OpenAiProvider implements Provider {
         try (var interrupt = cancellation.interruptCurrentThread();
              UpstreamResponse response = send(upstream, request, false)) {
             JsonNode body = parse(response.readBody());
-            JsonNode choice = body.path("choices").path(0);
-            if (choice.isMissingNode()) {
+            JsonNode choice = OpenAiAnswers.firstChoice(body);
+            if (choice == null) {
                 throw broken("the response has no choices");
             }
-            JsonNode content = choice.path("message").path("content");
-            return new Completion(content.isTextual() ? content.textValue() : "", OpenAiWire.usage(body),
-                    OpenAiWire.finishReason(choice));
+            return OpenAiAnswers.completion(choice, OpenAiAnswers.usage(body));
         }
     }
 
@@ -58,12 +70,13 @@ public final class OpenAiProvider implements Provider {
         try (var interrupt = cancellation.interruptCurrentThread();
              UpstreamResponse response = send(upstream, request, true)) {
             SseReader events = new SseReader(response.body());
+            OpenAiDeltas deltas = new OpenAiDeltas(sink);
             TokenUsage usage = null;
             String finishReason = null;
             SseReader.Event event;
             while ((event = next(events, finishReason != null)) != null) {
                 if (event.data().equals("[DONE]")) {
-                    sink.accept(new StreamEvent.Done(usage, finishReason));
+                    sink.accept(new StreamEvent.Done(usage, FinishReason.fromWire(finishReason)));
                     return;
                 }
                 JsonNode chunk = parse(event.data());
@@ -71,31 +84,37 @@ public final class OpenAiProvider implements Provider {
                     throw broken("error inside the stream: " + UpstreamFailures.clean(
                             chunk.path("error").path("message").asText("unknown"), upstream.secrets()));
                 }
-                TokenUsage reported = OpenAiWire.usage(chunk);
+                TokenUsage reported = OpenAiAnswers.usage(chunk);
                 if (reported != null) {
                     usage = reported;
                 }
-                JsonNode choice = chunk.path("choices").path(0);
-                String reason = OpenAiWire.finishReason(choice);
+                JsonNode choice = OpenAiAnswers.firstChoice(chunk);
+                if (choice == null) {
+                    continue; // the usage chunk has no choices
+                }
+                deltas.accept(choice.path("delta"));
+                String reason = OpenAiAnswers.finishReason(choice);
                 if (reason != null) {
                     finishReason = reason;
                 }
-                JsonNode content = choice.path("delta").path("content");
-                if (content.isTextual() && !content.textValue().isEmpty()) {
-                    sink.accept(new StreamEvent.Delta(content.textValue()));
-                }
             }
             if (finishReason != null) {
-                sink.accept(new StreamEvent.Done(usage, finishReason));
+                sink.accept(new StreamEvent.Done(usage, FinishReason.fromWire(finishReason)));
                 return;
             }
             throw broken("the stream ended before a finish_reason or data: [DONE]");
         }
     }
 
+    /** n above 1, or an image in a tool result (see {@link OpenAiRequests#unsupported}). */
+    @Override
+    public Optional<String> unsupported(ModelRequest request) {
+        return OpenAiRequests.unsupported(request);
+    }
+
     private UpstreamResponse send(Upstream upstream, ModelRequest request, boolean stream) {
         String url = WireSupport.join(upstream.baseUrl(), "/chat/completions");
-        byte[] body = Json.write(OpenAiWire.request(request, stream));
+        byte[] body = Json.write(OpenAiRequests.request(request, stream, OpenAiRequests.takesMaxCompletionTokens(upstream.baseUrl())));
         // Keyless servers (a local Ollama, llama.cpp) get no Authorization header rather than "Bearer null".
         Map<String, String> headers = upstream.apiKey() == null ? Map.of() : Map.of("Authorization", "Bearer " + upstream.apiKey());
         return http.postJson(upstream, url, headers, body, stream);

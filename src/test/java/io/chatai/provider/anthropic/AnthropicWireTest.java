@@ -13,11 +13,11 @@ class AnthropicWireTest {
 
     @Test
     void should_put_every_system_message_into_the_top_level_system() {
-        AnthropicWire.Request request = AnthropicWire.request(new ModelRequest("claude", List.of(ChatMessage.system("one"),
+        AnthropicRequest request = AnthropicRequest.of(new ModelRequest("claude", List.of(ChatMessage.system("one"),
                 ChatMessage.system("two"), ChatMessage.user("hi")), null, null, null), true);
 
         assertThat(request.system()).isEqualTo("one\n\ntwo");
-        assertThat(request.messages()).containsExactly(new AnthropicWire.Message("user", "hi"));
+        assertThat(request.messages()).containsExactly(new AnthropicBlocks.Message("user", "hi"));
         assertThat(request.maxTokens()).isEqualTo(4096);
         assertThat(request.stream()).isTrue();
     }

@@ -16,14 +16,14 @@ class GeminiWireTest {
     }
 
     @Test
-    void should_count_thinking_tokens_as_completion_and_skip_thought_parts() throws Exception {
+    void should_count_thinking_tokens_as_completion_and_reasoning_and_cached_tokens_as_prompt() throws Exception {
         var chunk = Json.tree("""
                 {"candidates": [{"content": {"role": "model", "parts": [
                     {"text": "pondering", "thought": true}, {"text": "Answer"}]}, "finishReason": "STOP"}],
-                 "usageMetadata": {"promptTokenCount": 7, "candidatesTokenCount": 3, "thoughtsTokenCount": 40}}""");
+                 "usageMetadata": {"promptTokenCount": 7, "candidatesTokenCount": 3, "thoughtsTokenCount": 40,
+                   "cachedContentTokenCount": 5}}""");
 
-        assertThat(GeminiWire.text(chunk)).isEqualTo("Answer");
-        assertThat(GeminiWire.usage(chunk)).isEqualTo(new TokenUsage(7, 43, false));
+        assertThat(GeminiWire.usage(chunk)).isEqualTo(new TokenUsage(7, 43, 5, 0, 40, false));
         assertThat(GeminiWire.finishReason(chunk)).isEqualTo("STOP");
     }
 

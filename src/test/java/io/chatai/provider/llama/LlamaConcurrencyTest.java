@@ -129,7 +129,7 @@ class LlamaConcurrencyTest {
         AtomicInteger received = new AtomicInteger();
 
         assertThatThrownBy(() -> provider.stream(upstream(Duration.ofSeconds(30)), request(400), event -> {
-            if (event instanceof StreamEvent.Delta && received.incrementAndGet() == 3) {
+            if (event instanceof StreamEvent.TextDelta && received.incrementAndGet() == 3) {
                 throw new CallCancelledException("the client closed the stream");
             }
         }, new Cancellation())).isInstanceOf(CallCancelledException.class);
