@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param lease              on PostgreSQL, how long a turn's hold on its conversation lasts unless renewed
  * @param shutdownGrace      how long a stopping server lets running requests finish
  * @param cooldownAfter      how many failures in a row cool a channel down (a 429 cools it at once)
+ * @param allowStdioTools    whether tool servers may be local commands (stdio), which run programs on this host
  */
 public record Config(
         String host,
@@ -43,7 +44,8 @@ public record Config(
         java.util.List<String> corsOrigins,
         Duration lease,
         Duration shutdownGrace,
-        int cooldownAfter) {
+        int cooldownAfter,
+        boolean allowStdioTools) {
 
     /** How log lines are written. */
     public enum LogFormat { TEXT, JSON }

@@ -66,7 +66,8 @@ public final class ConfigLoader {
                 corsOrigins(),
                 Duration.ofSeconds(integer("CHATAI_LEASE_SECONDS", 15, 2, 600)),
                 Duration.ofSeconds(integer("CHATAI_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
-                integer("CHATAI_COOLDOWN_AFTER", 3, 1, 100));
+                integer("CHATAI_COOLDOWN_AFTER", 3, 1, 100),
+                bool("CHATAI_ALLOW_STDIO_TOOLS", false));
     }
 
     private String text(String name, String fallback) {

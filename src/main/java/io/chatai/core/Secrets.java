@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** Random tokens and one-way hashes for keys and ids. Thread-safe. */
+/** Random tokens, one-way hashes for keys and ids, and the masked form secrets are shown in. Thread-safe. */
 public final class Secrets {
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     /**
@@ -51,5 +51,19 @@ public final class Secrets {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
+    }
+
+    /**
+     * How a stored secret (a channel key, a header value, a tool server's environment value) is shown:
+     * {@code sk-…abcd}, enough to tell secrets apart and never enough to use one. Sent back in a change, the
+     * masked form stands for the stored secret.
+     */
+    public static String mask(String secret) {
+        if (secret == null || secret.isEmpty()) {
+            return "";
+        }
+        String prefix = secret.startsWith("sk-") ? "sk-" : "";
+        String tail = secret.length() >= 12 ? secret.substring(secret.length() - 4) : "";
+        return prefix + "…" + tail;
     }
 }

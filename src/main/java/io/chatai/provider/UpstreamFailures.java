@@ -1,5 +1,6 @@
 package io.chatai.provider;
 
+import io.chatai.core.Secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Json;
 import java.io.InterruptedIOException;
@@ -115,14 +116,9 @@ public final class UpstreamFailures {
         return text.replace(apiKey, mask(apiKey));
     }
 
-    /** {@code sk-…abcd}: enough to tell keys apart, never enough to use one. */
+    /** {@code sk-…abcd}: enough to tell keys apart, never enough to use one ({@link Secrets#mask}). */
     public static String mask(String secret) {
-        if (secret == null || secret.isEmpty()) {
-            return "";
-        }
-        String prefix = secret.startsWith("sk-") ? "sk-" : "";
-        String tail = secret.length() >= 12 ? secret.substring(secret.length() - 4) : "";
-        return prefix + "…" + tail;
+        return Secrets.mask(secret);
     }
 
     private static Duration retryAfter(String header) {

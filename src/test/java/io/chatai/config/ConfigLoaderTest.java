@@ -33,6 +33,16 @@ class ConfigLoaderTest {
         assertThat(config.metricsPublic()).isFalse();
         assertThat(config.keepAliveInterval()).isLessThanOrEqualTo(Duration.ofSeconds(15));
         assertThat(config.cooldownAfter()).isEqualTo(3);
+        assertThat(config.allowStdioTools()).isFalse();
+    }
+
+    @Test
+    void should_allow_local_tool_programs_only_when_told_exactly() {
+        assertThat(ConfigLoader.load(Map.of("CHATAI_ALLOW_STDIO_TOOLS", "true")).allowStdioTools()).isTrue();
+        assertThat(ConfigLoader.load(Map.of("CHATAI_ALLOW_STDIO_TOOLS", "false")).allowStdioTools()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("CHATAI_ALLOW_STDIO_TOOLS", "yes")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("CHATAI_ALLOW_STDIO_TOOLS must be true or false, got \"yes\"");
     }
 
     @Test
