@@ -77,10 +77,14 @@ public record Channel(String id, String name, String type, TypeFields typeFields
         return modelMapping.getOrDefault(model, model);
     }
 
-    /** How a provider reaches this channel with one of its keys (null for keyless upstreams). */
+    /**
+     * How a provider reaches this channel with one of its keys (null for keyless upstreams). Every key of
+     * the channel and every header value go along as secrets, since an upstream (or a proxy before it)
+     * may echo any of them back.
+     */
     public Upstream upstream(String key) {
-        return new Upstream(name, baseUrl(), key, headers, Duration.ofMillis(timeoutMs), proxy, modelPath(), options(),
-                Duration.ofMillis(totalTimeoutMs));
+        return new Upstream(name, baseUrl(), key, headers, Duration.ofMillis(timeoutMs), Duration.ofMillis(totalTimeoutMs),
+                proxy, modelPath(), options(), Upstream.secretsOf(apiKeys(), headers));
     }
 
     @Override

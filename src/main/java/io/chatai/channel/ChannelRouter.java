@@ -1,6 +1,5 @@
 package io.chatai.channel;
 
-import io.chatai.core.ApiException;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.provider.Provider;
@@ -53,21 +52,23 @@ public final class ChannelRouter {
      * Runs the call on the best channel for the model, failing over on retryable errors.
      *
      * @param contentSent tells whether any of the answer reached the client; after that, no failover
-     * @throws ApiException {@code CHANNEL_UNAVAILABLE} when nothing is left, {@code MODEL_ERROR} when
+     * @throws RoutingException {@code CHANNEL_UNAVAILABLE} when nothing is left, {@code MODEL_ERROR} when
      *                      the upstream refused the request or broke after content was sent
      * @throws CallCancelledException when the client left
      */
     public <T> Routed<T> route(String model, Call<T> call, Cancellation cancellation, BooleanSupplier contentSent) {
         List<Channel> candidates = selection.candidates(model);
         RoutingFailures failures = new RoutingFailures(model);
+        boolean sawEveryCandidate = true;
         for (Channel channel : candidates) {
             if (failures.calls() == maxAttempts) {
+                sawEveryCandidate = false;
                 break;
             }
             String upstreamModel = channel.upstreamModel(model);
             long missingUntil = health.modelMissingUntil(channel, upstreamModel);
             if (missingUntil > 0) {
-                failures.skipped(channel, "model '" + upstreamModel + "' was not found there", missingUntil);
+                failures.missing(channel, upstreamModel, missingUntil);
                 continue;
             }
             ChannelHealth.Admission admission = health.admit(channel);
@@ -116,7 +117,7 @@ public final class ChannelRouter {
                 }
             }
         }
-        throw candidates.isEmpty() ? RoutingFailures.noChannel(model) : failures.unavailable(clock.millis());
+        throw candidates.isEmpty() ? RoutingFailures.noChannel(model) : failures.unavailable(clock.millis(), sawEveryCandidate);
     }
 
     /** Where a request goes after a failed call: another key of the same channel, or the next channel. */
@@ -134,6 +135,7 @@ public final class ChannelRouter {
         }
         switch (error) {
             case UpstreamError.BadRequest refused -> throw RoutingFailures.modelError(channel, refused, false);
+            case UpstreamError.LimitExceeded stopped -> throw RoutingFailures.modelError(channel, stopped, false);
             case UpstreamError.AuthFailed refused -> {
                 health.refuseKey(channel, key);
                 failures.failed(channel, refused, Long.MAX_VALUE);

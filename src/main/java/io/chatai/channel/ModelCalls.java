@@ -7,6 +7,7 @@ import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.StreamSink;
 import io.chatai.core.message.TokenUsage;
+import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
 import io.chatai.tokens.TokenCounter;
 import java.util.function.BooleanSupplier;
@@ -15,17 +16,21 @@ import java.util.function.Supplier;
 /**
  * Runs a model request through the {@link ChannelRouter} and accounts for every call it makes: latency,
  * time to first token, tokens (the upstream's, or counted here when it reported none) and outcome go to
- * the {@link CallListener}, failed attempts included. The only place usage is estimated. Thread-safe.
+ * the {@link CallListener}, failed attempts included. The only place usage is estimated, and the one
+ * place an answer's text is bounded ({@code CHATAI_MAX_ANSWER_CHARS}): an upstream that streams without
+ * end is stopped there, its connection closed, whatever its wire format. Thread-safe.
  */
 public final class ModelCalls {
     private final ChannelRouter router;
     private final TokenCounter tokens;
     private final CallListener listener;
+    private final int maxAnswerChars;
 
-    public ModelCalls(ChannelRouter router, TokenCounter tokens, CallListener listener) {
+    public ModelCalls(ChannelRouter router, TokenCounter tokens, CallListener listener, int maxAnswerChars) {
         this.router = router;
         this.tokens = tokens;
         this.listener = listener;
+        this.maxAnswerChars = maxAnswerChars;
     }
 
     /** The answer (with usage always set) and the channel that gave it. */
@@ -64,6 +69,9 @@ public final class ModelCalls {
                 Completion completion;
                 if (sinks == null) {
                     completion = provider.complete(upstream, upstreamRequest, cancellation);
+                    if (completion.text().length() > maxAnswerChars) {
+                        throw answerTooLong();
+                    }
                 } else {
                     StreamSink sink = sinks.get();
                     Completion[] done = {null};
@@ -74,6 +82,10 @@ public final class ModelCalls {
                                     firstToken[0] = System.nanoTime();
                                 }
                                 text.append(delta.text());
+                                if (text.length() > maxAnswerChars) {
+                                    // Thrown inside the adapter's read loop, which closes the connection on its way out.
+                                    throw answerTooLong();
+                                }
                             }
                             case StreamEvent.Done finished ->
                                     done[0] = new Completion(text.toString(), finished.usage(), finished.finishReason());
@@ -101,6 +113,11 @@ public final class ModelCalls {
             }
         }, cancellation, contentSent);
         return new Result(routed.result(), routed.channel());
+    }
+
+    private UpstreamException answerTooLong() {
+        return new UpstreamException(new UpstreamError.LimitExceeded(
+                "the answer is longer than CHATAI_MAX_ANSWER_CHARS (" + maxAnswerChars + " characters)"));
     }
 
     /** What a call that ended early cost: the prompt it read and whatever it generated before it ended. */

@@ -1,6 +1,5 @@
 package io.chatai.channel;
 
-import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.provider.UpstreamError;
 import java.util.ArrayList;
@@ -10,7 +9,8 @@ import java.util.Map;
 
 /**
  * What one routed request tried, and the client errors made of it: 503 {@code CHANNEL_UNAVAILABLE}
- * listing channel names and reasons (never keys), or 502 {@code MODEL_ERROR}. Used by one request's
+ * listing channel names and reasons (never keys), or 502 {@code MODEL_ERROR}, each a
+ * {@link RoutingException} that also says whether the model is served at all. Used by one request's
  * thread only.
  */
 final class RoutingFailures {
@@ -18,6 +18,8 @@ final class RoutingFailures {
     private final List<Map<String, Object>> tried = new ArrayList<>();
     private long earliestRecovery = Long.MAX_VALUE;
     private int calls;
+    /** Every channel seen so far lacks the model (answered 404 now or before); false after any other outcome. */
+    private boolean onlyMissing = true;
 
     RoutingFailures(String model) {
         this.model = model;
@@ -35,32 +37,46 @@ final class RoutingFailures {
     void skipped(Channel channel, String reason, long until) {
         tried.add(entry(channel, reason));
         earliestRecovery = Math.min(earliestRecovery, until);
+        onlyMissing = false;
+    }
+
+    /** A channel not called because it answered 404 for this model a moment ago. */
+    void missing(Channel channel, String upstreamModel, long until) {
+        tried.add(entry(channel, "model '" + upstreamModel + "' was not found there"));
+        earliestRecovery = Math.min(earliestRecovery, until);
     }
 
     void failed(Channel channel, UpstreamError error, long backAt) {
         tried.add(entry(channel, error.describe()));
         earliestRecovery = Math.min(earliestRecovery, backAt);
+        onlyMissing &= error instanceof UpstreamError.NotFound;
     }
 
-    static ApiException modelError(Channel channel, UpstreamError error, boolean afterContent) {
+    static RoutingException modelError(Channel channel, UpstreamError error, boolean afterContent) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("channel", channel.name());
         details.put("status", error.status());
         details.put("message", error.describe());
-        String message = afterContent
+        String message = error instanceof UpstreamError.LimitExceeded
+                ? "The model's answer was " + error.describe()
+                : afterContent
                 ? "The model's answer broke off: " + error.describe()
                 : "The model refused the request: " + error.describe();
-        return new ApiException(ErrorCode.MODEL_ERROR, message, details);
+        return new RoutingException(ErrorCode.MODEL_ERROR, message, details, null, false, error);
     }
 
-    static ApiException noChannel(String model) {
-        return new ApiException(ErrorCode.CHANNEL_UNAVAILABLE, "No enabled channel serves model '" + model
+    static RoutingException noChannel(String model) {
+        return new RoutingException(ErrorCode.CHANNEL_UNAVAILABLE, "No enabled channel serves model '" + model
                 + "'; add one with POST /api/channels (models: [\"" + model + "\"] or [\"*\"])",
-                Map.of("model", model, "tried", List.of()));
+                Map.of("model", model, "tried", List.of()), null, true, null);
     }
 
-    /** Nothing is left; Retry-After tells when the first channel tried or skipped may be usable again. */
-    ApiException unavailable(long now) {
+    /**
+     * Nothing is left; Retry-After tells when the first channel tried or skipped may be usable again.
+     *
+     * @param sawEveryCandidate false when the attempts ran out before every channel serving the model was tried
+     */
+    RoutingException unavailable(long now, boolean sawEveryCandidate) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("model", model);
         details.put("attempts", calls);
@@ -70,7 +86,8 @@ final class RoutingFailures {
         String message = calls == 0
                 ? "Every channel serving '" + model + "' is cooling down or has no usable key"
                 : "All " + calls + " attempts for '" + model + "' failed; see details.tried";
-        return new ApiException(ErrorCode.CHANNEL_UNAVAILABLE, message, details, retryAfter);
+        boolean notServed = sawEveryCandidate && onlyMissing && !tried.isEmpty();
+        return new RoutingException(ErrorCode.CHANNEL_UNAVAILABLE, message, details, retryAfter, notServed, null);
     }
 
     private static Map<String, Object> entry(Channel channel, String reason) {

@@ -29,7 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * {@code POST /v1/chat/completions} and {@code GET /v1/models}: OpenAI-compatible and stateless (no
  * preset, no history), routed through the same channels, failover, keys and limits as the Chat API,
- * answered in OpenAI's format whichever provider served the call.
+ * answered in OpenAI's format whichever provider served the call, errors included ({@link GatewayErrors}).
  */
 public final class GatewayRoutes implements HttpService {
     private final ModelCalls calls;
@@ -77,7 +77,12 @@ public final class GatewayRoutes implements HttpService {
         long created = clock.millis() / 1000;
         String model = request.model().model();
         if (!request.stream()) {
-            ModelCalls.Result result = calls.complete(request.model(), context, new Cancellation());
+            ModelCalls.Result result;
+            try {
+                result = calls.complete(request.model(), context, new Cancellation());
+            } catch (ApiException e) {
+                throw GatewayErrors.translate(e, model);
+            }
             AccessLog.channel(req, result.channel().name());
             Completion completion = result.completion();
             Responses.send(res, 200, OpenAiFormat.completion(id, created, model, completion.text(),
@@ -96,7 +101,7 @@ public final class GatewayRoutes implements HttpService {
             } catch (CallCancelledException gone) {
                 // the client left: the upstream call is already aborted
             } catch (ApiException e) {
-                stream.fail(e);
+                stream.fail(GatewayErrors.translate(e, model));
             } catch (RuntimeException e) {
                 stream.fail(ErrorResponses.toApiException(req, e));
             }

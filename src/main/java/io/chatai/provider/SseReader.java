@@ -8,11 +8,14 @@ import java.util.Arrays;
 /**
  * Reads Server-Sent Events from an upstream body: {@code event:} and {@code data:} fields, comments
  * skipped, an event dispatched at each blank line. Lines are decoded as UTF-8 only once complete, so a
- * character split across network reads arrives whole. Not thread-safe (one per response).
+ * character split across network reads arrives whole. One line, and one event's data, are bounded
+ * ({@link #MAX_LINE}), so a hostile or broken upstream (a line that never ends, data lines that never
+ * make an event) cannot exhaust memory: past the bound the call ends as {@link UpstreamError.LimitExceeded}.
+ * Not thread-safe (one per response).
  */
 public final class SseReader {
-    /** Bounds one line so a hostile or broken upstream cannot exhaust memory. */
-    private static final int MAX_LINE = 4 << 20;
+    /** 4 MiB: far above any real chunk, small enough that a call's buffers stay a few megabytes. */
+    static final int MAX_LINE = 4 << 20;
 
     private final InputStream in;
     private final byte[] buffer = new byte[2048]; // held for a whole stream; chunks are a few hundred bytes
@@ -55,6 +58,9 @@ public final class SseReader {
             }
             if (field.equals("data")) {
                 data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                if (data.length() > MAX_LINE) {
+                    throw tooLong("one event's data is longer than " + MAX_LINE + " characters");
+                }
             } else if (field.equals("event")) {
                 name = value;
             }
@@ -81,12 +87,16 @@ public final class SseReader {
             }
             if (length == line.length) {
                 if (length >= MAX_LINE) {
-                    throw new IOException("an event line is longer than " + MAX_LINE + " bytes");
+                    throw tooLong("one event line is longer than " + MAX_LINE + " bytes");
                 }
                 line = Arrays.copyOf(line, length * 2);
             }
             line[length++] = b;
         }
+    }
+
+    private static UpstreamException tooLong(String what) {
+        return new UpstreamException(new UpstreamError.LimitExceeded(what));
     }
 
     private String decode(int length) {

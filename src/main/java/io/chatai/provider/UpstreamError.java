@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * <p>The retry table: 408, 402, 429, 5xx, 404, connect errors, timeouts and broken streams move on to the next
  * key or channel; 401/403 move on too but only take that key out of rotation; 400/422 and other 4xx fail
- * at once as {@code MODEL_ERROR}, since the same request would fail everywhere.
+ * at once as {@code MODEL_ERROR}, since the same request would fail everywhere; so does a call that ran
+ * past one of the server's own bounds ({@link LimitExceeded}).
  */
 public sealed interface UpstreamError {
 
@@ -124,6 +125,25 @@ public sealed interface UpstreamError {
 
         public boolean retryable() {
             return true;
+        }
+    }
+
+    /**
+     * The call ran past one of the bounds that keep a hostile or broken upstream from exhausting the
+     * server: one SSE line or JSON body over 4 MiB, an answer over {@code CHATAI_MAX_ANSWER_CHARS}, or the
+     * whole call over the channel's {@code totalTimeoutMs}. The call is ended and its connection closed;
+     * another channel is not tried (the same request could run away there too, and after a streamed start
+     * it cannot be), and the channel does not cool: one runaway answer says nothing about its health.
+     *
+     * @param what which bound, with its value, e.g. "the answer is longer than CHATAI_MAX_ANSWER_CHARS (400000 characters)"
+     */
+    record LimitExceeded(String what) implements UpstreamError {
+        public String describe() {
+            return "stopped: " + what;
+        }
+
+        public boolean retryable() {
+            return false;
         }
     }
 

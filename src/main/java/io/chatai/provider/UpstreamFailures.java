@@ -1,8 +1,8 @@
 package io.chatai.provider;
 
-import io.chatai.core.Secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Json;
+import io.chatai.core.Secrets;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -10,6 +10,8 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
@@ -18,13 +20,19 @@ import javax.net.ssl.SSLException;
  */
 public final class UpstreamFailures {
     private static final int MAX_MESSAGE = 300;
+    /** A qualified class name (packages in lower case, then a capital), or a simple name ending in Exception or Error. */
+    private static final Pattern JAVA_NAME = Pattern.compile(
+            "\\b(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*(?:[.$][A-Z][\\w$]*)*:?|\\b[A-Z][\\w$]*(?:Exception|Error)\\b:?");
 
     private UpstreamFailures() {
     }
 
-    /** Classifies a non-2xx response; the message is taken from the body and scrubbed of the key. */
-    public static UpstreamError fromStatus(int status, String body, String retryAfterHeader, String apiKey) {
-        String message = scrub(messageOf(body), apiKey);
+    /**
+     * Classifies a non-2xx response (or an error an upstream reported inside a 200 stream); the message is
+     * taken from the body, cleared of every secret and only then cut to length.
+     */
+    public static UpstreamError fromStatus(int status, String body, String retryAfterHeader, Collection<String> secrets) {
+        String message = clean(messageOf(body), secrets);
         if (status == 400 && keyRejected(body)) {
             return new UpstreamError.AuthFailed(status, message);
         }
@@ -41,29 +49,78 @@ public final class UpstreamFailures {
         };
     }
 
-    /** Classifies an exception thrown while connecting, sending or reading. */
+    /**
+     * Classifies an exception thrown while connecting, sending or reading. The description is for
+     * people: it names what happened, never a Java class (the exception itself goes to the cause).
+     */
     public static UpstreamError fromTransport(Throwable thrown, boolean responseStarted) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException) {
                 return new UpstreamError.Timeout(responseStarted ? "waiting for the next chunk" : "waiting for the first byte", 0);
             }
-            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
-                return new UpstreamError.Unreachable(t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+            if (t instanceof ConnectException) {
+                return new UpstreamError.Unreachable("connection refused");
+            }
+            if (t instanceof UnknownHostException) {
+                return new UpstreamError.Unreachable("unknown host" + detail(t.getMessage()));
+            }
+            if (t instanceof NoRouteToHostException) {
+                return new UpstreamError.Unreachable("no route to host");
             }
             if (t instanceof SSLException) {
-                return new UpstreamError.Unreachable("TLS failed: " + t.getMessage());
+                return new UpstreamError.Unreachable("TLS failed" + detail(t.getMessage()));
             }
             if (t instanceof ClosedByInterruptException || t instanceof InterruptedIOException) {
                 return new UpstreamError.BrokenStream("cancelled");
             }
         }
-        String reason = thrown.getMessage() == null ? thrown.getClass().getSimpleName() : thrown.getMessage();
-        return responseStarted ? new UpstreamError.BrokenStream(reason) : new UpstreamError.Unreachable(reason);
+        String detail = detail(deepestMessage(thrown));
+        return responseStarted
+                ? new UpstreamError.BrokenStream("the connection failed while the answer was read" + detail)
+                : new UpstreamError.Unreachable("the request failed before an answer began" + detail);
     }
 
     /**
-     * The human message of an error body. OpenAI, Anthropic and Gemini all put it at {@code error.message};
-     * anything else is shown as (a prefix of) the raw text.
+     * What went wrong, in words, for a failure inside a provider (e.g. the local model's engine): the
+     * innermost readable message of the exception and its causes, without Java class names.
+     */
+    public static String reason(Throwable thrown) {
+        String message = deepestMessage(thrown);
+        return message == null || message.isBlank() ? "an unexpected failure" : truncate(message);
+    }
+
+    /** The innermost readable message along the causes, or null. */
+    private static String deepestMessage(Throwable thrown) {
+        String found = null;
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            String message = withoutJavaNames(t.getMessage());
+            if (message != null && !message.isBlank()) {
+                found = message;
+            }
+        }
+        return found;
+    }
+
+    private static String detail(String message) {
+        String readable = withoutJavaNames(message);
+        return readable == null || readable.isBlank() ? "" : " (" + truncate(readable.strip()) + ")";
+    }
+
+    /**
+     * An exception's message with the Java class names taken out: JDK and library messages quote them
+     * ("java.net.SocketException: Connection reset", "...SunCertPathBuilderException: unable to find
+     * valid certification path"), and a client must never read the server's insides.
+     */
+    static String withoutJavaNames(String message) {
+        if (message == null) {
+            return null;
+        }
+        return JAVA_NAME.matcher(message).replaceAll("").replaceAll("\\s{2,}", " ").strip();
+    }
+
+    /**
+     * The human message of an error body, whole. OpenAI, Anthropic and Gemini all put it at
+     * {@code error.message}; anything else is shown as the raw text.
      */
     static String messageOf(String body) {
         if (body == null || body.isBlank()) {
@@ -73,18 +130,18 @@ public final class UpstreamFailures {
             JsonNode node = Json.tree(body);
             JsonNode error = node.path("error");
             if (error.path("message").isTextual()) {
-                return truncate(error.path("message").textValue());
+                return error.path("message").textValue();
             }
             if (error.isTextual()) {
-                return truncate(error.textValue());
+                return error.textValue();
             }
             if (node.path("message").isTextual()) {
-                return truncate(node.path("message").textValue());
+                return node.path("message").textValue();
             }
         } catch (Exception notJson) {
             // fall through to the raw text
         }
-        return truncate(body.strip());
+        return body.strip();
     }
 
     /**
@@ -108,15 +165,21 @@ public final class UpstreamFailures {
         return false;
     }
 
-    /** Removes the key from text an upstream echoed back; some providers quote the key they refused. */
-    public static String scrub(String text, String apiKey) {
-        if (text == null || apiKey == null || apiKey.length() < 4) {
-            return text;
-        }
-        return text.replace(apiKey, mask(apiKey));
+    /**
+     * Text an upstream sent, made fit to show and store: every secret of the channel redacted first (some
+     * providers quote the key they refused, a proxy may echo a header), then cut to {@value #MAX_MESSAGE}
+     * characters. In the other order a cut through a key would leave its first half, which no longer
+     * matches the key and so was never masked.
+     */
+    public static String clean(String text, Collection<String> secrets) {
+        return text == null ? null : truncate(Secrets.redact(text, secrets));
     }
 
-    /** {@code sk-…abcd}: enough to tell keys apart, never enough to use one ({@link Secrets#mask}). */
+    /**
+     * {@code sk-…abcd}: enough for an operator to tell a channel's keys apart in its own view, never enough
+     * to use one ({@link Secrets#mask}). Text from upstreams gets {@link #clean} instead, which keeps no character
+     * of a key.
+     */
     public static String mask(String secret) {
         return Secrets.mask(secret);
     }

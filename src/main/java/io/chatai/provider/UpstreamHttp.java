@@ -7,6 +7,9 @@ import io.helidon.common.uri.UriPath;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.ClientUri;
+import io.helidon.webclient.api.ConnectedSocketChannelInfo;
+import io.helidon.webclient.api.ConnectedSocketInfo;
+import io.helidon.webclient.api.ConnectionListener;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
@@ -21,18 +24,18 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The HTTP transport every HTTP provider shares: keep-alive connection pools, the channel's timeout as
- * a socket read timeout (so it bounds the first byte and each gap, not the whole answer), its proxy and
- * extra headers, and non-2xx statuses turned into {@link UpstreamException}s. No retries, no redirects.
- * Thread-safe.
+ * a socket read timeout (so it bounds the first byte and each gap), its {@code totalTimeoutMs} as a
+ * deadline on the whole call (one timer thread for all calls), its proxy and extra headers, and non-2xx
+ * statuses turned into {@link UpstreamException}s. No retries, no redirects. Thread-safe; close it at
+ * shutdown to stop the timer.
  */
-public final class UpstreamHttp {
+public final class UpstreamHttp implements AutoCloseable {
     /** Error bodies are only read for their message. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
-    /** A whole non-streamed answer; far above any real one. */
-    private static final int MAX_BODY = 32 * 1024 * 1024;
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Covers a thousand calls in flight to one host; each idle connection costs ~10 KB. */
     private static final int MAX_IDLE_CONNECTIONS_PER_HOST = 1024;
@@ -46,12 +49,14 @@ public final class UpstreamHttp {
             .maximumSize(MAX_CACHED_URLS)
             .expireAfterAccess(Duration.ofHours(1))
             .build();
+    /** Fires the deadlines; its only work is to interrupt a thread, so one thread serves every call. */
+    private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
 
     /**
      * POSTs a JSON body and returns the open 2xx response, which the caller must close. Any other status,
      * or a transport failure, is thrown as an {@link UpstreamException}.
      */
-    public HttpClientResponse postJson(Upstream upstream, String url, Map<String, String> headers, byte[] body, boolean stream) {
+    public UpstreamResponse postJson(Upstream upstream, String url, Map<String, String> headers, byte[] body, boolean stream) {
         Http1ClientRequest request = client(upstream.timeout()).post()
                 .uri(target(url))
                 .readTimeout(upstream.timeout())
@@ -61,47 +66,37 @@ public final class UpstreamHttp {
         request.header(HeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
         headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
         upstream.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        CallDeadline deadline = CallDeadline.start(deadlines, upstream.totalTimeout());
         HttpClientResponse response;
         try {
             response = request.submit(body);
         } catch (RuntimeException e) {
-            throw new UpstreamException(UpstreamFailures.fromTransport(e, false), e);
+            deadline.close();
+            throw deadline.expired() ? deadline.exceeded() : new UpstreamException(UpstreamFailures.fromTransport(e, false), e);
         }
         int status = response.status().code();
         if (status / 100 == 2) {
-            return response;
+            return new UpstreamResponse(response, deadline);
         }
-        try (response) {
-            String errorBody = readText(response, MAX_ERROR_BODY);
+        try (deadline; response) {
+            String errorBody = readErrorBody(response, deadline);
+            if (deadline.expired()) {
+                throw deadline.exceeded();
+            }
             String retryAfter = response.headers().first(HeaderNames.RETRY_AFTER).orElse(null);
-            throw new UpstreamException(UpstreamFailures.fromStatus(status, errorBody, retryAfter, upstream.apiKey()));
+            throw new UpstreamException(UpstreamFailures.fromStatus(status, errorBody, retryAfter, upstream.secrets()));
         }
     }
 
-    /** Reads a whole (bounded) 2xx body as UTF-8, mapping transport failures. */
-    public static String readBody(HttpClientResponse response) {
-        try {
-            String text = readText(response, MAX_BODY);
-            if (text == null) {
-                throw new UpstreamException(new UpstreamError.BrokenStream("empty or unreadable body"));
-            }
-            return text;
-        } catch (UpstreamException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new UpstreamException(UpstreamFailures.fromTransport(e, true), e);
-        }
-    }
-
-    private static String readText(HttpClientResponse response, int limit) {
-        try (InputStream in = response.inputStream()) {
-            byte[] bytes = in.readNBytes(limit + 1);
-            if (bytes.length > limit) {
-                throw new UpstreamException(new UpstreamError.BrokenStream("body larger than " + limit + " bytes"));
-            }
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UpstreamException(UpstreamFailures.fromTransport(e, true), e);
+    /**
+     * The start of an error body, for its message: a longer one is cut (an error's message comes first),
+     * and one that breaks off is read as far as it came.
+     */
+    private static String readErrorBody(HttpClientResponse response, CallDeadline deadline) {
+        try (InputStream in = new UpstreamResponse.Body(response.inputStream(), deadline)) {
+            return new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null; // the status alone still classifies the failure
         }
     }
 
@@ -139,10 +134,23 @@ public final class UpstreamHttp {
      */
     private Http1Client client(Duration timeout) {
         Duration connect = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
-        return clients.computeIfAbsent(connect, c -> WebClient.builder()
+        return clients.computeIfAbsent(timeout, t -> WebClient.builder()
                 // Nagle's algorithm would hold a small request back for the previous one's ACK.
-                .socketOptions(SocketOptions.builder().tcpNoDelay(true).connectTimeout(c).build())
-                .connectTimeout(c)
+                .socketOptions(SocketOptions.builder().tcpNoDelay(true).connectTimeout(connect).build())
+                // The TLS handshake runs before a request's own read timeout applies, and Helidon sets none on
+                // the socket: a peer that never answered the ClientHello held the call forever.
+                .connectionListener(new ConnectionListener() {
+                    @Override
+                    public void socketConnected(ConnectedSocketInfo info) throws IOException {
+                        info.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, t.toMillis()));
+                    }
+
+                    @Override
+                    public void socketChannelConnected(ConnectedSocketChannelInfo info) {
+                        // the blocking client uses sockets, not channels
+                    }
+                })
+                .connectTimeout(connect)
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .keepAlive(true)
@@ -151,6 +159,18 @@ public final class UpstreamHttp {
                 .connectionCacheSize(MAX_IDLE_CONNECTIONS_PER_HOST)
                 .build()
                 .client(Http1Client.PROTOCOL));
+    }
+
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("upstream-deadlines").daemon().factory());
+        timer.setRemoveOnCancelPolicy(true); // a call that ends in time takes its deadline out of the queue
+        return timer;
+    }
+
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
     }
 
     private static Proxy proxy(String proxy) {

@@ -12,11 +12,21 @@ public final class WireSupport {
     private WireSupport() {
     }
 
-    /** The next event of a streamed body, or null at its end; a failed read is classified as a transport failure. */
-    public static SseReader.Event next(SseReader events) {
+    /**
+     * The next event of a streamed body, or null at its end; a failed read is classified as a transport
+     * failure. Once the answer carried its finish reason ({@code finished}) nothing the stream still owes
+     * matters to it (the end marker, usage), so a connection that breaks or goes silent then also ends
+     * the body, unless this thread was interrupted: a departed client is never taken for an end.
+     */
+    public static SseReader.Event next(SseReader events, boolean finished) {
         try {
             return events.next();
+        } catch (UpstreamException e) {
+            throw e; // already classified, e.g. a bound of the call ran out
         } catch (IOException | RuntimeException e) {
+            if (finished && !Thread.currentThread().isInterrupted()) {
+                return null;
+            }
             throw new UpstreamException(UpstreamFailures.fromTransport(e, true), e);
         }
     }

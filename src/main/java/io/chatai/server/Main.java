@@ -152,7 +152,7 @@ public final class Main {
             ApiKeyRepository keys = new ApiKeyRepository(database);
             UsageRepository usage = new UsageRepository(database);
 
-            UpstreamHttp http = new UpstreamHttp();
+            UpstreamHttp http = push(resources, new UpstreamHttp());
             Providers providers = new Providers(Map.of(
                     "openai", new OpenAiProvider(http),
                     "anthropic", new AnthropicProvider(http),
@@ -194,7 +194,7 @@ public final class Main {
             }).toList());
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
-            ModelCalls modelCalls = new ModelCalls(router, tokens, calls);
+            ModelCalls modelCalls = new ModelCalls(router, tokens, calls, config.maxAnswerChars());
             ConversationLocks locks = shared
                     ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);

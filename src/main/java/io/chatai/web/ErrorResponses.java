@@ -3,6 +3,8 @@ package io.chatai.web;
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.core.Json;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.NotFoundException;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    /** Not a standard header, but OpenAI's SDKs obey it over their own retry rules. */
+    private static final HeaderName SHOULD_RETRY = HeaderNames.create("x-should-retry");
 
     private ErrorResponses() {
     }
@@ -32,7 +36,10 @@ public final class ErrorResponses {
 
     /** Writes an error response in the envelope of the route's API. */
     public static void send(ServerRequest req, ServerResponse res, ApiException e) {
-        res.status(e.code().status());
+        res.status(e instanceof OpenAiError openAi ? openAi.status() : e.code().status());
+        if (e instanceof OpenAiError openAi && openAi.noRetry()) {
+            res.header(SHOULD_RETRY, "false");
+        }
         if (e.retryAfterSeconds() != null) {
             res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
@@ -45,6 +52,12 @@ public final class ErrorResponses {
     public static Map<String, Object> openAiError(ApiException e) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("message", e.getMessage());
+        if (e instanceof OpenAiError openAi) {
+            error.put("type", openAi.type());
+            error.put("code", openAi.openAiCode());
+            error.put("param", openAi.param());
+            return Map.of("error", error);
+        }
         error.put("type", switch (e.code()) {
             case INVALID_REQUEST, PAYLOAD_TOO_LARGE, CONVERSATION_BUSY -> "invalid_request_error";
             case UNAUTHORIZED -> "authentication_error";

@@ -33,6 +33,7 @@ class ConfigLoaderTest {
         assertThat(config.metricsPublic()).isFalse();
         assertThat(config.keepAliveInterval()).isLessThanOrEqualTo(Duration.ofSeconds(15));
         assertThat(config.cooldownAfter()).isEqualTo(3);
+        assertThat(config.maxAnswerChars()).isEqualTo(400_000);
         assertThat(config.allowStdioTools()).isFalse();
     }
 
@@ -56,10 +57,19 @@ class ConfigLoaderTest {
 
     @Test
     void should_read_every_setting() {
-        Config config = ConfigLoader.load(Map.of("CHATAI_HOST", "0.0.0.0", "CHATAI_PORT", "8080", "CHATAI_DATA_DIR", "/var/chatai",
-                "CHATAI_DATABASE_URL", "jdbc:postgresql://db/chatai", "CHATAI_RATE_LIMIT_PER_MINUTE", "0",
-                "CHATAI_MAX_ATTEMPTS", "5", "CHATAI_LOG_FORMAT", "JSON", "CHATAI_METRICS_PUBLIC", "true",
-                "CHATAI_SECRET_KEY", "0123456789abcdef", "CHATAI_COOLDOWN_AFTER", "5"));
+        Config config = ConfigLoader.load(Map.ofEntries(
+                Map.entry("CHATAI_HOST", "0.0.0.0"),
+                Map.entry("CHATAI_PORT", "8080"),
+                Map.entry("CHATAI_DATA_DIR", "/var/chatai"),
+                Map.entry("CHATAI_DATABASE_URL", "jdbc:postgresql://db/chatai"),
+                Map.entry("CHATAI_RATE_LIMIT_PER_MINUTE", "0"),
+                Map.entry("CHATAI_MAX_ATTEMPTS", "5"),
+                Map.entry("CHATAI_LOG_FORMAT", "JSON"),
+                Map.entry("CHATAI_METRICS_PUBLIC", "true"),
+                Map.entry("CHATAI_SECRET_KEY", "0123456789abcdef"),
+                Map.entry("CHATAI_COOLDOWN_AFTER", "5"),
+                Map.entry("CHATAI_MAX_ANSWER_CHARS", "50000"),
+                Map.entry("CHATAI_ALLOW_STDIO_TOOLS", "true")));
 
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.port()).isEqualTo(8080);
@@ -70,6 +80,8 @@ class ConfigLoaderTest {
         assertThat(config.metricsPublic()).isTrue();
         assertThat(config.secretKey()).isEqualTo("0123456789abcdef");
         assertThat(config.cooldownAfter()).isEqualTo(5);
+        assertThat(config.maxAnswerChars()).isEqualTo(50_000);
+        assertThat(config.allowStdioTools()).isTrue();
     }
 
     @ParameterizedTest
@@ -83,6 +95,8 @@ class ConfigLoaderTest {
             "CHATAI_MAX_BODY_BYTES|1MB|CHATAI_MAX_BODY_BYTES must be an integer",
             "CHATAI_COOLDOWN_AFTER|0|CHATAI_COOLDOWN_AFTER must be an integer from 1 to 100, got \"0\"",
             "CHATAI_COOLDOWN_AFTER|three|CHATAI_COOLDOWN_AFTER must be an integer from 1 to 100, got \"three\"",
+            "CHATAI_MAX_ANSWER_CHARS|lots|CHATAI_MAX_ANSWER_CHARS must be an integer from 100 to 10000000, got \"lots\"",
+            "CHATAI_MAX_ANSWER_CHARS|0|CHATAI_MAX_ANSWER_CHARS must be an integer from 100 to 10000000, got \"0\"",
             "CHATAI_LOG_FORMAT|xml|CHATAI_LOG_FORMAT must be text or json, got \"xml\"",
             "CHATAI_METRICS_PUBLIC|yes|CHATAI_METRICS_PUBLIC must be true or false, got \"yes\"",
             "CHATAI_SECRET_KEY|short|CHATAI_SECRET_KEY must be at least 16 characters (it has 5)",

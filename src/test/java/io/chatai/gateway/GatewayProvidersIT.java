@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
-import com.openai.errors.OpenAIServiceException;
+import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -113,9 +113,9 @@ class GatewayProvidersIT {
         fake.always(Reply.status(400, "the request was refused by the provider"));
 
         assertThatThrownBy(() -> client.chat().completions().create(params().build()))
-                .isInstanceOfSatisfying(OpenAIServiceException.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(502);
-                    assertThat(e.code()).contains("model_error");
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.type()).contains("invalid_request_error");
                     assertThat(e.getMessage()).contains("refused by the provider");
                 });
     }

@@ -10,18 +10,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatai.testing.FakeUpstream;
+import io.chatai.testing.JavaNames;
+import io.chatai.testing.RawUpstream;
 import io.chatai.testing.Reply;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What every provider adapter must do, checked against a fake server speaking that provider's real wire
@@ -48,6 +54,7 @@ abstract class ProviderContract {
     @AfterAll
     void stop() {
         fake.close();
+        http.close();
     }
 
     Upstream upstream(Duration timeout) {
@@ -141,6 +148,159 @@ abstract class ProviderContract {
     }
 
     @Test
+    void should_complete_a_stream_that_ends_after_its_finish_reason_without_an_end_marker() {
+        List<StreamEvent> events = stream(Reply.text("a", "b").with(Reply.Fault.NO_END_MARKER), new CopyOnWriteArrayList<>());
+
+        assertThat(events).startsWith(new StreamEvent.Delta("a"), new StreamEvent.Delta("b"));
+        assertThat(events).hasSize(3).last().isInstanceOfSatisfying(StreamEvent.Done.class, done -> {
+            assertThat(done.usage()).isEqualTo(new TokenUsage(11, 2, false));
+            assertThat(done.finishReason()).isNotBlank();
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = RawUpstream.Framing.class, names = {"CLOSE_DELIMITED", "CHUNKED_CUT", "RESET"})
+    void should_complete_a_stream_whose_connection_closes_after_its_finish_reason(RawUpstream.Framing framing) {
+        String body = fake.renderStream(Reply.text("a", "b").with(Reply.Fault.NO_END_MARKER));
+        List<StreamEvent> events = new CopyOnWriteArrayList<>();
+        try (RawUpstream raw = new RawUpstream(framing, "text/event-stream", body)) {
+            provider.stream(rawUpstream(raw), request("m"), events::add, new Cancellation());
+        }
+
+        assertThat(events).startsWith(new StreamEvent.Delta("a"), new StreamEvent.Delta("b"));
+        assertThat(events.getLast()).isInstanceOf(StreamEvent.Done.class);
+    }
+
+    @Test
+    void should_read_a_whole_answer_whose_body_ends_where_the_connection_closes() {
+        String body = fake.renderCompletion(Reply.text("Hello ", "there"));
+        try (RawUpstream raw = new RawUpstream(RawUpstream.Framing.CLOSE_DELIMITED, "application/json", body)) {
+            assertThat(provider.complete(rawUpstream(raw), request("m"), new Cancellation()).text()).isEqualTo("Hello there");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RawUpstream.Framing.class)
+    void should_call_a_stream_that_ends_before_its_finish_reason_broken_in_words_without_java_names(RawUpstream.Framing framing) {
+        String body = fake.renderStream(Reply.text("half ", "an answer").brokenAfterChunks());
+        for (boolean streaming : new boolean[] {true, false}) {
+            try (RawUpstream raw = new RawUpstream(framing, streaming ? "text/event-stream" : "application/json",
+                    streaming ? body : body.substring(0, body.length() / 2))) {
+                assertThatThrownBy(() -> call(rawUpstream(raw), streaming)).isInstanceOfSatisfying(UpstreamException.class, e -> {
+                    assertThat(e.error().retryable()).as(e.getMessage()).isTrue();
+                    JavaNames.assertNone(e.getMessage());
+                });
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a TLS handshake nobody answers once hung forever
+    void should_describe_transport_failures_without_java_names() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> described = new ArrayList<>();
+        for (String baseUrl : List.of("http://127.0.0.1:" + port, "https://127.0.0.1:" + port)) {
+            try {
+                provider.complete(new Upstream("closed", baseUrl, KEY, Map.of(), Duration.ofSeconds(2), null), request("m"), new Cancellation());
+            } catch (UpstreamException e) {
+                described.add(e.getMessage());
+            }
+        }
+        try (RawUpstream plain = new RawUpstream(RawUpstream.Framing.CLOSE_DELIMITED, "application/json", "{}")) {
+            try { // TLS spoken to a plain HTTP server
+                provider.complete(new Upstream("tls", plain.origin().replace("http:", "https:"), KEY, Map.of(), Duration.ofSeconds(2), null),
+                        request("m"), new Cancellation());
+            } catch (UpstreamException e) {
+                described.add(e.getMessage());
+            }
+        }
+
+        assertThat(described).hasSize(3).allSatisfy(JavaNames::assertNone);
+    }
+
+    @Test
+    void should_stop_a_stream_whose_event_line_never_ends_and_close_its_connection() {
+        int closedBefore = fake.closedEarly();
+
+        assertThatThrownBy(() -> stream(Reply.text("hi").with(Reply.Fault.ENDLESS_LINE), new CopyOnWriteArrayList<>()))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> {
+                    assertThat(e.error()).isInstanceOf(UpstreamError.LimitExceeded.class);
+                    assertThat(e.error().retryable()).isFalse();
+                    assertThat(e.getMessage()).contains("4194304 bytes");
+                });
+        assertUpstreamSawItsConnectionClosed(closedBefore);
+    }
+
+    @Test
+    void should_stop_a_json_answer_that_never_ends_and_close_its_connection() {
+        fake.always(Reply.text("hi").with(Reply.Fault.ENDLESS_BODY));
+        int closedBefore = fake.closedEarly();
+
+        assertThatThrownBy(() -> provider.complete(upstream(Duration.ofSeconds(5)), request("m"), new Cancellation()))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> {
+                    assertThat(e.error()).isInstanceOf(UpstreamError.LimitExceeded.class);
+                    assertThat(e.getMessage()).contains("4194304 bytes");
+                });
+        assertUpstreamSawItsConnectionClosed(closedBefore);
+    }
+
+    @Test
+    void should_stop_a_stream_that_trickles_past_the_total_timeout_and_close_its_connection() {
+        // Each gap is well within the 5 s read timeout; only the bound on the whole call can end this.
+        fake.always(Reply.text("slow").withGap(Duration.ofMillis(100)).with(Reply.Fault.ENDLESS_DELTAS));
+        int closedBefore = fake.closedEarly();
+        List<StreamEvent> seen = new CopyOnWriteArrayList<>();
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> provider.stream(upstream(Duration.ofSeconds(5)).withTotalTimeout(Duration.ofMillis(1500)),
+                request("m"), seen::add, new Cancellation()))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> {
+                    assertThat(e.error()).isInstanceOf(UpstreamError.LimitExceeded.class);
+                    assertThat(e.getMessage()).contains("totalTimeoutMs (1500 ms)");
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1400), Duration.ofSeconds(5));
+        assertThat(seen).hasSizeGreaterThan(3);
+        assertThat(Thread.currentThread().isInterrupted()).as("the deadline's interrupt does not leak").isFalse();
+        assertUpstreamSawItsConnectionClosed(closedBefore);
+    }
+
+    @Test
+    void should_bound_the_wait_for_the_first_byte_by_the_total_timeout_too() {
+        fake.always(Reply.hanging());
+        for (boolean streaming : new boolean[] {false, true}) {
+            Upstream bounded = upstream(Duration.ofSeconds(10)).withTotalTimeout(Duration.ofMillis(500));
+            assertThatThrownBy(() -> call(bounded, streaming)).isInstanceOfSatisfying(UpstreamException.class,
+                    e -> assertThat(e.error()).isInstanceOf(UpstreamError.LimitExceeded.class));
+        }
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void should_leave_a_call_that_ends_in_time_untouched_by_its_deadline() throws Exception {
+        Upstream bounded = upstream(Duration.ofSeconds(5)).withTotalTimeout(Duration.ofMillis(300));
+        assertThat(provider.complete(bounded, request("m"), new Cancellation()).text()).isNotEmpty();
+
+        Thread.sleep(600); // past the deadline of the finished call: it must not interrupt this thread now
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        assertThat(provider.complete(bounded, request("m"), new Cancellation()).text()).isNotEmpty();
+    }
+
+    private void assertUpstreamSawItsConnectionClosed(int closedBefore) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (fake.closedEarly() == closedBefore && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+        assertThat(fake.closedEarly()).as("the upstream saw its connection closed").isEqualTo(closedBefore + 1);
+    }
+
+    Upstream rawUpstream(RawUpstream raw) {
+        return new Upstream("raw", raw.origin(), KEY, Map.of(), Duration.ofSeconds(5), null);
+    }
+
+    @Test
     void should_fail_retryably_on_an_overload_reported_inside_the_stream() {
         assertThatThrownBy(() -> stream(Reply.text().failingMidStream(529, "Overloaded"), new CopyOnWriteArrayList<>()))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.error().retryable()).isTrue());
@@ -223,10 +383,14 @@ abstract class ProviderContract {
     }
 
     private void call(boolean streaming, Duration timeout) {
+        call(upstream(timeout), streaming);
+    }
+
+    private void call(Upstream upstream, boolean streaming) {
         if (streaming) {
-            provider.stream(upstream(timeout), request("m"), event -> { }, new Cancellation());
+            provider.stream(upstream, request("m"), event -> { }, new Cancellation());
         } else {
-            provider.complete(upstream(timeout), request("m"), new Cancellation());
+            provider.complete(upstream, request("m"), new Cancellation());
         }
     }
 }

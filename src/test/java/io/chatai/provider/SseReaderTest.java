@@ -1,6 +1,7 @@
 package io.chatai.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -51,5 +52,44 @@ class SseReaderTest {
 
         assertThat(reader.next().data()).isEqualTo("tail");
         assertThat(reader.next()).isNull();
+    }
+
+    @Test
+    void should_stop_at_a_line_that_never_ends() {
+        SseReader reader = new SseReader(endless("data: {\"text\": \"", "a"));
+
+        assertThatThrownBy(reader::next).isInstanceOfSatisfying(UpstreamException.class,
+                e -> assertThat(e.error()).isInstanceOf(UpstreamError.LimitExceeded.class));
+    }
+
+    @Test
+    void should_stop_at_data_lines_that_never_make_an_event() {
+        SseReader reader = new SseReader(endless("", "data: more and more\n"));
+
+        assertThatThrownBy(reader::next).isInstanceOfSatisfying(UpstreamException.class,
+                e -> assertThat(e.error()).isInstanceOf(UpstreamError.LimitExceeded.class));
+    }
+
+    /** The head, then the unit again and again, without end. */
+    private static InputStream endless(String head, String unit) {
+        byte[] start = head.getBytes(StandardCharsets.UTF_8);
+        byte[] repeated = unit.getBytes(StandardCharsets.UTF_8);
+        return new InputStream() {
+            long position;
+
+            @Override
+            public int read() {
+                long at = position++;
+                return (at < start.length ? start[(int) at] : repeated[(int) ((at - start.length) % repeated.length)]) & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                for (int i = 0; i < len; i++) {
+                    b[off + i] = (byte) read();
+                }
+                return len;
+            }
+        };
     }
 }

@@ -102,6 +102,11 @@ public final class FakeGemini extends FakeUpstream {
     }
 
     @Override
+    protected boolean endMarkerIsSeparate() {
+        return false; // the chunk with the finishReason is the end
+    }
+
+    @Override
     protected String streamError(int status, String message) {
         return data(error(status, message));
     }

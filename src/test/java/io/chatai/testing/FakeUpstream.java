@@ -167,6 +167,15 @@ public abstract class FakeUpstream implements AutoCloseable {
         }
         boolean stream = streaming(req, body);
         res.header(HeaderNames.CONTENT_TYPE, stream ? "text/event-stream" : "application/json");
+        if (!stream && reply.fault() == Reply.Fault.ENDLESS_BODY) {
+            try (OutputStream out = res.outputStream()) {
+                write(out, "{\"text\": \"");
+                endless(out, Duration.ZERO);
+            } catch (IOException | RuntimeException e) {
+                disconnected();
+            }
+            return;
+        }
         if (!stream && !reply.stall()) {
             res.send(JSON.writeValueAsBytes(completion(body, reply)));
             return;
@@ -190,15 +199,83 @@ public abstract class FakeUpstream implements AutoCloseable {
                 write(out, streamError(reply.streamError(), reply.errorMessage()));
                 return;
             }
+            switch (reply.fault()) {
+                case ENDLESS_DELTAS -> {
+                    String delta = "x".repeat(1000);
+                    while (true) {
+                        sleep(reply.gap());
+                        write(out, streamChunk(body, reply, delta));
+                    }
+                }
+                case ENDLESS_LINE -> {
+                    write(out, "data: {\"text\": \"");
+                    endless(out, reply.gap());
+                }
+                default -> {
+                    // the tail below
+                }
+            }
             if (!reply.endMarker()) {
                 return; // the connection just ends: a broken stream
             }
-            for (String frame : streamTail(body, reply)) {
+            List<String> tail = streamTail(body, reply);
+            if (reply.fault() == Reply.Fault.NO_END_MARKER && endMarkerIsSeparate()) {
+                tail = tail.subList(0, tail.size() - 1); // finish reason and usage, then the body just ends
+            }
+            for (String frame : tail) {
                 write(out, frame);
             }
         } catch (IOException | RuntimeException e) {
-            closedEarly.incrementAndGet();
-            lastDisconnectNanos = System.nanoTime();
+            disconnected();
+        }
+    }
+
+    /**
+     * Whether the end marker is a frame of its own after the finish reason ({@code [DONE]},
+     * {@code message_stop}); Gemini's end marker is the chunk carrying the finish reason itself.
+     */
+    protected boolean endMarkerIsSeparate() {
+        return true;
+    }
+
+    /**
+     * The whole SSE body this fake streams for the reply (to a request for model "m"): the head, the
+     * chunks and, unless the reply breaks off, the tail (without the end marker for
+     * {@link Reply.Fault#NO_END_MARKER}). For serving it in framings of {@link RawUpstream}.
+     */
+    public String renderStream(Reply reply) {
+        JsonNode body = JSON.createObjectNode().put("model", "m").put("stream", true);
+        StringBuilder out = new StringBuilder();
+        streamHead(body, reply).forEach(out::append);
+        reply.chunks().forEach(chunk -> out.append(streamChunk(body, reply, chunk)));
+        if (reply.endMarker()) {
+            List<String> tail = streamTail(body, reply);
+            if (reply.fault() == Reply.Fault.NO_END_MARKER && endMarkerIsSeparate()) {
+                tail = tail.subList(0, tail.size() - 1);
+            }
+            tail.forEach(out::append);
+        }
+        return out.toString();
+    }
+
+    /** The whole JSON answer this fake sends for the reply to a non-streamed request for model "m". */
+    public String renderCompletion(Reply reply) {
+        return completion(JSON.createObjectNode().put("model", "m"), reply).toString();
+    }
+
+    private void disconnected() {
+        closedEarly.incrementAndGet();
+        lastDisconnectNanos = System.nanoTime();
+    }
+
+    /** Writes 'a's in 64 KiB blocks, {@code gap} apart, until the client closes the connection (which throws). */
+    private static void endless(OutputStream out, Duration gap) throws IOException {
+        byte[] block = new byte[64 * 1024];
+        java.util.Arrays.fill(block, (byte) 'a');
+        while (true) {
+            sleep(gap);
+            out.write(block);
+            out.flush();
         }
     }
 

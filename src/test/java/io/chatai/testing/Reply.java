@@ -18,10 +18,30 @@ import java.util.List;
  * @param streamError  after the chunks, send the provider's in-stream error for this status instead of
  *                     the end marker; 0 for none
  * @param retryAfter   Retry-After header value, or null
+ * @param fault        how a hostile or sloppy upstream misbehaves after the chunks; {@link Fault#NONE} for none
  */
 public record Reply(int status, List<String> chunks, Duration firstByte, Duration gap, boolean usage,
                     boolean endMarker, boolean hang, boolean stall, int streamError, String errorMessage,
-                    String errorBody, String retryAfter) {
+                    String errorBody, String retryAfter, Fault fault) {
+
+    /** What a fake upstream does wrong, beyond statuses and timing. */
+    public enum Fault {
+        NONE,
+        /** The finish reason (and usage) are sent, then the body ends without the end marker ({@code [DONE]}, {@code message_stop}). */
+        NO_END_MARKER,
+        /** After the chunks, deltas of 1,000 characters without end, {@code gap} apart, until the client leaves. */
+        ENDLESS_DELTAS,
+        /** After the chunks, one event line that never ends (no newline), until the client leaves. */
+        ENDLESS_LINE,
+        /** A non-streamed answer whose JSON body never ends, until the client leaves. */
+        ENDLESS_BODY
+    }
+
+    public Reply(int status, List<String> chunks, Duration firstByte, Duration gap, boolean usage, boolean endMarker,
+                 boolean hang, boolean stall, int streamError, String errorMessage, String errorBody, String retryAfter) {
+        this(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter,
+                Fault.NONE);
+    }
 
     public static Reply text(String... chunks) {
         return new Reply(200, List.of(chunks), Duration.ZERO, Duration.ZERO, true, true, false, false, 0, null, null, null);
@@ -47,28 +67,33 @@ public record Reply(int status, List<String> chunks, Duration firstByte, Duratio
     }
 
     public Reply brokenAfterChunks() {
-        return new Reply(status, chunks, firstByte, gap, usage, false, hang, stall, streamError, errorMessage, errorBody, retryAfter);
+        return new Reply(status, chunks, firstByte, gap, usage, false, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
     }
 
     /** After the chunks, the provider's in-stream error event for this status (e.g. Anthropic's overloaded_error). */
     public Reply failingMidStream(int errorStatus, String message) {
-        return new Reply(status, chunks, firstByte, gap, usage, false, hang, stall, errorStatus, message, errorBody, retryAfter);
+        return new Reply(status, chunks, firstByte, gap, usage, false, hang, stall, errorStatus, message, errorBody, retryAfter, fault);
     }
 
     public Reply withoutUsage() {
-        return new Reply(status, chunks, firstByte, gap, false, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter);
+        return new Reply(status, chunks, firstByte, gap, false, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
     }
 
     public Reply withGap(Duration gap) {
-        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter);
+        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
     }
 
     public Reply withFirstByte(Duration firstByte) {
-        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter);
+        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
     }
 
     public Reply withRetryAfter(String retryAfter) {
-        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter);
+        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
+    }
+
+    /** The same reply, misbehaving this way. */
+    public Reply with(Fault fault) {
+        return new Reply(status, chunks, firstByte, gap, usage, endMarker, hang, stall, streamError, errorMessage, errorBody, retryAfter, fault);
     }
 
     public String joined() {

@@ -20,15 +20,17 @@ import io.chatai.provider.Upstream;
 import io.chatai.provider.UpstreamException;
 import io.chatai.provider.UpstreamFailures;
 import io.chatai.provider.UpstreamHttp;
+import io.chatai.provider.UpstreamResponse;
 import io.chatai.provider.WireSupport;
 import io.chatai.core.Json;
-import io.helidon.webclient.api.HttpClientResponse;
 import java.util.Map;
 
 /**
  * Anthropic Messages ({@code POST {baseUrl}/v1/messages} with {@code x-api-key} and
- * {@code anthropic-version}). Only {@code message_stop} ends a stream; an {@code error} event is
- * classified like the HTTP status Anthropic gives that error type. Text blocks only. Thread-safe.
+ * {@code anthropic-version}). A stream ends at {@code message_stop}, or where the body ends after the
+ * {@code message_delta} carrying the {@code stop_reason}; one that ends before a stop reason is broken.
+ * An {@code error} event is classified like the HTTP status Anthropic gives that error type. Text blocks
+ * only. Thread-safe.
  */
 public final class AnthropicProvider implements Provider {
     private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://api.anthropic.com");
@@ -41,8 +43,8 @@ public final class AnthropicProvider implements Provider {
     @Override
     public Completion complete(Upstream upstream, ModelRequest request, Cancellation cancellation) {
         try (var interrupt = cancellation.interruptCurrentThread();
-             HttpClientResponse response = send(upstream, request, false)) {
-            JsonNode message = parse(UpstreamHttp.readBody(response));
+             UpstreamResponse response = send(upstream, request, false)) {
+            JsonNode message = parse(response.readBody());
             if (!message.path("content").isArray()) {
                 throw broken("the response has no content");
             }
@@ -59,14 +61,14 @@ public final class AnthropicProvider implements Provider {
     @Override
     public void stream(Upstream upstream, ModelRequest request, StreamSink sink, Cancellation cancellation) {
         try (var interrupt = cancellation.interruptCurrentThread();
-             HttpClientResponse response = send(upstream, request, true)) {
-            SseReader events = new SseReader(response.inputStream());
+             UpstreamResponse response = send(upstream, request, true)) {
+            SseReader events = new SseReader(response.body());
             int input = 0;
             int output = 0;
             boolean usageSeen = false;
             String stopReason = null;
             SseReader.Event event;
-            while ((event = next(events)) != null) {
+            while ((event = next(events, stopReason != null)) != null) {
                 JsonNode data = parse(event.data());
                 String type = text(data, "type") != null ? text(data, "type") : String.valueOf(event.name());
                 switch (type) {
@@ -103,7 +105,12 @@ public final class AnthropicProvider implements Provider {
                     }
                 }
             }
-            throw broken("the stream ended without message_stop");
+            if (stopReason != null) {
+                // The answer and its usage are complete; only message_stop is missing.
+                sink.accept(new StreamEvent.Done(usageSeen ? new TokenUsage(input, output, false) : null, stopReason));
+                return;
+            }
+            throw broken("the stream ended before a stop_reason or message_stop");
         }
     }
 
@@ -118,10 +125,10 @@ public final class AnthropicProvider implements Provider {
 
     private static UpstreamException failure(Upstream upstream, JsonNode data) {
         int status = AnthropicWire.statusOf(text(data.path("error"), "type"));
-        return new UpstreamException(UpstreamFailures.fromStatus(status, data.toString(), null, upstream.apiKey()));
+        return new UpstreamException(UpstreamFailures.fromStatus(status, data.toString(), null, upstream.secrets()));
     }
 
-    private HttpClientResponse send(Upstream upstream, ModelRequest request, boolean stream) {
+    private UpstreamResponse send(Upstream upstream, ModelRequest request, boolean stream) {
         byte[] body = Json.write(AnthropicWire.request(request, stream));
         Map<String, String> headers = upstream.apiKey() == null
                 ? Map.of("anthropic-version", AnthropicWire.VERSION)

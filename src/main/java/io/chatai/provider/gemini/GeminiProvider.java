@@ -20,9 +20,9 @@ import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
 import io.chatai.provider.UpstreamFailures;
 import io.chatai.provider.UpstreamHttp;
+import io.chatai.provider.UpstreamResponse;
 import io.chatai.provider.WireSupport;
 import io.chatai.core.Json;
-import io.helidon.webclient.api.HttpClientResponse;
 import java.util.Map;
 
 /**
@@ -42,8 +42,8 @@ public final class GeminiProvider implements Provider {
     @Override
     public Completion complete(Upstream upstream, ModelRequest request, Cancellation cancellation) {
         try (var interrupt = cancellation.interruptCurrentThread();
-             HttpClientResponse response = send(upstream, request, false)) {
-            JsonNode body = parse(UpstreamHttp.readBody(response));
+             UpstreamResponse response = send(upstream, request, false)) {
+            JsonNode body = parse(response.readBody());
             refuseBlockedPrompt(body);
             if (!GeminiWire.candidate(body).isObject()) {
                 throw broken("the response has no candidates");
@@ -55,16 +55,16 @@ public final class GeminiProvider implements Provider {
     @Override
     public void stream(Upstream upstream, ModelRequest request, StreamSink sink, Cancellation cancellation) {
         try (var interrupt = cancellation.interruptCurrentThread();
-             HttpClientResponse response = send(upstream, request, true)) {
-            SseReader events = new SseReader(response.inputStream());
+             UpstreamResponse response = send(upstream, request, true)) {
+            SseReader events = new SseReader(response.body());
             TokenUsage usage = null;
             SseReader.Event event;
-            while ((event = next(events)) != null) {
+            while ((event = next(events, false)) != null) { // the finish reason is the end: nothing comes after it
                 JsonNode chunk = parse(event.data());
                 if (chunk.path("error").isObject()) {
                     // An error inside a 200 stream is classified like the status it names.
                     int status = chunk.path("error").path("code").asInt(500);
-                    throw new UpstreamException(UpstreamFailures.fromStatus(status, event.data(), null, upstream.apiKey()));
+                    throw new UpstreamException(UpstreamFailures.fromStatus(status, event.data(), null, upstream.secrets()));
                 }
                 refuseBlockedPrompt(chunk);
                 TokenUsage reported = GeminiWire.usage(chunk);
@@ -91,7 +91,7 @@ public final class GeminiProvider implements Provider {
         }
     }
 
-    private HttpClientResponse send(Upstream upstream, ModelRequest request, boolean stream) {
+    private UpstreamResponse send(Upstream upstream, ModelRequest request, boolean stream) {
         String model = request.model().startsWith("models/") ? request.model().substring("models/".length()) : request.model();
         String url = WireSupport.join(upstream.baseUrl(), "/v1beta/models/" + GeminiWire.pathSegment(model)
                 + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));

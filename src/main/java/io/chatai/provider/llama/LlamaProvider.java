@@ -12,6 +12,7 @@ import io.chatai.core.message.TokenUsage;
 import io.chatai.provider.Upstream;
 import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
+import io.chatai.provider.UpstreamFailures;
 import java.nio.file.Path;
 
 /**
@@ -100,7 +101,7 @@ public final class LlamaProvider implements Provider {
                     return;
                 }
                 case Generation.Step.Failed failed -> throw new UpstreamException(
-                        new UpstreamError.ServerError(0, "llama.cpp: " + failed.error().getMessage()), failed.error());
+                        new UpstreamError.ServerError(0, "llama.cpp: " + UpstreamFailures.reason(failed.error())), failed.error());
             }
         }
     }
@@ -109,7 +110,7 @@ public final class LlamaProvider implements Provider {
         try {
             return models.acquire(new LlamaModels.Key(Path.of(upstream.modelPath()), upstream.options()));
         } catch (ModelFileException e) {
-            throw new UpstreamException(new UpstreamError.Unreachable(e.getMessage()), e);
+            throw new UpstreamException(new UpstreamError.Unreachable(UpstreamFailures.reason(e)), e);
         }
     }
 
@@ -118,7 +119,7 @@ public final class LlamaProvider implements Provider {
             return ContextFit.fit(engine, request.messages(), reserve);
         } catch (RuntimeException e) {
             // A template the model's metadata carries but llama.cpp cannot render fails every request alike.
-            throw new UpstreamException(new UpstreamError.BadRequest(400, "the model's chat template failed: " + e.getMessage()), e);
+            throw new UpstreamException(new UpstreamError.BadRequest(400, "the model's chat template failed: " + UpstreamFailures.reason(e)), e);
         }
     }
 

@@ -18,16 +18,17 @@ import io.chatai.core.message.TokenUsage;
 import io.chatai.provider.Upstream;
 import io.chatai.provider.UpstreamFailures;
 import io.chatai.provider.UpstreamHttp;
+import io.chatai.provider.UpstreamResponse;
 import io.chatai.provider.WireSupport;
 import io.chatai.core.Json;
-import io.helidon.webclient.api.HttpClientResponse;
 import java.util.Map;
 
 /**
  * OpenAI chat completions ({@code POST {baseUrl}/chat/completions}), spoken by OpenAI and by most
  * compatible servers (DeepSeek, vLLM, llama.cpp, Ollama's {@code /v1}). Streams ask for
- * {@code stream_options.include_usage} so usage is reported, and only {@code data: [DONE]} ends a stream.
- * Thread-safe.
+ * {@code stream_options.include_usage} so usage is reported. A stream ends at {@code data: [DONE]}, or
+ * where the body ends after a chunk with a {@code finish_reason}: several compatible servers never send
+ * {@code [DONE]}. A body that ends before any finish reason is a broken stream. Thread-safe.
  */
 public final class OpenAiProvider implements Provider {
     private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://api.openai.com/v1");
@@ -40,8 +41,8 @@ public final class OpenAiProvider implements Provider {
     @Override
     public Completion complete(Upstream upstream, ModelRequest request, Cancellation cancellation) {
         try (var interrupt = cancellation.interruptCurrentThread();
-             HttpClientResponse response = send(upstream, request, false)) {
-            JsonNode body = parse(UpstreamHttp.readBody(response));
+             UpstreamResponse response = send(upstream, request, false)) {
+            JsonNode body = parse(response.readBody());
             JsonNode choice = body.path("choices").path(0);
             if (choice.isMissingNode()) {
                 throw broken("the response has no choices");
@@ -55,20 +56,20 @@ public final class OpenAiProvider implements Provider {
     @Override
     public void stream(Upstream upstream, ModelRequest request, StreamSink sink, Cancellation cancellation) {
         try (var interrupt = cancellation.interruptCurrentThread();
-             HttpClientResponse response = send(upstream, request, true)) {
-            SseReader events = new SseReader(response.inputStream());
+             UpstreamResponse response = send(upstream, request, true)) {
+            SseReader events = new SseReader(response.body());
             TokenUsage usage = null;
             String finishReason = null;
             SseReader.Event event;
-            while ((event = next(events)) != null) {
+            while ((event = next(events, finishReason != null)) != null) {
                 if (event.data().equals("[DONE]")) {
                     sink.accept(new StreamEvent.Done(usage, finishReason));
                     return;
                 }
                 JsonNode chunk = parse(event.data());
                 if (chunk.has("error")) {
-                    throw broken("error inside the stream: " + UpstreamFailures.scrub(
-                            chunk.path("error").path("message").asText("unknown"), upstream.apiKey()));
+                    throw broken("error inside the stream: " + UpstreamFailures.clean(
+                            chunk.path("error").path("message").asText("unknown"), upstream.secrets()));
                 }
                 TokenUsage reported = OpenAiWire.usage(chunk);
                 if (reported != null) {
@@ -84,11 +85,15 @@ public final class OpenAiProvider implements Provider {
                     sink.accept(new StreamEvent.Delta(content.textValue()));
                 }
             }
-            throw broken("the stream ended without data: [DONE]");
+            if (finishReason != null) {
+                sink.accept(new StreamEvent.Done(usage, finishReason));
+                return;
+            }
+            throw broken("the stream ended before a finish_reason or data: [DONE]");
         }
     }
 
-    private HttpClientResponse send(Upstream upstream, ModelRequest request, boolean stream) {
+    private UpstreamResponse send(Upstream upstream, ModelRequest request, boolean stream) {
         String url = WireSupport.join(upstream.baseUrl(), "/chat/completions");
         byte[] body = Json.write(OpenAiWire.request(request, stream));
         // Keyless servers (a local Ollama, llama.cpp) get no Authorization header rather than "Bearer null".

@@ -44,8 +44,7 @@ public final class LlamaBench {
             models.acquire(new LlamaModels.Key(model, options)).close();
             System.out.printf("%s: load %d ms, rss %d MiB%n", options, (System.nanoTime() - started) / 1_000_000, rssMiB());
             LlamaProvider provider = new LlamaProvider(models);
-            Upstream upstream = new Upstream("bench", null, null, Map.of(), Duration.ofSeconds(60), null, model.toString(), options,
-                    Upstream.DEFAULT_TOTAL_TIMEOUT);
+            Upstream upstream = new Upstream("bench", null, null, Map.of(), Duration.ofSeconds(60), null, model.toString(), options);
             complete(provider, upstream, "warm up", 8);
             // Prompt evaluation: a long prompt, one token out.
             started = System.nanoTime();

@@ -62,8 +62,7 @@ class LlamaConcurrencyTest {
     }
 
     Upstream upstream(Duration timeout) {
-        return new Upstream("local-test", null, null, Map.of(), timeout, null, model.toString(), ONE_SEQUENCE_ONE_WAITING,
-                Upstream.DEFAULT_TOTAL_TIMEOUT);
+        return new Upstream("local-test", null, null, Map.of(), timeout, null, model.toString(), ONE_SEQUENCE_ONE_WAITING);
     }
 
     static ModelRequest request(int maxTokens) {

@@ -41,8 +41,7 @@ class LlamaProviderTest {
     }
 
     static Upstream upstream(Map<String, Object> options, Duration timeout) {
-        return new Upstream("local-test", null, null, Map.of(), timeout, null, model.toString(), options,
-                Upstream.DEFAULT_TOTAL_TIMEOUT);
+        return new Upstream("local-test", null, null, Map.of(), timeout, null, model.toString(), options);
     }
 
     static ModelRequest request(Integer maxTokens, ChatMessage... messages) {
@@ -126,7 +125,7 @@ class LlamaProviderTest {
     @Test
     void should_report_a_missing_model_file_as_an_unreachable_upstream() {
         Upstream missing = new Upstream("local-test", null, null, Map.of(), Duration.ofSeconds(5), null,
-                model.resolveSibling("absent.gguf").toString(), OPTIONS, Upstream.DEFAULT_TOTAL_TIMEOUT);
+                model.resolveSibling("absent.gguf").toString(), OPTIONS);
 
         assertThatThrownBy(() -> provider.complete(missing, request(4, ChatMessage.user("hi")), new Cancellation()))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> {
