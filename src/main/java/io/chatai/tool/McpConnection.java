@@ -86,12 +86,12 @@ final class McpConnection implements AutoCloseable {
                             new OwnedHttpClients());
                 } catch (RuntimeException e) {
                     if (ended.isCompletedExceptionally()) {
-                        throw new ToolServerException(ToolFailures.scrub("could not start '" + stdio.command().getFirst() + "': "
+                        throw new ToolServerException(ToolFailures.clean("could not start '" + stdio.command().getFirst() + "': "
                                 + ToolFailures.describe(e, secrets), secrets));
                     }
                     String said = ended.isDone() ? stderr.textSoon() : stderr.text();
                     throw new ToolServerException(ToolFailures.describe(e, secrets)
-                            + (said.isEmpty() ? "" : " (the program wrote: " + ToolFailures.scrub(said, secrets) + ")"));
+                            + (said.isEmpty() ? "" : " (the program wrote: " + ToolFailures.clean(said, secrets) + ")"));
                 }
             }
             case ToolEndpoint.Http http -> switch (http.transport()) {

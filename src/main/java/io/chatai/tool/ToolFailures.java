@@ -1,5 +1,6 @@
 package io.chatai.tool;
 
+import io.chatai.core.FailureText;
 import io.chatai.core.Secrets;
 import io.modelcontextprotocol.spec.McpError;
 import java.io.EOFException;
@@ -13,8 +14,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Turns what went wrong with a tool server into one short line an admin (in the server's status) or a model (in an
- * error result) can read: the most telling cause, never a stack trace, at most {@link #MAX_CHARS} characters, with
- * the server's own secrets (header and environment values) masked should the server echo them. Stateless.
+ * error result) can read: the most telling cause in words, never a stack trace or a Java class name, at most
+ * {@link #MAX_CHARS} characters, with the server's own secrets (header and environment values) redacted should the
+ * server echo them. Stateless.
  */
 final class ToolFailures {
     static final int MAX_CHARS = 300;
@@ -41,24 +43,28 @@ final class ToolFailures {
         return false;
     }
 
-    /** One line for the failure, secrets masked. */
+    /** One line for the failure, secrets redacted. */
     static String describe(Throwable failure, Collection<String> secrets) {
-        return scrub(text(failure), secrets);
+        return clean(text(failure), secrets);
     }
 
-    static String scrub(String text, Collection<String> secrets) {
-        String scrubbed = text;
-        for (String secret : secrets) {
-            if (secret.length() >= 4) {
-                scrubbed = scrubbed.replace(secret, Secrets.mask(secret));
-            }
-        }
-        return cut(scrubbed);
+    /**
+     * Text a tool server (or its program) produced, made fit to show: its secrets redacted ({@link Secrets#redact},
+     * which keeps no character of one), then cut to one short line. In the other order a cut through a secret would
+     * leave a piece that no longer matches it whole.
+     */
+    static String clean(String text, Collection<String> secrets) {
+        return cut(Secrets.redact(text, secrets));
     }
 
     static String cut(String text) {
         String oneLine = text.replaceAll("\\s+", " ").strip();
-        return oneLine.length() <= MAX_CHARS ? oneLine : oneLine.substring(0, MAX_CHARS - 1) + "…";
+        if (oneLine.length() <= MAX_CHARS) {
+            return oneLine;
+        }
+        int end = MAX_CHARS - 1;
+        // never half a surrogate pair: the cut text must stay valid UTF-16
+        return oneLine.substring(0, Character.isHighSurrogate(oneLine.charAt(end - 1)) ? end - 1 : end) + "…";
     }
 
     private static String text(Throwable failure) {
@@ -67,7 +73,6 @@ final class ToolFailures {
             return "the server answered with an error: " + (error.getJsonRpcError() != null
                     ? error.getJsonRpcError().message() : String.valueOf(error.getMessage()));
         }
-        Throwable deepest = failure;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             switch (cause) {
                 case HttpConnectTimeoutException ignored -> {
@@ -77,7 +82,7 @@ final class ToolFailures {
                     return "connection refused";
                 }
                 case UnknownHostException unknown -> {
-                    return "unknown host " + unknown.getMessage();
+                    return unknown.getMessage() == null ? "unknown host" : "unknown host " + unknown.getMessage();
                 }
                 case UnresolvedAddressException ignored -> {
                     return "unknown host";
@@ -89,13 +94,11 @@ final class ToolFailures {
                     return "the server closed the connection";
                 }
                 default -> {
-                    if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
-                        deepest = cause;
-                    }
+                    // look further down: a deeper cause may say more
                 }
             }
         }
-        String message = deepest.getMessage();
-        return message == null || message.isBlank() ? deepest.getClass().getSimpleName() : message;
+        String message = FailureText.deepestMessage(failure);
+        return message == null || message.isBlank() ? "an unexpected failure" : message;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatai.core.Cancellation;
 import io.chatai.testing.Api;
+import io.chatai.testing.JavaNames;
 import io.chatai.testing.McpTestServer;
 import io.chatai.testing.TestServer;
 import io.chatai.testing.TestServerExtension;
@@ -95,8 +96,23 @@ class StdioToolServersIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not the 60 s a program gets to start").isLessThan(Duration.ofSeconds(10));
         Api.Response missing = api.post("/api/tools/servers", Map.of("name", "missing", "command", List.of("no-such-program-here")));
         assertThat(missing.data().path("error").asText()).startsWith("could not start 'no-such-program-here': ");
+        JavaNames.assertNone(missing.data().path("error").asText());
         api.delete("/api/tools/servers/" + created.data().path("id").asText());
         api.delete("/api/tools/servers/" + missing.data().path("id").asText());
+    }
+
+    @Test
+    void should_redact_its_own_secret_whole_or_in_part_from_what_a_program_said() {
+        // The program quotes its token whole, then cut short: a masked form (…7777) would still show the cut one's front.
+        Api.Response created = api.post("/api/tools/servers", Map.of("name", "leaky", "env", Map.of("TOOL_TOKEN", ENV_SECRET),
+                "command", List.of("node", "-e", "const t = process.env.TOOL_TOKEN; console.error('bad token ' + t + ', also ' "
+                        + "+ t.slice(0, 12)); setTimeout(() => process.exit(3), 300)")));
+
+        assertThat(created.data().path("error").asText())
+                .isEqualTo("the program ended before it answered (the program wrote: bad token [redacted], also [redacted])");
+        String id = created.data().path("id").asText();
+        assertThat(api.get("/api/tools/servers/" + id).body()).doesNotContain("env-secret").doesNotContain(ENV_SECRET.substring(8));
+        api.delete("/api/tools/servers/" + id);
     }
 
     /** The MCP test server's stdio processes this JVM started. */

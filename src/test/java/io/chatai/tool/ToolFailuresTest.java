@@ -2,6 +2,7 @@ package io.chatai.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatai.testing.JavaNames;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpTransportException;
@@ -25,17 +26,36 @@ class ToolFailuresTest {
         assertThat(ToolFailures.describe(new RuntimeException(new TimeoutException("Did not observe any item")), List.of())).isEqualTo("no answer in time");
         McpError error = new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(-32603, "the tool exploded", null));
         assertThat(ToolFailures.describe(new RuntimeException(error), List.of())).isEqualTo("the server answered with an error: the tool exploded");
-        assertThat(ToolFailures.describe(new IllegalStateException(), List.of())).isEqualTo("IllegalStateException");
+        assertThat(ToolFailures.describe(new IllegalStateException(), List.of())).isEqualTo("an unexpected failure");
         assertThat(ToolFailures.describe(new RuntimeException("y".repeat(1000)), List.of())).hasSize(ToolFailures.MAX_CHARS).endsWith("…");
     }
 
     @Test
-    void should_mask_the_servers_own_secrets_when_it_echoes_them() {
+    void should_name_no_java_class() {
+        String described = ToolFailures.describe(new RuntimeException("Client failed to initialize",
+                new java.io.IOException("java.net.SocketException: Connection reset")), List.of());
+
+        assertThat(described).isEqualTo("Connection reset");
+        JavaNames.assertNone(described);
+    }
+
+    @Test
+    void should_redact_the_servers_own_secrets_when_it_echoes_them_whole_or_in_part() {
         String echoed = "Received unexpected status code: 401, response body: bad token Bearer tool-secret-token-9876";
 
         assertThat(ToolFailures.describe(new McpTransportException(echoed), List.of("Bearer tool-secret-token-9876", "abc")))
-                .isEqualTo("Received unexpected status code: 401, response body: bad token …9876")
-                .doesNotContain("tool-secret-token");
+                .isEqualTo("Received unexpected status code: 401, response body: bad token [redacted]");
+        // a server that quotes the token cut short, at the very end of a line that is cut itself
+        String piece = "x".repeat(ToolFailures.MAX_CHARS - 20) + " token tool-secret-tok";
+        assertThat(ToolFailures.describe(new RuntimeException(piece), List.of("Bearer tool-secret-token-9876")))
+                .doesNotContain("secret").doesNotContain("tool-s");
+    }
+
+    @Test
+    void should_cut_without_splitting_a_character() {
+        String described = ToolFailures.describe(new RuntimeException("y".repeat(ToolFailures.MAX_CHARS - 2) + "😀😀"), List.of());
+
+        assertThat(described).endsWith("y…").hasSize(ToolFailures.MAX_CHARS - 1);
     }
 
     @Test
