@@ -3,15 +3,18 @@ package io.chatai.tool;
 import io.chatai.core.Background;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,15 +32,26 @@ public final class ToolServers implements AutoCloseable {
     /** Spacing of re-listings a server asks for, so one that keeps saying "changed" costs a listing a second. */
     private static final Duration RELIST_SPACING = Duration.ofSeconds(1);
 
-    private final ToolServerRepository repository;
+    private final Supplier<List<ToolServer>> stored;
     private final ToolServerForm form;
     private final Clock clock;
     private final Map<String, LiveServer> servers = new ConcurrentHashMap<>();
+    /**
+     * Held by {@link #reload} from reading the stored servers until the map agrees with them, and by every change of
+     * the map through this instance. Without it a reload that read the list just before a write could undo that
+     * write: remove a server just added, or bring back one just deleted. Never held while connecting.
+     */
+    private final ReentrantLock membership = new ReentrantLock();
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
     private volatile ToolCatalog catalog = ToolCatalog.EMPTY;
 
     public ToolServers(ToolServerRepository repository, ToolServerForm form, Clock clock) {
-        this.repository = repository;
+        this(repository::list, form, clock);
+    }
+
+    /** @param stored reads the stored servers (the repository's list; tests pace it) */
+    ToolServers(Supplier<List<ToolServer>> stored, ToolServerForm form, Clock clock) {
+        this.stored = stored;
         this.form = form;
         this.clock = clock;
     }
@@ -66,14 +80,21 @@ public final class ToolServers implements AutoCloseable {
      * is offered (a server in error keeps its retries). Returns its status.
      */
     public ServerStatus apply(ToolServer server) {
-        LiveServer live = servers.get(server.id());
-        if (live == null) {
-            live = servers.computeIfAbsent(server.id(), id -> newLive(server));
-        } else if (live.config().sameConnection(server) && live.config().name().equals(server.name())) {
+        LiveServer live;
+        membership.lock();
+        try {
+            live = servers.get(server.id());
+            if (live == null) {
+                live = newLive(server);
+                servers.put(server.id(), live);
+            } else if (live.config().sameConnection(server) && live.config().name().equals(server.name())) {
+                live.configure(server);
+                return live.status();
+            }
             live.configure(server);
-            return live.status();
+        } finally {
+            membership.unlock();
         }
-        live.configure(server);
         connect(live);
         return live.status();
     }
@@ -102,9 +123,15 @@ public final class ToolServers implements AutoCloseable {
 
     /** Ends a deleted server's session. */
     public void remove(String id) {
-        LiveServer live = servers.remove(id);
+        LiveServer live;
+        membership.lock();
+        try {
+            live = servers.remove(id);
+        } finally {
+            membership.unlock();
+        }
         if (live != null) {
-            live.close();
+            live.close(); // outside the lock: it waits for a connection being made
             rebuild();
         }
     }
@@ -114,22 +141,34 @@ public final class ToolServers implements AutoCloseable {
      * background), deleted ones close. Run at start and when another instance changed the configuration.
      */
     public void reload() {
-        List<ToolServer> stored = repository.list();
-        Set<String> ids = stored.stream().map(ToolServer::id).collect(Collectors.toSet());
-        for (ToolServer server : stored) {
-            LiveServer live = servers.get(server.id());
-            if (live == null) {
-                LiveServer added = servers.computeIfAbsent(server.id(), id -> newLive(server));
-                work.execute(() -> connect(added));
-            } else if (!live.config().equals(server)) {
-                boolean reconnect = !live.config().sameConnection(server) || !live.config().name().equals(server.name());
-                live.configure(server);
-                if (reconnect) {
-                    work.execute(() -> connect(live));
+        List<LiveServer> gone = new ArrayList<>();
+        membership.lock();
+        try {
+            List<ToolServer> current = stored.get();
+            Set<String> ids = current.stream().map(ToolServer::id).collect(Collectors.toSet());
+            for (ToolServer server : current) {
+                LiveServer live = servers.get(server.id());
+                if (live == null) {
+                    LiveServer added = newLive(server);
+                    servers.put(server.id(), added);
+                    work.execute(() -> connect(added));
+                } else if (!live.config().equals(server)) {
+                    boolean reconnect = !live.config().sameConnection(server) || !live.config().name().equals(server.name());
+                    live.configure(server);
+                    if (reconnect) {
+                        work.execute(() -> connect(live));
+                    }
                 }
             }
+            for (String id : List.copyOf(servers.keySet())) {
+                if (!ids.contains(id)) {
+                    gone.add(servers.remove(id));
+                }
+            }
+        } finally {
+            membership.unlock();
         }
-        servers.keySet().stream().filter(id -> !ids.contains(id)).toList().forEach(this::remove);
+        gone.forEach(LiveServer::close);
         rebuild();
     }
 

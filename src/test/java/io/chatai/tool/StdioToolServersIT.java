@@ -55,6 +55,7 @@ class StdioToolServersIT {
 
         ToolResult environment = server.tools().tools(ToolPatterns.parse("tools", List.of("local.environment")))
                 .call("local__environment", "{}", new Cancellation());
+        assertThat(environment.isError()).as(environment.text()).isFalse();
         List<String> names = new ArrayList<>();
         new ObjectMapper().readTree(environment.text()).forEach(n -> names.add(n.asText()));
         assertThat(names).contains("PATH", "TOOL_TOKEN").allMatch(ALLOWED::contains);
