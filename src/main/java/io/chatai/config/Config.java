@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param shutdownGrace      how long a stopping server lets running requests finish
  * @param cooldownAfter      how many failures in a row cool a channel down (a 429 cools it at once)
  * @param maxAnswerChars     the longest answer text one upstream call may produce before it is stopped
+ * @param allowStdioTools    whether tool servers may be local commands (stdio), which run programs on this host
  */
 public record Config(
         String host,
@@ -45,8 +46,8 @@ public record Config(
         Duration lease,
         Duration shutdownGrace,
         int cooldownAfter,
-
-        int maxAnswerChars) {
+        int maxAnswerChars,
+        boolean allowStdioTools) {
 
     /** How log lines are written. */
     public enum LogFormat { TEXT, JSON }

@@ -69,7 +69,8 @@ public final class ConfigLoader {
                 integer("CHATAI_COOLDOWN_AFTER", 3, 1, 100),
                 // An answer is held in memory while it streams (two bytes a character at most), so the bound
                 // is what one runaway upstream may cost: 400,000 characters, far above any real answer.
-                integer("CHATAI_MAX_ANSWER_CHARS", 400_000, 100, 10_000_000));
+                integer("CHATAI_MAX_ANSWER_CHARS", 400_000, 100, 10_000_000),
+                bool("CHATAI_ALLOW_STDIO_TOOLS", false));
     }
 
     private String text(String name, String fallback) {

@@ -69,6 +69,13 @@ import io.chatai.store.DataFiles;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenArrays;
 import io.chatai.tokens.TokenCounter;
+import io.chatai.tool.ToolExecutor;
+import io.chatai.tool.ToolRoutes;
+import io.chatai.tool.ToolServer;
+import io.chatai.tool.ToolServerForm;
+import io.chatai.tool.ToolServerRepository;
+import io.chatai.tool.ToolServerRoutes;
+import io.chatai.tool.ToolServers;
 import io.chatai.usage.UsageListener;
 import io.chatai.usage.UsageRepository;
 import io.chatai.usage.UsageRoutes;
@@ -148,7 +155,9 @@ public final class Main {
             boolean shared = config.usesPostgres(); // several instances may share this database
             PresetRepository presets = new PresetRepository(database);
             ConversationRepository conversations = new ConversationRepository(database);
-            ChannelRepository channels = new ChannelRepository(database, new SecretBox(config.secretKey()));
+            SecretBox secretBox = new SecretBox(config.secretKey());
+            ChannelRepository channels = new ChannelRepository(database, secretBox);
+            ToolServerRepository toolServerRepository = new ToolServerRepository(database, secretBox);
             ApiKeyRepository keys = new ApiKeyRepository(database);
             UsageRepository usage = new UsageRepository(database);
 
@@ -159,10 +168,16 @@ public final class Main {
                     "gemini", new GeminiProvider(http),
                     LlamaChannelRules.TYPE, new LlamaProvider(localModels)));
             ChannelForm channelForm = new ChannelForm(providers);
+            ToolServerForm toolServerForm = new ToolServerForm(config.allowStdioTools());
             applyDeclared(declared, channels, channelForm, presets, clock);
+            applyDeclaredToolServers(declared, toolServerRepository, toolServerForm, clock);
             int sealed = channels.sealPlaintext();
             if (sealed > 0) {
                 LOG.info("Encrypted the keys of {} channel(s) stored before CHATAI_SECRET_KEY was set", sealed);
+            }
+            int sealedTools = toolServerRepository.sealPlaintext();
+            if (sealedTools > 0) {
+                LOG.info("Encrypted the header and environment values of {} tool server(s) stored before CHATAI_SECRET_KEY was set", sealedTools);
             }
             Channel localChannel = config.localModel() == null ? null : LlamaModelChannel.upsert(channels, config.localModel(),
                     LlamaModelChannel.modelName(config.localModel(), config.localModelName()), clock.millis());
@@ -206,7 +221,10 @@ public final class Main {
             RateLimiter limiter = shared ? new ClusterRateLimiter(database.writeDataSource()) : new SingleNodeRateLimiter();
             ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
             V1Admission v1Admission = new V1Admission(limits);
-            new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache))
+            // Sessions with tool servers are this instance's own; closed before the database (they never need it to close).
+            ToolServers toolServers = push(resources, new ToolServers(toolServerRepository, toolServerForm, clock));
+            toolServers.start(background);
+            new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache, toolServers::reload))
                     .start(background, Duration.ofSeconds(1));
 
             KeepAlives keepAlives = new KeepAlives(config.keepAliveInterval());
@@ -227,11 +245,14 @@ public final class Main {
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock))
                     .register("/api/stats", new UsageRoutes(usage, clock))
+                    .register("/api/tools/servers", new ToolServerRoutes(toolServerRepository, toolServers, toolServerForm, clock))
+                    .register("/api/tools", new ToolRoutes(toolServerRepository, toolServers, clock))
                     .register("/v1", new GatewayRoutes(modelCalls, v1Admission, new ModelDirectory(catalog, presets, config.defaultModel(),
                             List.of(LocalEmbeddingModel.NAME)), metrics, clock, keepAlives))
                     .register("/v1", new EmbeddingRoutes(embeddingCalls, v1Admission))
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
-            return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
+            return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey,
+                    new ToolExecutor(toolServers));
         } catch (RuntimeException e) {
             background.stopTicks();
             for (AutoCloseable resource : resources) {
@@ -311,6 +332,26 @@ public final class Main {
                 presets.save(existing == null ? PresetForm.create(body, now) : PresetForm.merge(existing, body, now));
             } catch (ApiException e) {
                 throw new ConfigException("CHATAI_CONFIG presets[" + i + "]: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Applies CHATAI_CONFIG's toolServers, matched by name: created or updated (connected once the server runs). */
+    private static void applyDeclaredToolServers(DeclaredResources declared, ToolServerRepository servers, ToolServerForm form,
+                                                 Clock clock) {
+        long now = clock.millis();
+        for (int i = 0; i < declared.toolServers().size(); i++) {
+            JsonBody body = new JsonBody(declared.toolServers().get(i));
+            try {
+                String name = body.requiredString("name", 32);
+                ToolServer existing = servers.findByName(name).orElse(null);
+                if (existing == null) {
+                    servers.insert(form.create(body, now));
+                } else {
+                    servers.update(form.merge(existing, body, now));
+                }
+            } catch (ApiException e) {
+                throw new ConfigException("CHATAI_CONFIG toolServers[" + i + "]: " + e.getMessage());
             }
         }
     }
