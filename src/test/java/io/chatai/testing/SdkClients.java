@@ -44,8 +44,8 @@ public final class SdkClients {
 
     /** {@code src/test/sdk-node} with its packages installed, or null when Node.js 20+ and npm are not there. */
     public static synchronized Path nodeSdk() {
-        String version = NodeVersion.of();
-        if (version == null || !NodeVersion.atLeast20(version)) {
+        String version = NodeTools.version();
+        if (version == null || !NodeTools.atLeast20(version)) {
             return null;
         }
         Path stamp = NODE_DIR.resolve("node_modules/.package-files.sha256");
@@ -119,27 +119,6 @@ public final class SdkClients {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** {@code node --version}, read once per call. */
-    private static final class NodeVersion {
-        static String of() {
-            try {
-                Process process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-                return process.waitFor(20, TimeUnit.SECONDS) && process.exitValue() == 0 ? out : null;
-            } catch (IOException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-
-        static boolean atLeast20(String version) {
-            java.util.regex.Matcher major = java.util.regex.Pattern.compile("v(\\d+)\\.").matcher(version);
-            return major.find() && Integer.parseInt(major.group(1)) >= 20;
         }
     }
 }
