@@ -69,6 +69,8 @@ import io.chatai.store.DataFiles;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenArrays;
 import io.chatai.tokens.TokenCounter;
+import io.chatai.usage.PriceRoutes;
+import io.chatai.usage.PriceTable;
 import io.chatai.usage.UsageListener;
 import io.chatai.usage.UsageRepository;
 import io.chatai.usage.UsageRoutes;
@@ -151,6 +153,7 @@ public final class Main {
             ChannelRepository channels = new ChannelRepository(database, new SecretBox(config.secretKey()));
             ApiKeyRepository keys = new ApiKeyRepository(database);
             UsageRepository usage = new UsageRepository(database);
+            PriceTable prices = new PriceTable(database);
 
             UpstreamHttp http = push(resources, new UpstreamHttp());
             Providers providers = new Providers(Map.of(
@@ -169,7 +172,7 @@ public final class Main {
 
             UsageWriter usageWriter = push(resources, new UsageWriter(usage::insert));
             usageWriter.start(background);
-            UsageListener usageListener = new UsageListener(usageWriter, clock);
+            UsageListener usageListener = new UsageListener(usageWriter, prices, clock);
             CallMetrics callMetrics = new CallMetrics(metrics);
             CallListener calls = report -> {
                 usageListener.onCall(report);
@@ -206,7 +209,8 @@ public final class Main {
             RateLimiter limiter = shared ? new ClusterRateLimiter(database.writeDataSource()) : new SingleNodeRateLimiter();
             ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
             V1Admission v1Admission = new V1Admission(limits);
-            new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache))
+            new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache,
+                    prices::refresh))
                     .start(background, Duration.ofSeconds(1));
 
             KeepAlives keepAlives = new KeepAlives(config.keepAliveInterval());
@@ -227,6 +231,7 @@ public final class Main {
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock))
                     .register("/api/stats", new UsageRoutes(usage, clock))
+                    .register("/api/prices", new PriceRoutes(prices))
                     .register("/v1", new GatewayRoutes(modelCalls, v1Admission, new ModelDirectory(catalog, presets, config.defaultModel(),
                             List.of(LocalEmbeddingModel.NAME)), metrics, clock, keepAlives))
                     .register("/v1", new EmbeddingRoutes(embeddingCalls, v1Admission))
