@@ -18,18 +18,27 @@ import java.util.function.Supplier;
  * time to first token, tokens (the upstream's, or counted here when it reported none) and outcome go to
  * the {@link CallListener}, failed attempts included. The only place usage is estimated, and the one
  * place an answer's text is bounded ({@code CHATAI_MAX_ANSWER_CHARS}): an upstream that streams without
- * end is stopped there, its connection closed, whatever its wire format. Thread-safe.
+ * end is stopped there, its connection closed, whatever its wire format. Each request is first put to the
+ * {@link CallAdmission} (budgets), which may refuse it before any upstream is called. Thread-safe.
  */
 public final class ModelCalls {
     private final ChannelRouter router;
     private final TokenCounter tokens;
     private final CallListener listener;
+    private final CallAdmission admission;
     private final int maxAnswerChars;
 
     public ModelCalls(ChannelRouter router, TokenCounter tokens, CallListener listener, int maxAnswerChars) {
+        this(router, tokens, listener, CallAdmission.OPEN, maxAnswerChars);
+    }
+
+    /** @param admission asked before each request reaches any upstream (budgets), told what its calls cost */
+    public ModelCalls(ChannelRouter router, TokenCounter tokens, CallListener listener, CallAdmission admission,
+                      int maxAnswerChars) {
         this.router = router;
         this.tokens = tokens;
         this.listener = listener;
+        this.admission = admission;
         this.maxAnswerChars = maxAnswerChars;
     }
 
@@ -60,6 +69,18 @@ public final class ModelCalls {
 
     private Result run(ModelRequest request, CallContext context, Cancellation cancellation, Supplier<StreamSink> sinks,
                        BooleanSupplier contentSent) {
+        // Admitted (or refused) before any upstream is called; closing settles to what the calls reported.
+        try (CallAdmission.Admitted admitted = admission.admit(context, request.model(),
+                () -> tokens.countPrompt(request.messages()), request.maxTokens())) {
+            return route(request, context, cancellation, sinks, contentSent, report -> {
+                listener.onCall(report);
+                admitted.onCall(report);
+            });
+        }
+    }
+
+    private Result route(ModelRequest request, CallContext context, Cancellation cancellation, Supplier<StreamSink> sinks,
+                         BooleanSupplier contentSent, CallListener listener) {
         var routed = router.route(request.model(), (channel, provider, upstream, upstreamModel) -> {
             ModelRequest upstreamRequest = request.withModel(upstreamModel);
             long started = System.nanoTime();
@@ -97,18 +118,18 @@ public final class ModelCalls {
                 TokenUsage usage = completion.usage() != null ? completion.usage()
                         : new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(completion.text()), true);
                 Completion accounted = new Completion(completion.text(), usage, completion.finishReason());
-                report(context, channel, request, "ok", started, firstToken[0], usage, null, false, false);
+                report(listener, context, channel, request, "ok", started, firstToken[0], usage, null, false, false);
                 return accounted;
             } catch (UpstreamException e) {
                 boolean cancelled = cancellation.isCancelled();
                 boolean afterContent = !cancelled && contentSent.getAsBoolean();
-                report(context, channel, request, cancelled ? "cancelled" : "error", started, firstToken[0],
+                report(listener, context, channel, request, cancelled ? "cancelled" : "error", started, firstToken[0],
                         partialUsage(request, text), cancelled ? null : e, !cancelled && e.error().retryable() && !afterContent,
                         afterContent);
                 throw e;
             } catch (CallCancelledException e) {
-                report(context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, text), null, false,
-                        false);
+                report(listener, context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, text),
+                        null, false, false);
                 throw e;
             }
         }, cancellation, contentSent);
@@ -128,8 +149,9 @@ public final class ModelCalls {
         return new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(text.toString()), true);
     }
 
-    private void report(CallContext context, Channel channel, ModelRequest request, String outcome, long started,
-                        long firstToken, TokenUsage usage, UpstreamException error, boolean failedOver, boolean afterContent) {
+    private static void report(CallListener listener, CallContext context, Channel channel, ModelRequest request,
+                               String outcome, long started, long firstToken, TokenUsage usage, UpstreamException error,
+                               boolean failedOver, boolean afterContent) {
         listener.onCall(new CallReport(context, channel, request.model(), outcome, System.nanoTime() - started,
                 firstToken == 0 ? null : firstToken - started, usage, error == null ? null : error.error(), failedOver,
                 afterContent));

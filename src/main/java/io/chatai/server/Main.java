@@ -23,6 +23,9 @@ import io.chatai.channel.SingleNodeBreakers;
 import io.chatai.channel.ClusterBreakers;
 import io.chatai.channel.ModelCalls;
 import io.chatai.store.SecretBox;
+import io.chatai.budget.BudgetGate;
+import io.chatai.budget.BudgetRepository;
+import io.chatai.budget.BudgetRoutes;
 import io.chatai.chat.ChatRoutes;
 import io.chatai.chat.TurnService;
 import io.chatai.config.Config;
@@ -154,6 +157,7 @@ public final class Main {
             ApiKeyRepository keys = new ApiKeyRepository(database);
             UsageRepository usage = new UsageRepository(database);
             PriceTable prices = new PriceTable(database);
+            BudgetRepository budgets = new BudgetRepository(database);
 
             UpstreamHttp http = push(resources, new UpstreamHttp());
             Providers providers = new Providers(Map.of(
@@ -191,13 +195,16 @@ public final class Main {
             }).toList());
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
-            ModelCalls modelCalls = new ModelCalls(router, tokens, calls, config.maxAnswerChars());
+            // Budgets: every routed request is admitted (or refused) before any upstream call, and settled after.
+            BudgetGate budgetGate = push(resources, new BudgetGate(database, budgets, prices, clock, config.lease()));
+            budgetGate.start(background, !shared);
+            ModelCalls modelCalls = new ModelCalls(router, tokens, calls, budgetGate, config.maxAnswerChars());
             // One inference thread per core: ONNX Runtime already spreads one inference over its own threads.
             LocalEmbeddingModel localEmbedding = push(resources, new LocalEmbeddingModel(
                     Runtime.getRuntime().availableProcessors(), LOCAL_EMBEDDING_QUEUE));
             EmbeddingCalls embeddingCalls = new EmbeddingCalls(catalog, router, Map.of(
                     "openai", new OpenAiEmbedder(http),
-                    "gemini", new GeminiEmbedder(http)), localEmbedding, tokens, new TokenArrays(), calls);
+                    "gemini", new GeminiEmbedder(http)), localEmbedding, tokens, new TokenArrays(), calls, budgetGate);
             ConversationLocks locks = shared
                     ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
@@ -210,7 +217,7 @@ public final class Main {
             ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
             V1Admission v1Admission = new V1Admission(limits);
             new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache,
-                    prices::refresh))
+                    prices::refresh, budgets::refresh))
                     .start(background, Duration.ofSeconds(1));
 
             KeepAlives keepAlives = new KeepAlives(config.keepAliveInterval());
@@ -232,6 +239,7 @@ public final class Main {
                             new ChannelTester(providers, health, config.defaultModel()), clock))
                     .register("/api/stats", new UsageRoutes(usage, clock))
                     .register("/api/prices", new PriceRoutes(prices))
+                    .register("/api/budgets", new BudgetRoutes(budgets, budgetGate))
                     .register("/v1", new GatewayRoutes(modelCalls, v1Admission, new ModelDirectory(catalog, presets, config.defaultModel(),
                             List.of(LocalEmbeddingModel.NAME)), metrics, clock, keepAlives))
                     .register("/v1", new EmbeddingRoutes(embeddingCalls, v1Admission))
