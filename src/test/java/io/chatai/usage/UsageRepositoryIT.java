@@ -39,9 +39,9 @@ class UsageRepositoryIT {
                 record(JAN_1 + 1, null, null, "gpt-b", "backup", 3, 0, "error")));
 
         String stored = store.dump("usage_records");
-        assertThat(stored).contains("|chat|key_1|alice|g1|conv_1|ch_main|main|gpt-a|10|5|", "|42|7|ok|null|chat|123456");
+        assertThat(stored).contains("|chat|key_1|alice|g1|conv_1|ch_main|main|gpt-a|10|5|", "|42|7|ok|null|123456|chat");
         assertThat(stored).contains("|chat|key_1|null|null|null|ch_backup|backup|gpt-b|3|0|",
-                "|42|null|error|upstream answered 500|chat|null");
+                "|42|null|error|upstream answered 500|null|chat");
     }
 
     @Test
