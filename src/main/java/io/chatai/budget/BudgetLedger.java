@@ -70,6 +70,8 @@ final class BudgetLedger {
         return database.write(sql -> {
             for (Line line : ordered) {
                 Amount spent = lockCounter(sql, line);
+                // Its own statement, after the lock: on PostgreSQL a statement sees what was committed when it
+                // began, so a sum inside the locking SELECT would miss the reservation of the transaction it waited for.
                 Amount held = held(sql, line.counter());
                 Amount total = spent.plus(held).plus(need);
                 Budget budget = line.budget();
