@@ -69,6 +69,7 @@ public final class ModelCalls {
 
     private Result run(ModelRequest request, CallContext context, Cancellation cancellation, Supplier<StreamSink> sinks,
                        BooleanSupplier contentSent) {
+        router.requireCandidates(request.model()); // a model nobody serves is that, whatever the budgets say
         // Admitted (or refused) before any upstream is called; closing settles to what the calls reported.
         try (CallAdmission.Admitted admitted = admission.admit(context, request.model(),
                 () -> tokens.countPrompt(request.messages()), request.maxTokens())) {

@@ -103,6 +103,7 @@ public final class EmbeddingCalls {
                     + "embeddings go to " + new TreeSet<>(embedders.keySet()) + " channels or to the built-in "
                     + LocalEmbeddingModel.NAME);
         }
+        router.requireCandidates(model); // a model nobody serves is that, whatever the budgets say
         try (CallAdmission.Admitted admitted = admit(request, context, texts)) {
             return routed(request, context, cancellation, takes, texts, heard(admitted));
         }

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatai.testing.FakeOpenAi;
+import io.chatai.testing.PythonSdk;
 import io.chatai.testing.TestServerExtension;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,13 +46,13 @@ class BudgetPythonSdkIT {
 
     @Test
     void should_raise_the_sdks_insufficient_quota_error_at_once_on_chat_and_embeddings() throws Exception {
-        Assumptions.assumeTrue(pythonWithOpenAi(), "python3 with the openai package is not installed (pip install openai)");
+        Assumptions.assumeTrue(PythonSdk.available(), PythonSdk.MISSING);
         JsonNode key = server.admin().post("/api/keys", Map.of("name", "python-bot")).data();
         assertThat(server.admin().post("/api/budgets", Map.of("scope", "key", "subject", key.path("id").asText(),
                 "period", "day", "maxTokens", 1, "message", "Out of AI credit until tomorrow.")).status()).isEqualTo(201);
         int calls = upstream.calls();
 
-        JsonNode results = new ObjectMapper().readTree(python(Map.of("BASE_URL", server.baseUrl() + "/v1",
+        JsonNode results = new ObjectMapper().readTree(PythonSdk.run(SCRIPT, Map.of("BASE_URL", server.baseUrl() + "/v1",
                 "API_KEY", key.path("key").asText())));
 
         for (String call : new String[] {"chat", "embeddings"}) {
@@ -69,34 +65,5 @@ class BudgetPythonSdkIT {
             assertThat(result.path("requests").asInt()).as("no retry of a spent budget").isEqualTo(1);
         }
         assertThat(upstream.calls()).isEqualTo(calls);
-    }
-
-    private static boolean pythonWithOpenAi() {
-        try {
-            Process process = new ProcessBuilder("python3", "-c", "import openai").redirectErrorStream(true).start();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static String python(Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("python3", "-c", SCRIPT);
-        builder.environment().putAll(env);
-        builder.environment().put("NO_PROXY", "127.0.0.1,localhost");
-        Path errors = Files.createTempFile("python-sdk", ".err");
-        builder.redirectError(errors.toFile()); // a file, so a chatty stderr cannot fill a pipe and block the script
-        try {
-            Process process = builder.start();
-            byte[] out = process.getInputStream().readAllBytes();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as(Files.readString(errors)).isZero();
-            return new String(out, StandardCharsets.UTF_8);
-        } finally {
-            Files.deleteIfExists(errors);
-        }
     }
 }
