@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * time to first token, tokens (the upstream's, or counted here when it reported none) and outcome go to
  * the {@link CallListener}, failed attempts included. The only place usage is estimated, and the one
  * place an answer's text is bounded ({@code CHATAI_MAX_ANSWER_CHARS}): an upstream that streams without
- * end is stopped there, its connection closed, whatever its wire format. Thread-safe.
+ * end is stopped there, its connection closed, whatever its wire format. Each request is first put to the
+ * {@link CallAdmission} (budgets), which may refuse it before any upstream is called. Thread-safe.
  */
 public final class ModelCalls {
     /**
@@ -34,12 +35,20 @@ public final class ModelCalls {
     private final ChannelRouter router;
     private final TokenCounter tokens;
     private final CallListener listener;
+    private final CallAdmission admission;
     private final int maxAnswerChars;
 
     public ModelCalls(ChannelRouter router, TokenCounter tokens, CallListener listener, int maxAnswerChars) {
+        this(router, tokens, listener, CallAdmission.OPEN, maxAnswerChars);
+    }
+
+    /** @param admission asked before each request reaches any upstream (budgets), told what its calls cost */
+    public ModelCalls(ChannelRouter router, TokenCounter tokens, CallListener listener, CallAdmission admission,
+                      int maxAnswerChars) {
         this.router = router;
         this.tokens = tokens;
         this.listener = listener;
+        this.admission = admission;
         this.maxAnswerChars = maxAnswerChars;
     }
 
@@ -94,6 +103,20 @@ public final class ModelCalls {
 
     private Result run(ModelRequest request, RawRelay.Request raw, String relayOnly, CallContext context,
                        Cancellation cancellation, Supplier<StreamSink> sinks, BooleanSupplier contentSent) {
+        router.requireCandidates(request.model()); // a model nobody serves is that, whatever the budgets say
+        // Admitted (or refused) before any upstream is called; closing settles to what the calls reported.
+        try (CallAdmission.Admitted admitted = admission.admit(context, request.model(),
+                () -> tokens.countPrompt(request.messages()), request.options().maxTokens())) {
+            return route(request, raw, relayOnly, context, cancellation, sinks, contentSent, report -> {
+                listener.onCall(report);
+                admitted.onCall(report);
+            });
+        }
+    }
+
+    private Result route(ModelRequest request, RawRelay.Request raw, String relayOnly, CallContext context,
+                         Cancellation cancellation, Supplier<StreamSink> sinks, BooleanSupplier contentSent,
+                         CallListener listener) {
         ChannelRouter.Screen screen = (channel, provider, upstreamModel) -> {
             if (raw != null && provider instanceof RawRelay) {
                 return Optional.empty(); // the upstream gets the caller's own request and judges it
@@ -160,17 +183,17 @@ public final class ModelCalls {
                 TokenUsage usage = completion.usage() != null ? completion.usage()
                         : new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(Parts.countedText(completion.content())), true);
                 Completion accounted = completion.withUsage(usage);
-                report(context, channel, request, "ok", started, firstToken[0], usage, null, false, false);
+                report(listener, context, channel, request, "ok", started, firstToken[0], usage, null, false, false);
                 return accounted;
             } catch (UpstreamException e) {
                 boolean cancelled = cancellation.isCancelled();
                 boolean afterContent = !cancelled && contentSent.getAsBoolean();
-                report(context, channel, request, cancelled ? "cancelled" : "error", started, firstToken[0],
+                report(listener, context, channel, request, cancelled ? "cancelled" : "error", started, firstToken[0],
                         partialUsage(request, answer), cancelled ? null : e, !cancelled && e.error().retryable() && !afterContent,
                         afterContent);
                 throw e;
             } catch (CallCancelledException e) {
-                report(context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, answer), null, false,
+                report(listener, context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, answer), null, false,
                         false);
                 throw e;
             }
@@ -192,8 +215,9 @@ public final class ModelCalls {
         return new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(produced), true);
     }
 
-    private void report(CallContext context, Channel channel, ModelRequest request, String outcome, long started,
-                        long firstToken, TokenUsage usage, UpstreamException error, boolean failedOver, boolean afterContent) {
+    private static void report(CallListener listener, CallContext context, Channel channel, ModelRequest request,
+                               String outcome, long started, long firstToken, TokenUsage usage, UpstreamException error,
+                               boolean failedOver, boolean afterContent) {
         listener.onCall(new CallReport(context, channel, request.model(), outcome, System.nanoTime() - started,
                 firstToken == 0 ? null : firstToken - started, usage, error == null ? null : error.error(), failedOver,
                 afterContent));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,6 +41,8 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .serializationInclusion(JsonInclude.Include.ALWAYS)
+            // Money is a BigDecimal (costs, prices): 0.000175, never 1.75E-4.
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
 
     static {
@@ -75,6 +78,23 @@ public final class Json {
             throw ApiException.invalid("Request body must be a JSON object");
         }
         return object;
+    }
+
+    /**
+     * Parses a request body that may be any JSON value (a route that takes an array checks the type);
+     * malformed input is 400 {@code INVALID_REQUEST}.
+     *
+     * @param expected what the route takes, for the message about an empty body
+     */
+    public static JsonNode parse(byte[] body, String expected) {
+        if (body.length == 0) {
+            throw ApiException.invalid("Request body is empty; send " + expected);
+        }
+        try {
+            return MAPPER.readTree(strictUtf8(body));
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("Malformed JSON: " + describe(e));
+        }
     }
 
     /**

@@ -23,6 +23,9 @@ import io.chatai.channel.SingleNodeBreakers;
 import io.chatai.channel.ClusterBreakers;
 import io.chatai.channel.ModelCalls;
 import io.chatai.store.SecretBox;
+import io.chatai.budget.BudgetGate;
+import io.chatai.budget.BudgetRepository;
+import io.chatai.budget.BudgetRoutes;
 import io.chatai.chat.ChatRoutes;
 import io.chatai.chat.TurnService;
 import io.chatai.config.Config;
@@ -76,6 +79,8 @@ import io.chatai.tool.ToolServerForm;
 import io.chatai.tool.ToolServerRepository;
 import io.chatai.tool.ToolServerRoutes;
 import io.chatai.tool.ToolServers;
+import io.chatai.usage.PriceRoutes;
+import io.chatai.usage.PriceTable;
 import io.chatai.usage.UsageListener;
 import io.chatai.usage.UsageRepository;
 import io.chatai.usage.UsageRoutes;
@@ -160,6 +165,8 @@ public final class Main {
             ToolServerRepository toolServerRepository = new ToolServerRepository(database, secretBox);
             ApiKeyRepository keys = new ApiKeyRepository(database);
             UsageRepository usage = new UsageRepository(database);
+            PriceTable prices = new PriceTable(database);
+            BudgetRepository budgets = new BudgetRepository(database);
 
             UpstreamHttp http = push(resources, new UpstreamHttp());
             Providers providers = new Providers(Map.of(
@@ -184,7 +191,7 @@ public final class Main {
 
             UsageWriter usageWriter = push(resources, new UsageWriter(usage::insert));
             usageWriter.start(background);
-            UsageListener usageListener = new UsageListener(usageWriter, clock);
+            UsageListener usageListener = new UsageListener(usageWriter, prices, clock);
             CallMetrics callMetrics = new CallMetrics(metrics);
             CallListener calls = report -> {
                 usageListener.onCall(report);
@@ -203,13 +210,16 @@ public final class Main {
             }).toList());
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
-            ModelCalls modelCalls = new ModelCalls(router, tokens, calls, config.maxAnswerChars());
+            // Budgets: every routed request is admitted (or refused) before any upstream call, and settled after.
+            BudgetGate budgetGate = push(resources, new BudgetGate(database, budgets, prices, clock, config.lease()));
+            budgetGate.start(background, !shared);
+            ModelCalls modelCalls = new ModelCalls(router, tokens, calls, budgetGate, config.maxAnswerChars());
             // One inference thread per core: ONNX Runtime already spreads one inference over its own threads.
             LocalEmbeddingModel localEmbedding = push(resources, new LocalEmbeddingModel(
                     Runtime.getRuntime().availableProcessors(), LOCAL_EMBEDDING_QUEUE));
             EmbeddingCalls embeddingCalls = new EmbeddingCalls(catalog, router, Map.of(
                     "openai", new OpenAiEmbedder(http),
-                    "gemini", new GeminiEmbedder(http)), localEmbedding, tokens, new TokenArrays(), calls);
+                    "gemini", new GeminiEmbedder(http)), localEmbedding, tokens, new TokenArrays(), calls, budgetGate);
             ConversationLocks locks = shared
                     ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
@@ -224,7 +234,8 @@ public final class Main {
             // Sessions with tool servers are this instance's own; closed before the database (they never need it to close).
             ToolServers toolServers = push(resources, new ToolServers(toolServerRepository, toolServerForm, clock));
             toolServers.start(background);
-            new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache, toolServers::reload))
+            new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache, toolServers::reload,
+                    prices::refresh, budgets::refresh))
                     .start(background, Duration.ofSeconds(1));
 
             KeepAlives keepAlives = new KeepAlives(config.keepAliveInterval());
@@ -247,6 +258,8 @@ public final class Main {
                     .register("/api/stats", new UsageRoutes(usage, clock))
                     .register("/api/tools/servers", new ToolServerRoutes(toolServerRepository, toolServers, toolServerForm, clock))
                     .register("/api/tools", new ToolRoutes(toolServerRepository, toolServers, clock))
+                    .register("/api/prices", new PriceRoutes(prices))
+                    .register("/api/budgets", new BudgetRoutes(budgets, budgetGate))
                     .register("/v1", new GatewayRoutes(modelCalls, v1Admission, new ModelDirectory(catalog, presets, config.defaultModel(),
                             List.of(LocalEmbeddingModel.NAME)), metrics, clock, keepAlives))
                     .register("/v1", new EmbeddingRoutes(embeddingCalls, v1Admission))

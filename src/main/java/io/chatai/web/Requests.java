@@ -2,6 +2,7 @@ package io.chatai.web;
 
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Json;
 import io.chatai.core.JsonBody;
 import io.helidon.http.DirectHandler;
@@ -39,6 +40,11 @@ public final class Requests {
     public static JsonText jsonText(ServerRequest req) {
         String text = Json.strictUtf8(bytes(req));
         return new JsonText(text, new JsonBody(Json.parseObject(text)));
+    }
+
+    /** The body as any JSON value, for a route that takes an array; {@code expected} names what it takes. */
+    public static JsonNode jsonValue(ServerRequest req, String expected) {
+        return Json.parse(bytes(req), expected);
     }
 
     private static byte[] bytes(ServerRequest req) {
