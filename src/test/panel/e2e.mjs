@@ -1,8 +1,9 @@
 // End-to-end test of the web panel in Debian's headless chromium, driven by playwright-core (which never
 // downloads a browser). Run by PanelIT with the server's URL, the admin key and a fake upstream's base URL:
 // it logs in, adds a channel and tests it, writes a preset, chats and watches the answer stream in, clears
-// the conversation, reads conversations, creates and revokes a key, looks at usage, takes a screenshot of
-// every page, and logs out. It prints "RESULT {json}" with facts for the Java side to check, and exits
+// the conversation, reads conversations, creates and revokes a key, looks at usage and its cost, edits the
+// price table and budgets (and sees a budget refuse a chat), takes a screenshot of every page at its full
+// length, and logs out. It prints "RESULT {json}" with facts for the Java side to check, and exits
 // non-zero at the first failed expectation.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -43,12 +44,26 @@ async function shot(name, { viewportOnly = false } = {}) {
   const viewport = page.viewportSize();
   if (!viewportOnly) {
     await page.evaluate(() => window.scrollTo(0, 0));
+    await checkSidebar(name);
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    await page.setViewportSize({ width: viewport.width, height: Math.min(2400, Math.max(viewport.height, height)) });
+    await page.setViewportSize({ width: viewport.width, height: Math.min(10_000, Math.max(viewport.height, height)) });
   }
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), animations: 'disabled', caret: 'hide' });
   await page.setViewportSize(viewport);
   console.log(`  screenshot ${name}.png`);
+}
+
+/**
+ * The sidebar's background runs the whole length of the page, not one screen: its box must be as tall as
+ * the document, whatever the window (a full-page picture, a printout, a page scrolled to its end).
+ */
+async function checkSidebar(where) {
+  const { sidebar, page: length, wide } = await page.evaluate(() => ({
+    sidebar: document.querySelector('.sidebar').getBoundingClientRect().height,
+    page: document.documentElement.scrollHeight,
+    wide: window.innerWidth > 860 && !document.getElementById('app-view').hidden, // not the login, nor a phone's top bar
+  }));
+  if (wide) assert.ok(sidebar >= length - 1, `the sidebar on ${where} is ${sidebar} px tall on a page of ${length} px`);
 }
 
 /** Goes to a page through the navigation, as a person would, and waits for its heading. */
@@ -329,25 +344,86 @@ async function run() {
     const stored = await page.evaluate(async () => (await (await fetch('/api/memories?userId=panel-user')).json()).data);
     assert.deepEqual(stored.memories.map((m) => m.text), ['The user is vegetarian and avoids meat']);
 
-    step('Usage: charts of tokens and requests, and the breakdowns');
+    step('Usage: charts, the cost of every call, and the breakdowns by model, channel, user and group');
     await open('Usage');
     await page.locator('svg.chart').first().waitFor();
+    await page.locator('.stat').filter({ hasText: 'Cost' }).locator('.stat-value').getByText(/^\d/).waitFor();
     await page.getByRole('tab', { name: 'By channel' }).click();
     await page.getByRole('tabpanel').getByRole('rowheader', { name: 'openai-main' }).waitFor();
+    await page.getByRole('tab', { name: 'By group' }).click();
+    await page.getByRole('tabpanel').getByRole('rowheader', { name: 'dev-team' }).waitFor();
     await page.getByRole('tab', { name: 'By model' }).click();
-    await page.getByRole('tabpanel').getByRole('rowheader', { name: 'gpt-4o-mini' }).waitFor();
-    await page.getByText('Prices for the cost estimate').click();
-    for (const [model, prompt, completion] of [['gpt-4o-mini', '0.15', '0.60'], ['gpt-4o', '2.50', '10'], ['deepseek-chat', '0.27', '1.10']]) {
-      await page.getByLabel(`${model}: USD per million prompt tokens`).fill(prompt);
-      await page.getByLabel(`${model}: USD per million completion tokens`).fill(completion);
-    }
-    await page.getByRole('button', { name: 'Save prices' }).click();
-    await page.locator('.stat').filter({ hasText: 'Estimated cost' }).getByText(/^\$\d/).waitFor();
+    const mini = page.getByRole('tabpanel').getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'gpt-4o-mini' }) });
+    result.miniCost = await mini.locator('td[data-label="Cost"]').textContent();
+
+    step('Usage: the price table, edited in order and saved; the server\'s refusal shown as it said it');
+    const prices = page.getByRole('region', { name: 'Prices' });
+    await prices.getByLabel('gpt-4o*: input per million tokens', { exact: true }).waitFor();
+    await prices.getByRole('button', { name: 'Add a price' }).click();
+    await prices.getByLabel('Model pattern of row 4').fill('claude-*');
+    await prices.getByLabel('claude-*: input per million tokens').fill('-1');
+    await prices.getByLabel('claude-*: output per million tokens').fill('4');
+    await prices.getByRole('button', { name: 'Save prices' }).click();
+    const refusedPrices = prices.getByRole('alert').filter({ hasText: 'The prices were not saved' });
+    await refusedPrices.getByText('prices[3].inputPerMTok must be from 0.0').waitFor();
+    await refusedPrices.getByText('INVALID_REQUEST').waitFor();
+    await prices.getByLabel('claude-*: input per million tokens').fill('0.8');
+    await prices.getByRole('button', { name: 'Move claude-* up' }).click();
+    await prices.getByRole('button', { name: 'Save prices' }).click();
+    await page.getByText('Prices saved').waitFor();
+    result.prices = await page.evaluate(async () => (await (await fetch('/api/prices')).json()).data);
+
+    step('Usage: budgets with what they used this period; create, edit and delete one');
+    const budgets = page.getByRole('region', { name: 'Budgets' });
+    await budgets.getByRole('rowheader', { name: 'Each group' }).waitFor();
+    await budgets.getByRole('button', { name: 'New budget' }).click();
+    const create = page.getByRole('dialog', { name: 'New budget' });
+    await create.getByLabel('Scope').selectOption('group');
+    await create.getByLabel('Subject').fill('dev-team');
+    await create.getByLabel('Max tokens').fill('50000');
+    await create.getByLabel('Message').fill('dev-team is done for today.');
+    await checkAccessible('the budget dialog');
+    await shot('budget-dialog', { viewportOnly: true });
+    await create.getByRole('button', { name: 'Create budget' }).click();
+    await create.waitFor({ state: 'detached' });
+    await page.getByText('Group dev-team created').waitFor();
+    const devTeam = budgets.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^Group dev-team/ }) });
+    await devTeam.getByText(/of 50,000 tokens/).waitFor();
+    await devTeam.getByRole('button', { name: 'Edit Group dev-team' }).click();
+    const change = page.getByRole('dialog', { name: 'Edit Group dev-team' });
+    await change.getByLabel('Max tokens').fill('60000');
+    await change.getByRole('button', { name: 'Save budget' }).click();
+    await change.waitFor({ state: 'detached' });
+    await devTeam.getByText(/of 60,000 tokens/).waitFor();
+    result.devTeamBudget = await page.evaluate(async () => (await (await fetch('/api/budgets')).json()).data
+      .find((b) => b.subject === 'dev-team'));
     await checkAccessible('usage');
     await shot('usage');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('usage-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+
+    step('Chat: a user over a budget is refused with the budget\'s message, and nothing is sent upstream');
+    await budgets.getByRole('button', { name: 'New budget' }).click();
+    const tight = page.getByRole('dialog', { name: 'New budget' });
+    await tight.getByLabel('Scope').selectOption('user');
+    await tight.getByLabel('Subject').fill('alice');
+    await tight.getByLabel('Max tokens').fill('1');
+    await tight.getByLabel('Message').fill('Alice is out of AI time today.');
+    await tight.getByRole('button', { name: 'Create budget' }).click();
+    await tight.waitFor({ state: 'detached' });
+    await open('Chat');
+    await page.getByLabel('User ID').fill('alice');
+    await page.getByLabel('Message').fill('One more question?');
+    await page.getByLabel('Message').press('Enter');
+    const refusedChat = page.locator('.transcript .bubble').last().getByRole('alert');
+    await refusedChat.getByText('Alice is out of AI time today.').waitFor();
+    await refusedChat.getByText('QUOTA_EXCEEDED').waitFor();
+    await open('Usage');
+    await budgets.getByRole('button', { name: 'Delete User alice' }).click();
+    await confirmDialog('Delete');
+    await page.getByText('User alice deleted').waitFor();
+    await budgets.getByRole('rowheader', { name: /^User alice/ }).waitFor({ state: 'detached' });
 
     step('The API keeps its JSON errors: an unknown /api path is never the panel');
     const unknown = await page.evaluate(async () => {

@@ -19,7 +19,7 @@ public record Caller(String keyId, boolean admin, String boundUserId, Integer ra
         return new Caller(ADMIN_ID, true, null, null);
     }
 
-    /** Admin-only operations: channels, preset writes, keys. */
+    /** Admin-only operations: channels, preset writes, keys, tool servers. */
     public void requireAdmin() {
         if (!admin) {
             throw new ApiException(ErrorCode.FORBIDDEN, "This operation needs the admin key");

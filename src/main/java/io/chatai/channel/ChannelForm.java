@@ -1,18 +1,16 @@
 package io.chatai.channel;
 
 import io.chatai.core.ApiException;
+import io.chatai.core.ConfiguredHeaders;
 import io.chatai.core.JsonBody;
 import io.chatai.core.Secrets;
 import io.chatai.provider.ChannelRules;
 import io.chatai.provider.HttpChannelRules;
 import io.chatai.provider.Providers;
-import io.chatai.provider.UpstreamFailures;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Validates channel fields from a request body and merges them onto a stored channel. The fields every
@@ -22,7 +20,6 @@ import java.util.regex.Pattern;
  * secret they stand for. Stateless.
  */
 public final class ChannelForm {
-    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding", "connection", "content-type");
 
     private final Providers providers;
@@ -112,17 +109,6 @@ public final class ChannelForm {
     }
 
     private static Map<String, String> headers(Map<String, String> sent, Map<String, String> stored) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        sent.forEach((name, value) -> {
-            if (!HEADER_NAME.matcher(name).matches() || RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                throw ApiException.invalid("headers may not set '" + name + "'");
-            }
-            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-                throw ApiException.invalid("header value of '" + name + "' must be one line");
-            }
-            String previous = stored.get(name);
-            headers.put(name, previous != null && UpstreamFailures.mask(previous).equals(value) ? previous : value);
-        });
-        return headers;
+        return ConfiguredHeaders.merge(sent, stored, RESERVED_HEADERS);
     }
 }

@@ -9,7 +9,9 @@ import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -50,15 +52,25 @@ public final class ChannelRouter {
     public record Routed<T>(T result, Channel channel, String upstreamModel, int attempts) { }
 
     /**
-     * Runs the call on the best channel for the model, failing over on retryable errors.
-     *
-     * @param contentSent tells whether any of the answer reached the client; after that, no failover
-     * @throws RoutingException {@code CHANNEL_UNAVAILABLE} when nothing is left, {@code MODEL_ERROR} when
-     *                      the upstream refused the request or broke after content was sent
-     * @throws CallCancelledException when the client left
+     * What a channel cannot honour in the request: the first field (OpenAI's spelling) whose absence would
+     * change the answer, or empty. Asked of every candidate before any upstream call.
      */
+    @FunctionalInterface
+    public interface Screen {
+        Screen NONE = (channel, provider, upstreamModel) -> Optional.empty();
+
+        Optional<String> refusal(Channel channel, Provider provider, String upstreamModel);
+    }
+
+    /** {@link #route(String, Screen, Call, Cancellation, BooleanSupplier)} for a chat request every channel can honour. */
     public <T> Routed<T> route(String model, Call<T> call, Cancellation cancellation, BooleanSupplier contentSent) {
-        return route(model, CallPurpose.CHAT, channel -> true, call, cancellation, contentSent);
+        return route(model, CallPurpose.CHAT, channel -> true, Screen.NONE, call, cancellation, contentSent);
+    }
+
+    /** A chat call on the channels that can honour the request ({@code screen}). */
+    public <T> Routed<T> route(String model, Screen screen, Call<T> call, Cancellation cancellation,
+                               BooleanSupplier contentSent) {
+        return route(model, CallPurpose.CHAT, channel -> true, screen, call, cancellation, contentSent);
     }
 
     /**
@@ -69,10 +81,27 @@ public final class ChannelRouter {
      */
     public <T> Routed<T> route(String model, CallPurpose purpose, Predicate<Channel> eligible, Call<T> call,
                                Cancellation cancellation, BooleanSupplier contentSent) {
+        return route(model, purpose, eligible, Screen.NONE, call, cancellation, contentSent);
+    }
+
+    /**
+     * Runs the call on the best channel for the model, failing over on retryable errors.
+     *
+     * @param eligible    the channels that can take a call of this purpose at all (the others are no candidates)
+     * @param screen      skips the candidates that cannot honour the request
+     * @param contentSent tells whether any of the answer reached the client; after that, no failover
+     * @throws RoutingException {@code CHANNEL_UNAVAILABLE} when nothing is left, {@code MODEL_ERROR} when
+     *                      the upstream refused the request or broke after content was sent,
+     *                      {@code INVALID_REQUEST} when channels serve the model but none can honour the request
+     * @throws CallCancelledException when the client left
+     */
+    public <T> Routed<T> route(String model, CallPurpose purpose, Predicate<Channel> eligible, Screen screen, Call<T> call,
+                               Cancellation cancellation, BooleanSupplier contentSent) {
         List<Channel> candidates = selection.candidates(model).stream().filter(eligible).toList();
         RoutingFailures failures = new RoutingFailures(model);
+        List<Channel> able = screened(model, candidates, screen, failures);
         boolean sawEveryCandidate = true;
-        for (Channel channel : candidates) {
+        for (Channel channel : able) {
             if (failures.calls() == maxAttempts) {
                 sawEveryCandidate = false;
                 break;
@@ -131,6 +160,35 @@ public final class ChannelRouter {
             }
         }
         throw candidates.isEmpty() ? RoutingFailures.noChannel(model) : failures.unavailable(clock.millis(), sawEveryCandidate);
+    }
+
+    /**
+     * The candidates that can honour the request, each refusal noted; when channels serve the model but
+     * none can honour it, the first refusal answers the request, before any upstream call.
+     */
+    private List<Channel> screened(String model, List<Channel> candidates, Screen screen, RoutingFailures failures) {
+        if (screen == Screen.NONE) {
+            return candidates;
+        }
+        List<Channel> able = new ArrayList<>(candidates.size());
+        RoutingException firstRefusal = null;
+        for (Channel channel : candidates) {
+            Provider provider = providers.forType(channel.type()).orElse(null);
+            Optional<String> field = provider == null ? Optional.empty()
+                    : screen.refusal(channel, provider, channel.upstreamModel(model));
+            if (field.isEmpty()) {
+                able.add(channel);
+            } else {
+                failures.refused(channel, field.get());
+                if (firstRefusal == null) {
+                    firstRefusal = RoutingFailures.unsupported(field.get(), channel.type());
+                }
+            }
+        }
+        if (able.isEmpty() && firstRefusal != null) {
+            throw firstRefusal;
+        }
+        return able;
     }
 
     /** Where a request goes after a failed call: another key of the same channel, or the next channel. */

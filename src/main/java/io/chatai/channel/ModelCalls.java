@@ -9,9 +9,11 @@ import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.StreamSink;
 import io.chatai.core.message.TokenUsage;
+import io.chatai.provider.RawRelay;
 import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
 import io.chatai.tokens.TokenCounter;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -20,7 +22,8 @@ import java.util.function.Supplier;
  * time to first token, tokens (the upstream's, or counted here when it reported none) and outcome go to
  * the {@link CallListener}, failed attempts included. The only place usage is estimated, and the one
  * place an answer's text is bounded ({@code CHATAI_MAX_ANSWER_CHARS}): an upstream that streams without
- * end is stopped there, its connection closed, whatever its wire format. Thread-safe.
+ * end is stopped there, its connection closed, whatever its wire format. Each request is first put to the
+ * {@link CallAdmission} (budgets), which may refuse it before any upstream is called. Thread-safe.
  */
 public final class ModelCalls {
     /**
@@ -32,17 +35,34 @@ public final class ModelCalls {
     private final ChannelRouter router;
     private final TokenCounter tokens;
     private final CallListener listener;
+    private final CallAdmission admission;
     private final int maxAnswerChars;
 
     public ModelCalls(ChannelRouter router, TokenCounter tokens, CallListener listener, int maxAnswerChars) {
+        this(router, tokens, listener, CallAdmission.OPEN, maxAnswerChars);
+    }
+
+    /** @param admission asked before each request reaches any upstream (budgets), told what its calls cost */
+    public ModelCalls(ChannelRouter router, TokenCounter tokens, CallListener listener, CallAdmission admission,
+                      int maxAnswerChars) {
         this.router = router;
         this.tokens = tokens;
         this.listener = listener;
+        this.admission = admission;
         this.maxAnswerChars = maxAnswerChars;
     }
 
-    /** The answer (with usage always set) and the channel that gave it. */
-    public record Result(Completion completion, Channel channel) {
+    /**
+     * The answer (with usage always set) and the channel that gave it.
+     *
+     * @param body the relayed non-streamed answer for the caller, when a {@link RawRelay} channel served a
+     *             {@link #relay} call; null otherwise
+     */
+    public record Result(Completion completion, Channel channel, String body) {
+        public Result(Completion completion, Channel channel) {
+            this(completion, channel, null);
+        }
+
         public TokenUsage usage() {
             return completion.usage();
         }
@@ -54,7 +74,7 @@ public final class ModelCalls {
     }
 
     public Result complete(ModelRequest request, CallContext context, Cancellation cancellation) {
-        return run(request, context, cancellation, null, () -> false);
+        return run(request, null, null, context, cancellation, null, () -> false);
     }
 
     /**
@@ -63,27 +83,69 @@ public final class ModelCalls {
      */
     public Result stream(ModelRequest request, CallContext context, Cancellation cancellation, Supplier<StreamSink> sinks,
                          BooleanSupplier contentSent) {
-        return run(request, context, cancellation, sinks, contentSent);
+        return run(request, null, null, context, cancellation, sinks::get, contentSent);
     }
 
-    private Result run(ModelRequest request, CallContext context, Cancellation cancellation, Supplier<StreamSink> sinks,
-                       BooleanSupplier contentSent) {
-        var routed = router.route(request.model(), (channel, provider, upstream, upstreamModel) -> {
-            ModelRequest upstreamRequest = request.withModel(upstreamModel);
+    /**
+     * A caller's request in a provider's own wire format: relayed unchanged by the channels whose provider
+     * speaks it ({@link RawRelay}), translated from {@code request} by the others. Channels that cannot
+     * honour it are skipped: a translating channel when {@code relayOnly} names a field only a relay can
+     * carry, or when its provider refuses a field. Streamed when {@code sinks} is given: a relaying attempt
+     * forwards the upstream's payloads to {@link RawRelay.Sink#forward}, a translating one its events to
+     * {@link RawRelay.Sink#accept}.
+     *
+     * @param relayOnly the first field of the request that only a relay can carry, or null
+     */
+    public Result relay(ModelRequest request, RawRelay.Request raw, String relayOnly, CallContext context,
+                        Cancellation cancellation, Supplier<RawRelay.Sink> sinks, BooleanSupplier contentSent) {
+        return run(request, raw, relayOnly, context, cancellation, sinks == null ? null : sinks::get, contentSent);
+    }
+
+    private Result run(ModelRequest request, RawRelay.Request raw, String relayOnly, CallContext context,
+                       Cancellation cancellation, Supplier<StreamSink> sinks, BooleanSupplier contentSent) {
+        router.requireCandidates(request.model()); // a model nobody serves is that, whatever the budgets say
+        // Admitted (or refused) before any upstream is called; closing settles to what the calls reported.
+        try (CallAdmission.Admitted admitted = admission.admit(context, request.model(),
+                () -> tokens.countPrompt(request.messages()), request.options().maxTokens())) {
+            return route(request, raw, relayOnly, context, cancellation, sinks, contentSent, report -> {
+                listener.onCall(report);
+                admitted.onCall(report);
+            });
+        }
+    }
+
+    private Result route(ModelRequest request, RawRelay.Request raw, String relayOnly, CallContext context,
+                         Cancellation cancellation, Supplier<StreamSink> sinks, BooleanSupplier contentSent,
+                         CallListener listener) {
+        ChannelRouter.Screen screen = (channel, provider, upstreamModel) -> {
+            if (raw != null && provider instanceof RawRelay) {
+                return Optional.empty(); // the upstream gets the caller's own request and judges it
+            }
+            return relayOnly != null ? Optional.of(relayOnly) : provider.unsupported(request.withModel(upstreamModel));
+        };
+        String[] relayed = {null};
+        var routed = router.route(request.model(), screen, (channel, provider, upstream, upstreamModel) -> {
             long started = System.nanoTime();
             long[] firstToken = {0};
             CompletionBuilder answer = new CompletionBuilder(); // what a stream produced, also when it breaks
             try {
                 Completion completion;
                 if (sinks == null) {
-                    completion = provider.complete(upstream, upstreamRequest, cancellation);
+                    if (raw != null && provider instanceof RawRelay relay) {
+                        RawRelay.Answer done = relay.relay(upstream, raw, upstreamModel, request.model(), null, cancellation);
+                        completion = done.completion();
+                        relayed[0] = done.body();
+                    } else {
+                        completion = provider.complete(upstream, request.withModel(upstreamModel), cancellation);
+                        relayed[0] = null;
+                    }
                     if (Parts.chars(completion.content()) > maxAnswerChars || completion.content().size() > MAX_PARTS) {
                         throw answerTooLong();
                     }
                 } else {
                     StreamSink sink = sinks.get();
                     Completion[] done = {null};
-                    provider.stream(upstream, upstreamRequest, event -> {
+                    StreamSink accounted = event -> {
                         if (event instanceof StreamEvent.Done finished) {
                             done[0] = answer.build(finished.finishReason(), finished.usage());
                         } else {
@@ -96,29 +158,47 @@ public final class ModelCalls {
                                 throw answerTooLong();
                             }
                         }
-                        sink.accept(event);
-                    }, cancellation);
+                    };
+                    if (raw != null && provider instanceof RawRelay relay) {
+                        RawRelay.Sink target = (RawRelay.Sink) sink;
+                        relay.relay(upstream, raw, upstreamModel, request.model(), new RawRelay.Sink() {
+                            @Override
+                            public void accept(StreamEvent event) {
+                                accounted.accept(event); // counted and bounded only: the payload itself is forwarded
+                            }
+
+                            @Override
+                            public void forward(String data) {
+                                target.forward(data);
+                            }
+                        }, cancellation);
+                    } else {
+                        provider.stream(upstream, request.withModel(upstreamModel), event -> {
+                            accounted.accept(event);
+                            sink.accept(event);
+                        }, cancellation);
+                    }
                     completion = done[0];
                 }
                 TokenUsage usage = completion.usage() != null ? completion.usage()
                         : new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(Parts.countedText(completion.content())), true);
                 Completion accounted = completion.withUsage(usage);
-                report(context, channel, request, "ok", started, firstToken[0], usage, null, false, false);
+                report(listener, context, channel, request, "ok", started, firstToken[0], usage, null, false, false);
                 return accounted;
             } catch (UpstreamException e) {
                 boolean cancelled = cancellation.isCancelled();
                 boolean afterContent = !cancelled && contentSent.getAsBoolean();
-                report(context, channel, request, cancelled ? "cancelled" : "error", started, firstToken[0],
+                report(listener, context, channel, request, cancelled ? "cancelled" : "error", started, firstToken[0],
                         partialUsage(request, answer), cancelled ? null : e, !cancelled && e.error().retryable() && !afterContent,
                         afterContent);
                 throw e;
             } catch (CallCancelledException e) {
-                report(context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, answer), null, false,
+                report(listener, context, channel, request, "cancelled", started, firstToken[0], partialUsage(request, answer), null, false,
                         false);
                 throw e;
             }
         }, cancellation, contentSent);
-        return new Result(routed.result(), routed.channel());
+        return new Result(routed.result(), routed.channel(), relayed[0]);
     }
 
     private UpstreamException answerTooLong() {
@@ -135,8 +215,9 @@ public final class ModelCalls {
         return new TokenUsage(tokens.countPrompt(request.messages()), tokens.count(produced), true);
     }
 
-    private void report(CallContext context, Channel channel, ModelRequest request, String outcome, long started,
-                        long firstToken, TokenUsage usage, UpstreamException error, boolean failedOver, boolean afterContent) {
+    private static void report(CallListener listener, CallContext context, Channel channel, ModelRequest request,
+                               String outcome, long started, long firstToken, TokenUsage usage, UpstreamException error,
+                               boolean failedOver, boolean afterContent) {
         listener.onCall(new CallReport(context, channel, request.model(), outcome, System.nanoTime() - started,
                 firstToken == 0 ? null : firstToken - started, usage, error == null ? null : error.error(), failedOver,
                 afterContent));

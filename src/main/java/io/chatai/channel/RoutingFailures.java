@@ -46,6 +46,11 @@ final class RoutingFailures {
         earliestRecovery = Math.min(earliestRecovery, until);
     }
 
+    /** A channel not called because it cannot honour a field of the request; says nothing about the model. */
+    void refused(Channel channel, String field) {
+        tried.add(entry(channel, "cannot honour " + field + " (channel type " + channel.type() + ")"));
+    }
+
     void failed(Channel channel, UpstreamError error, long backAt) {
         tried.add(entry(channel, error.describe()));
         earliestRecovery = Math.min(earliestRecovery, backAt);
@@ -62,13 +67,19 @@ final class RoutingFailures {
                 : afterContent
                 ? "The model's answer broke off: " + error.describe()
                 : "The model refused the request: " + error.describe();
-        return new RoutingException(ErrorCode.MODEL_ERROR, message, details, null, false, error);
+        return new RoutingException(ErrorCode.MODEL_ERROR, message, details, null, false, error, null);
+    }
+
+    /** Every channel serving the model refused the request: the caller's to change, so a 400 naming the field. */
+    static RoutingException unsupported(String field, String channelType) {
+        return new RoutingException(ErrorCode.INVALID_REQUEST, field + " is not supported by channel type " + channelType,
+                Map.of("param", field, "channelType", channelType), null, false, null, field);
     }
 
     static RoutingException noChannel(String model) {
         return new RoutingException(ErrorCode.CHANNEL_UNAVAILABLE, "No enabled channel serves model '" + model
                 + "'; add one with POST /api/channels (models: [\"" + model + "\"] or [\"*\"])",
-                Map.of("model", model, "tried", List.of()), null, true, null);
+                Map.of("model", model, "tried", List.of()), null, true, null, null);
     }
 
     /**
@@ -87,7 +98,7 @@ final class RoutingFailures {
                 ? "Every channel serving '" + model + "' is cooling down or has no usable key"
                 : "All " + calls + " attempts for '" + model + "' failed; see details.tried";
         boolean notServed = sawEveryCandidate && onlyMissing && !tried.isEmpty();
-        return new RoutingException(ErrorCode.CHANNEL_UNAVAILABLE, message, details, retryAfter, notServed, null);
+        return new RoutingException(ErrorCode.CHANNEL_UNAVAILABLE, message, details, retryAfter, notServed, null, null);
     }
 
     private static Map<String, Object> entry(Channel channel, String reason) {

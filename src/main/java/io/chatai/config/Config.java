@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param cooldownAfter      how many failures in a row cool a channel down (a 429 cools it at once)
  * @param maxAnswerChars     the longest answer text one upstream call may produce before it is stopped
  * @param retentionDays      conversations not updated for this many days are deleted; 0 keeps them for ever
+ * @param allowStdioTools    whether tool servers may be local commands (stdio), which run programs on this host
  */
 public record Config(
         String host,
@@ -46,9 +47,9 @@ public record Config(
         Duration lease,
         Duration shutdownGrace,
         int cooldownAfter,
-
         int maxAnswerChars,
-        int retentionDays) {
+        int retentionDays,
+        boolean allowStdioTools) {
 
     /** How log lines are written. */
     public enum LogFormat { TEXT, JSON }

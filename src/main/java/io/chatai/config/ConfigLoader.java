@@ -70,7 +70,8 @@ public final class ConfigLoader {
                 // An answer is held in memory while it streams (two bytes a character at most), so the bound
                 // is what one runaway upstream may cost: 400,000 characters, far above any real answer.
                 integer("CHATAI_MAX_ANSWER_CHARS", 400_000, 100, 10_000_000),
-                integer("CHATAI_RETENTION_DAYS", 0, 0, 36_500));
+                integer("CHATAI_RETENTION_DAYS", 0, 0, 36_500),
+                bool("CHATAI_ALLOW_STDIO_TOOLS", false));
     }
 
     private String text(String name, String fallback) {

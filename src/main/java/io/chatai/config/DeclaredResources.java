@@ -10,14 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The channels and presets declared in the {@code CHATAI_CONFIG} YAML file, as JSON objects with the
- * same fields as the admin API. Immutable.
+ * The channels, presets and tool servers ({@code toolServers}) declared in the {@code CHATAI_CONFIG} YAML file, as
+ * JSON objects with the same fields as the admin API. Immutable.
  */
-public record DeclaredResources(List<ObjectNode> channels, List<ObjectNode> presets) {
+public record DeclaredResources(List<ObjectNode> channels, List<ObjectNode> presets, List<ObjectNode> toolServers) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     public static DeclaredResources none() {
-        return new DeclaredResources(List.of(), List.of());
+        return new DeclaredResources(List.of(), List.of(), List.of());
     }
 
     /** Reads the file; any problem is a {@link ConfigException} naming the variable and the file. */
@@ -32,9 +32,10 @@ public record DeclaredResources(List<ObjectNode> channels, List<ObjectNode> pres
             return none();
         }
         if (!root.isObject()) {
-            throw new ConfigException("CHATAI_CONFIG file " + file + " must be a mapping with 'channels' and/or 'presets'");
+            throw new ConfigException("CHATAI_CONFIG file " + file + " must be a mapping with 'channels', 'presets' and/or 'toolServers'");
         }
-        return new DeclaredResources(objects(root, "channels", file), objects(root, "presets", file));
+        return new DeclaredResources(objects(root, "channels", file), objects(root, "presets", file),
+                objects(root, "toolServers", file));
     }
 
     private static List<ObjectNode> objects(JsonNode root, String field, Path file) {

@@ -11,6 +11,8 @@ public enum ErrorCode {
     CONVERSATION_BUSY(409),
     PAYLOAD_TOO_LARGE(413),
     RATE_LIMITED(429),
+    /** A budget would be passed (spend control); {@code Retry-After} says when its period resets. */
+    QUOTA_EXCEEDED(429),
     MODEL_ERROR(502),
     CHANNEL_UNAVAILABLE(503),
     INTERNAL_ERROR(500);

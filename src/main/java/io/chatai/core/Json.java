@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,6 +41,8 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .serializationInclusion(JsonInclude.Include.ALWAYS)
+            // Money is a BigDecimal (costs, prices): 0.000175, never 1.75E-4.
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
 
     static {
@@ -57,9 +60,17 @@ public final class Json {
         if (body.length == 0) {
             throw ApiException.invalid("Request body is empty; send a JSON object");
         }
+        return parseObject(strictUtf8(body));
+    }
+
+    /** Like {@link #parseObject(byte[])}, for a body already decoded with {@link #strictUtf8}. */
+    public static ObjectNode parseObject(String body) {
+        if (body.isEmpty()) {
+            throw ApiException.invalid("Request body is empty; send a JSON object");
+        }
         JsonNode node;
         try {
-            node = MAPPER.readTree(strictUtf8(body));
+            node = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw ApiException.invalid("Malformed JSON: " + describe(e));
         }
@@ -70,10 +81,27 @@ public final class Json {
     }
 
     /**
+     * Parses a request body that may be any JSON value (a route that takes an array checks the type);
+     * malformed input is 400 {@code INVALID_REQUEST}.
+     *
+     * @param expected what the route takes, for the message about an empty body
+     */
+    public static JsonNode parse(byte[] body, String expected) {
+        if (body.length == 0) {
+            throw ApiException.invalid("Request body is empty; send " + expected);
+        }
+        try {
+            return MAPPER.readTree(strictUtf8(body));
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("Malformed JSON: " + describe(e));
+        }
+    }
+
+    /**
      * Decodes UTF-8 strictly. Jackson alone would guess UTF-16/32 and let overlong forms or stray
      * continuation bytes through; the JDK decoder refuses all of them.
      */
-    private static String strictUtf8(byte[] body) {
+    public static String strictUtf8(byte[] body) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

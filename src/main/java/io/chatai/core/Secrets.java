@@ -12,7 +12,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
-/** Random tokens, one-way hashes for keys and ids, and the redaction of secrets from foreign text. Thread-safe. */
+/**
+ * Random tokens, one-way hashes for keys and ids, the masked form stored secrets are shown in ({@link #mask}), and
+ * the redaction of secrets from foreign text ({@link #redact}). Thread-safe.
+ */
 public final class Secrets {
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     /**
@@ -59,10 +62,24 @@ public final class Secrets {
         }
     }
 
+    /**
+     * How a stored secret (a channel key, a header value, a tool server's environment value) is shown:
+     * {@code sk-…abcd}, enough to tell secrets apart and never enough to use one. Sent back in a change, the
+     * masked form stands for the stored secret. Text from outside (an upstream's or a tool server's answer) gets
+     * {@link #redact} instead, which keeps no character of a secret.
+     */
+    public static String mask(String secret) {
+        if (secret == null || secret.isEmpty()) {
+            return "";
+        }
+        String prefix = secret.startsWith("sk-") ? "sk-" : "";
+        String tail = secret.length() >= 12 ? secret.substring(secret.length() - 4) : "";
+        return prefix + "…" + tail;
+    }
 
     /**
-     * Stands for a secret (or a piece of one) in text an upstream sent back. Unlike the {@code sk-…abcd}
-     * of a channel's view it carries none of the secret's characters, so no cut made afterwards can
+     * Stands for a secret (or a piece of one) in text an upstream or a tool server sent back. Unlike the
+     * {@code sk-…abcd} of {@link #mask} it carries none of the secret's characters, so no cut made afterwards can
      * expose a piece of it.
      */
     public static final String REDACTED = "[redacted]";

@@ -1,5 +1,6 @@
 package io.chatai.embedding;
 
+import io.chatai.channel.CallAdmission;
 import io.chatai.channel.CallContext;
 import io.chatai.channel.CallListener;
 import io.chatai.channel.CallPurpose;
@@ -46,10 +47,19 @@ public final class EmbeddingCalls {
     private final TokenCounter tokens;
     private final TokenArrays tokenArrays;
     private final CallListener listener;
+    private final CallAdmission admission;
 
     /** @param embedders the embeddings endpoint of each channel type that has one */
     public EmbeddingCalls(ChannelCatalog catalog, ChannelRouter router, Map<String, Embedder> embedders,
                           LocalEmbeddingModel local, TokenCounter tokens, TokenArrays tokenArrays, CallListener listener) {
+        this(catalog, router, embedders, local, tokens, tokenArrays, listener, CallAdmission.OPEN);
+    }
+
+    /** @param admission asked before each request reaches a model (budgets: the inputs' tokens), told what its calls cost */
+    public EmbeddingCalls(ChannelCatalog catalog, ChannelRouter router, Map<String, Embedder> embedders,
+                          LocalEmbeddingModel local, TokenCounter tokens, TokenArrays tokenArrays, CallListener listener,
+                          CallAdmission admission) {
+        this.admission = admission;
         this.catalog = catalog;
         this.router = router;
         this.embedders = Map.copyOf(embedders);
@@ -76,8 +86,15 @@ public final class EmbeddingCalls {
         Predicate<Channel> lists = channel -> channel.enabled() && (builtInName ? channel.names(model) : channel.serves(model));
         Predicate<Channel> takes = lists.and(channel -> embedders.containsKey(channel.type()));
         List<Channel> listing = catalog.all().stream().filter(lists).toList();
+        Supplier<List<String>> texts = once(() -> texts(request));
         if (builtInName && listing.stream().noneMatch(takes)) {
-            return builtIn(request, context, cancellation);
+            if (request.dimensions() != null && request.dimensions() != LocalEmbeddingModel.DIMENSIONS) {
+                throw ApiException.invalid("dimensions: " + LocalEmbeddingModel.NAME + " makes vectors of "
+                        + LocalEmbeddingModel.DIMENSIONS + " dimensions only, got " + request.dimensions());
+            }
+            try (CallAdmission.Admitted admitted = admit(request, context, texts)) {
+                return builtIn(request, context, cancellation, heard(admitted));
+            }
         }
         // No channel at all is the router's "model not served", answered like chat completions' unknown model.
         if (!listing.isEmpty() && listing.stream().noneMatch(takes)) {
@@ -86,7 +103,28 @@ public final class EmbeddingCalls {
                     + "embeddings go to " + new TreeSet<>(embedders.keySet()) + " channels or to the built-in "
                     + LocalEmbeddingModel.NAME);
         }
-        Supplier<List<String>> texts = once(() -> texts(request));
+        router.requireCandidates(model); // a model nobody serves is that, whatever the budgets say
+        try (CallAdmission.Admitted admitted = admit(request, context, texts)) {
+            return routed(request, context, cancellation, takes, texts, heard(admitted));
+        }
+    }
+
+    /** Embeddings generate nothing: the worst case is the inputs' tokens. */
+    private CallAdmission.Admitted admit(EmbeddingRequest request, CallContext context, Supplier<List<String>> texts) {
+        return admission.admit(context, request.model(), () -> countTokens(request, texts), 0);
+    }
+
+    /** Every call is heard by the listener (usage, metrics) and by the request's admission (its budgets). */
+    private CallListener heard(CallAdmission.Admitted admitted) {
+        return report -> {
+            listener.onCall(report);
+            admitted.onCall(report);
+        };
+    }
+
+    private Result routed(EmbeddingRequest request, CallContext context, Cancellation cancellation, Predicate<Channel> takes,
+                          Supplier<List<String>> texts, CallListener listener) {
+        String model = request.model();
         return router.route(model, CallPurpose.EMBEDDING, takes, (channel, provider, upstream, upstreamModel) -> {
             long started = System.nanoTime();
             try {
@@ -94,40 +132,36 @@ public final class EmbeddingCalls {
                         request.inputs(), texts, request.dimensions(), request.body()), cancellation);
                 boolean counted = answer.promptTokens() == null;
                 int promptTokens = counted ? countTokens(request, texts) : answer.promptTokens();
-                report(context, channel, model, "ok", started, new TokenUsage(promptTokens, 0, counted), null, false);
+                report(listener, context, channel, model, "ok", started, new TokenUsage(promptTokens, 0, counted), null, false);
                 return new Result(answer, promptTokens, channel.name());
             } catch (UpstreamException e) {
                 boolean cancelled = cancellation.isCancelled();
-                report(context, channel, model, cancelled ? "cancelled" : "error", started, new TokenUsage(0, 0, true),
+                report(listener, context, channel, model, cancelled ? "cancelled" : "error", started, new TokenUsage(0, 0, true),
                         cancelled ? null : e.error(), !cancelled && e.error().retryable());
                 throw e;
             } catch (CallCancelledException e) {
-                report(context, channel, model, "cancelled", started, new TokenUsage(0, 0, true), null, false);
+                report(listener, context, channel, model, "cancelled", started, new TokenUsage(0, 0, true), null, false);
                 throw e;
             }
         }, cancellation, () -> false).result();
     }
 
-    private Result builtIn(EmbeddingRequest request, CallContext context, Cancellation cancellation) {
-        if (request.dimensions() != null && request.dimensions() != LocalEmbeddingModel.DIMENSIONS) {
-            throw ApiException.invalid("dimensions: " + LocalEmbeddingModel.NAME + " makes vectors of "
-                    + LocalEmbeddingModel.DIMENSIONS + " dimensions only, got " + request.dimensions());
-        }
+    private Result builtIn(EmbeddingRequest request, CallContext context, Cancellation cancellation, CallListener listener) {
         List<String> inputs = texts(request);
         long started = System.nanoTime();
         try {
             LocalEmbeddingModel.Result result = local.embedAll(inputs, cancellation);
-            report(context, BUILT_IN, request.model(), "ok", started, new TokenUsage(result.tokens(), 0, false), null, false);
+            report(listener, context, BUILT_IN, request.model(), "ok", started, new TokenUsage(result.tokens(), 0, false), null, false);
             return new Result(new EmbeddingAnswer.Vectors(result.vectors(), result.tokens()), result.tokens(), BUILT_IN.name());
         } catch (ApiException e) {
             if (e.code() != ErrorCode.INVALID_REQUEST) { // busy or not loadable: the caller's input was fine
                 UpstreamError failure = e.retryAfterSeconds() != null
                         ? new UpstreamError.Overloaded(e.getMessage()) : new UpstreamError.ServerError(500, e.getMessage());
-                report(context, BUILT_IN, request.model(), "error", started, new TokenUsage(0, 0, true), failure, false);
+                report(listener, context, BUILT_IN, request.model(), "error", started, new TokenUsage(0, 0, true), failure, false);
             }
             throw e;
         } catch (CallCancelledException e) {
-            report(context, BUILT_IN, request.model(), "cancelled", started, new TokenUsage(0, 0, true), null, false);
+            report(listener, context, BUILT_IN, request.model(), "cancelled", started, new TokenUsage(0, 0, true), null, false);
             throw e;
         }
     }
@@ -158,8 +192,8 @@ public final class EmbeddingCalls {
         return texts.get().stream().mapToInt(tokens::count).sum();
     }
 
-    private void report(CallContext context, Channel channel, String model, String outcome, long started, TokenUsage usage,
-                        UpstreamError error, boolean failedOver) {
+    private static void report(CallListener listener, CallContext context, Channel channel, String model, String outcome,
+                               long started, TokenUsage usage, UpstreamError error, boolean failedOver) {
         CallContext embedding = new CallContext(context.route(), context.keyId(), context.userId(), context.groupId(),
                 context.conversationId(), CallPurpose.EMBEDDING);
         listener.onCall(new CallReport(embedding, channel, model, outcome, System.nanoTime() - started, null, usage, error,

@@ -23,6 +23,9 @@ public final class GatewayErrors {
         if (!(e instanceof RoutingException routed)) {
             return e;
         }
+        if (routed.unsupportedField() != null) {
+            return new OpenAiError(400, "invalid_request_error", "unsupported_parameter", routed.unsupportedField(), e.getMessage());
+        }
         if (routed.modelNotServed()) {
             return new OpenAiError(404, "invalid_request_error", "model_not_found", null,
                     "The model '" + model + "' does not exist or no channel serves it");

@@ -4,7 +4,9 @@ import io.chatai.channel.Channel;
 import io.chatai.channel.ChannelCatalog;
 import io.chatai.preset.Preset;
 import io.chatai.preset.PresetRepository;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -12,7 +14,8 @@ import java.util.TreeSet;
  * The models a caller can reach, for {@code GET /v1/models}: every model an enabled channel names
  * (aliases of its {@code modelMapping} included), plus the presets' models and the default model when
  * some enabled channel serves them, plus the models built into the server (the {@code local-embedding}
- * model), which need no channel. A channel's "*" is not a model and is never listed. Thread-safe.
+ * model), which need no channel. A channel's "*" is not a model and is never listed, but every name it
+ * serves can be looked up one by one ({@link #serves}). Thread-safe.
  */
 public final class ModelDirectory {
     private final ChannelCatalog channels;
@@ -30,6 +33,21 @@ public final class ModelDirectory {
         this.presets = presets;
         this.defaultModel = defaultModel;
         this.builtIn = List.copyOf(builtIn);
+    }
+
+    /** Whether the model is built in or an enabled channel serves it (by name, alias or "*"). */
+    public boolean serves(String model) {
+        return builtIn.contains(model) || channels.all().stream().anyMatch(c -> c.enabled() && c.serves(model));
+    }
+
+    /** OpenAI's model object for an id. */
+    public static Map<String, Object> view(String id) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("id", id);
+        model.put("object", "model");
+        model.put("created", 0);
+        model.put("owned_by", "chatai");
+        return model;
     }
 
     public List<String> reachable() {

@@ -1,28 +1,78 @@
 package io.chatai.gateway;
 
+import io.chatai.core.message.Completion;
+import io.chatai.core.message.Part;
 import io.chatai.core.message.TokenUsage;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** OpenAI's response shapes: completions, stream chunks, usage and errors. Stateless. */
+/**
+ * OpenAI's response shapes for an answer translated from another provider: the completion with its
+ * message (text, {@code reasoning_content}, Anthropic's {@code thinking_blocks}, {@code tool_calls} with
+ * Gemini's {@code extra_content.google.thought_signature}), stream chunks, and usage with cached and
+ * reasoning tokens. Stateless.
+ */
 public final class OpenAiFormat {
     private OpenAiFormat() {
     }
 
-    public static Map<String, Object> completion(String id, long created, String model, String text, String finishReason,
-                                                 TokenUsage usage) {
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("role", "assistant");
-        message.put("content", text);
+    public static Map<String, Object> completion(String id, long created, String model, Completion completion) {
         Map<String, Object> choice = new LinkedHashMap<>();
         choice.put("index", 0);
-        choice.put("message", message);
-        choice.put("finish_reason", finishReason(finishReason));
+        choice.put("message", message(completion));
+        choice.put("logprobs", null);
+        choice.put("finish_reason", completion.finishReason().wire());
         Map<String, Object> body = head(id, "chat.completion", created, model);
         body.put("choices", List.of(choice));
-        body.put("usage", usage(usage));
+        body.put("usage", usage(completion.usage()));
         return body;
+    }
+
+    private static Map<String, Object> message(Completion completion) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("role", "assistant");
+        String text = completion.text();
+        List<Part.ToolCall> calls = completion.toolCalls();
+        message.put("content", text.isEmpty() && !calls.isEmpty() ? null : text);
+        message.put("refusal", null);
+        String reasoning = completion.reasoningText();
+        if (!reasoning.isEmpty()) {
+            message.put("reasoning_content", reasoning);
+        }
+        List<Map<String, Object>> blocks = new ArrayList<>();
+        for (Part part : completion.content()) {
+            if (part instanceof Part.Reasoning r && ThinkingBlocks.of(r) != null) {
+                blocks.add(ThinkingBlocks.of(r));
+            }
+        }
+        if (!blocks.isEmpty()) {
+            message.put("thinking_blocks", blocks);
+        }
+        if (!calls.isEmpty()) {
+            message.put("tool_calls", calls.stream().map(OpenAiFormat::toolCall).toList());
+        }
+        return message;
+    }
+
+    private static Map<String, Object> toolCall(Part.ToolCall call) {
+        Map<String, Object> function = new LinkedHashMap<>();
+        function.put("name", call.name());
+        function.put("arguments", call.arguments());
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", call.id());
+        view.put("type", "function");
+        view.put("function", function);
+        if (call.signature() != null) {
+            view.put("extra_content", thoughtSignature(call.signature()));
+        }
+        return view;
+    }
+
+    /** Gemini's thought signature where its own OpenAI-compatible API puts it on a tool call. */
+    static Map<String, Object> thoughtSignature(String signature) {
+        return Map.of("google", Map.of("thought_signature", signature));
     }
 
     /** A chunk with a delta; {@code finishReason} null while the answer goes on. */
@@ -30,7 +80,8 @@ public final class OpenAiFormat {
         Map<String, Object> choice = new LinkedHashMap<>();
         choice.put("index", 0);
         choice.put("delta", delta);
-        choice.put("finish_reason", finishReason == null ? null : finishReason(finishReason));
+        choice.put("logprobs", null);
+        choice.put("finish_reason", finishReason);
         Map<String, Object> body = head(id, "chat.completion.chunk", created, model);
         body.put("choices", List.of(choice));
         return body;
@@ -44,23 +95,13 @@ public final class OpenAiFormat {
         return body;
     }
 
-    /** The providers' finish reasons in OpenAI's vocabulary. */
-    static String finishReason(String reason) {
-        if (reason == null) {
-            return "stop";
-        }
-        return switch (reason) {
-            case "length", "max_tokens", "MAX_TOKENS" -> "length";
-            case "content_filter", "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "refusal" -> "content_filter";
-            default -> "stop";
-        };
-    }
-
     private static Map<String, Object> usage(TokenUsage usage) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("prompt_tokens", usage.promptTokens());
         view.put("completion_tokens", usage.completionTokens());
         view.put("total_tokens", usage.totalTokens());
+        view.put("prompt_tokens_details", Map.of("cached_tokens", usage.cachedPromptTokens()));
+        view.put("completion_tokens_details", Map.of("reasoning_tokens", usage.reasoningTokens()));
         return view;
     }
 

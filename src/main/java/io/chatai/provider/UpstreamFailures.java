@@ -1,6 +1,7 @@
 package io.chatai.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chatai.core.FailureText;
 import io.chatai.core.Json;
 import io.chatai.core.Secrets;
 import java.io.InterruptedIOException;
@@ -11,7 +12,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
@@ -20,9 +20,6 @@ import javax.net.ssl.SSLException;
  */
 public final class UpstreamFailures {
     private static final int MAX_MESSAGE = 300;
-    /** A qualified class name (packages in lower case, then a capital), or a simple name ending in Exception or Error. */
-    private static final Pattern JAVA_NAME = Pattern.compile(
-            "\\b(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*(?:[.$][A-Z][\\w$]*)*:?|\\b[A-Z][\\w$]*(?:Exception|Error)\\b:?");
 
     private UpstreamFailures() {
     }
@@ -74,7 +71,7 @@ public final class UpstreamFailures {
                 return new UpstreamError.BrokenStream("cancelled");
             }
         }
-        String detail = detail(deepestMessage(thrown));
+        String detail = detail(FailureText.deepestMessage(thrown));
         return responseStarted
                 ? new UpstreamError.BrokenStream("the connection failed while the answer was read" + detail)
                 : new UpstreamError.Unreachable("the request failed before an answer began" + detail);
@@ -85,37 +82,13 @@ public final class UpstreamFailures {
      * innermost readable message of the exception and its causes, without Java class names.
      */
     public static String reason(Throwable thrown) {
-        String message = deepestMessage(thrown);
+        String message = FailureText.deepestMessage(thrown);
         return message == null || message.isBlank() ? "an unexpected failure" : truncate(message);
     }
 
-    /** The innermost readable message along the causes, or null. */
-    private static String deepestMessage(Throwable thrown) {
-        String found = null;
-        for (Throwable t = thrown; t != null; t = t.getCause()) {
-            String message = withoutJavaNames(t.getMessage());
-            if (message != null && !message.isBlank()) {
-                found = message;
-            }
-        }
-        return found;
-    }
-
     private static String detail(String message) {
-        String readable = withoutJavaNames(message);
+        String readable = FailureText.withoutJavaNames(message);
         return readable == null || readable.isBlank() ? "" : " (" + truncate(readable.strip()) + ")";
-    }
-
-    /**
-     * An exception's message with the Java class names taken out: JDK and library messages quote them
-     * ("java.net.SocketException: Connection reset", "...SunCertPathBuilderException: unable to find
-     * valid certification path"), and a client must never read the server's insides.
-     */
-    static String withoutJavaNames(String message) {
-        if (message == null) {
-            return null;
-        }
-        return JAVA_NAME.matcher(message).replaceAll("").replaceAll("\\s{2,}", " ").strip();
     }
 
     /**
@@ -177,15 +150,11 @@ public final class UpstreamFailures {
 
     /**
      * {@code sk-…abcd}: enough for an operator to tell a channel's keys apart in its own view, never enough
-     * to use one. Text from upstreams gets {@link #clean} instead, which keeps no character of a key.
+     * to use one ({@link Secrets#mask}). Text from upstreams gets {@link #clean} instead, which keeps no character
+     * of a key.
      */
     public static String mask(String secret) {
-        if (secret == null || secret.isEmpty()) {
-            return "";
-        }
-        String prefix = secret.startsWith("sk-") ? "sk-" : "";
-        String tail = secret.length() >= 12 ? secret.substring(secret.length() - 4) : "";
-        return prefix + "…" + tail;
+        return Secrets.mask(secret);
     }
 
     private static Duration retryAfter(String header) {

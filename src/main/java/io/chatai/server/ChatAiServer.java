@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
  * @param usage       the usage writer (tests flush it)
  * @param localModels the models loaded in-process for {@code local} channels (also among the resources)
  * @param adminKey    the admin key in effect (tests use it; it is never logged)
+ * @param tools       runs the tool servers' tools (the turn's tool loop uses it; tests call it directly)
  */
 public record ChatAiServer(WebServer webServer, List<AutoCloseable> resources, io.chatai.usage.UsageWriter usage,
-                           io.chatai.provider.llama.LlamaModels localModels, String adminKey) implements AutoCloseable {
+                           io.chatai.provider.llama.LlamaModels localModels, String adminKey,
+                           io.chatai.tool.ToolExecutor tools) implements AutoCloseable {
 
     public int port() {
         return webServer.port();

@@ -23,6 +23,9 @@ import io.chatai.channel.SingleNodeBreakers;
 import io.chatai.channel.ClusterBreakers;
 import io.chatai.channel.ModelCalls;
 import io.chatai.store.SecretBox;
+import io.chatai.budget.BudgetGate;
+import io.chatai.budget.BudgetRepository;
+import io.chatai.budget.BudgetRoutes;
 import io.chatai.chat.ChatRoutes;
 import io.chatai.chat.TurnService;
 import io.chatai.config.Config;
@@ -78,6 +81,15 @@ import io.chatai.store.DataFiles;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenArrays;
 import io.chatai.tokens.TokenCounter;
+import io.chatai.tool.ToolExecutor;
+import io.chatai.tool.ToolRoutes;
+import io.chatai.tool.ToolServer;
+import io.chatai.tool.ToolServerForm;
+import io.chatai.tool.ToolServerRepository;
+import io.chatai.tool.ToolServerRoutes;
+import io.chatai.tool.ToolServers;
+import io.chatai.usage.PriceRoutes;
+import io.chatai.usage.PriceTable;
 import io.chatai.usage.UsageListener;
 import io.chatai.usage.UsageRepository;
 import io.chatai.usage.UsageRoutes;
@@ -159,9 +171,13 @@ public final class Main {
             boolean shared = config.usesPostgres(); // several instances may share this database
             PresetRepository presets = new PresetRepository(database);
             ConversationRepository conversations = new ConversationRepository(database);
-            ChannelRepository channels = new ChannelRepository(database, new SecretBox(config.secretKey()));
+            SecretBox secretBox = new SecretBox(config.secretKey());
+            ChannelRepository channels = new ChannelRepository(database, secretBox);
+            ToolServerRepository toolServerRepository = new ToolServerRepository(database, secretBox);
             ApiKeyRepository keys = new ApiKeyRepository(database);
             UsageRepository usage = new UsageRepository(database);
+            PriceTable prices = new PriceTable(database);
+            BudgetRepository budgets = new BudgetRepository(database);
 
             UpstreamHttp http = push(resources, new UpstreamHttp());
             Providers providers = new Providers(Map.of(
@@ -170,17 +186,23 @@ public final class Main {
                     "gemini", new GeminiProvider(http),
                     LlamaChannelRules.TYPE, new LlamaProvider(localModels)));
             ChannelForm channelForm = new ChannelForm(providers);
+            ToolServerForm toolServerForm = new ToolServerForm(config.allowStdioTools());
             applyDeclared(declared, channels, channelForm, presets, clock);
+            applyDeclaredToolServers(declared, toolServerRepository, toolServerForm, clock);
             int sealed = channels.sealPlaintext();
             if (sealed > 0) {
                 LOG.info("Encrypted the keys of {} channel(s) stored before CHATAI_SECRET_KEY was set", sealed);
+            }
+            int sealedTools = toolServerRepository.sealPlaintext();
+            if (sealedTools > 0) {
+                LOG.info("Encrypted the header and environment values of {} tool server(s) stored before CHATAI_SECRET_KEY was set", sealedTools);
             }
             Channel localChannel = config.localModel() == null ? null : LlamaModelChannel.upsert(channels, config.localModel(),
                     LlamaModelChannel.modelName(config.localModel(), config.localModelName()), clock.millis());
 
             UsageWriter usageWriter = push(resources, new UsageWriter(usage::insert));
             usageWriter.start(background);
-            UsageListener usageListener = new UsageListener(usageWriter, clock);
+            UsageListener usageListener = new UsageListener(usageWriter, prices, clock);
             CallMetrics callMetrics = new CallMetrics(metrics);
             CallListener calls = report -> {
                 usageListener.onCall(report);
@@ -199,13 +221,16 @@ public final class Main {
             }).toList());
             ChannelRouter router = new ChannelRouter(catalog, health, providers, config.maxAttempts(), clock);
             TokenCounter tokens = new TokenCounter();
-            ModelCalls modelCalls = new ModelCalls(router, tokens, calls, config.maxAnswerChars());
+            // Budgets: every routed request is admitted (or refused) before any upstream call, and settled after.
+            BudgetGate budgetGate = push(resources, new BudgetGate(database, budgets, prices, clock, config.lease()));
+            budgetGate.start(background, !shared);
+            ModelCalls modelCalls = new ModelCalls(router, tokens, calls, budgetGate, config.maxAnswerChars());
             // One inference thread per core: ONNX Runtime already spreads one inference over its own threads.
             LocalEmbeddingModel localEmbedding = push(resources, new LocalEmbeddingModel(
                     Runtime.getRuntime().availableProcessors(), LOCAL_EMBEDDING_QUEUE));
             EmbeddingCalls embeddingCalls = new EmbeddingCalls(catalog, router, Map.of(
                     "openai", new OpenAiEmbedder(http),
-                    "gemini", new GeminiEmbedder(http)), localEmbedding, tokens, new TokenArrays(), calls);
+                    "gemini", new GeminiEmbedder(http)), localEmbedding, tokens, new TokenArrays(), calls, budgetGate);
             ConversationLocks locks = shared
                     ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
@@ -226,7 +251,11 @@ public final class Main {
             RateLimiter limiter = shared ? new ClusterRateLimiter(database.writeDataSource()) : new SingleNodeRateLimiter();
             ChatLimits limits = new ChatLimits(limiter, config.rateLimitPerMinute(), config.userRateLimitPerMinute());
             V1Admission v1Admission = new V1Admission(limits);
-            new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache))
+            // Sessions with tool servers are this instance's own; closed before the database (they never need it to close).
+            ToolServers toolServers = push(resources, new ToolServers(toolServerRepository, toolServerForm, clock));
+            toolServers.start(background);
+            new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache, toolServers::reload,
+                    prices::refresh, budgets::refresh))
                     .start(background, Duration.ofSeconds(1));
 
             KeepAlives keepAlives = new KeepAlives(config.keepAliveInterval());
@@ -249,11 +278,16 @@ public final class Main {
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock))
                     .register("/api/stats", new UsageRoutes(usage, clock))
+                    .register("/api/tools/servers", new ToolServerRoutes(toolServerRepository, toolServers, toolServerForm, clock))
+                    .register("/api/tools", new ToolRoutes(toolServerRepository, toolServers, clock))
+                    .register("/api/prices", new PriceRoutes(prices))
+                    .register("/api/budgets", new BudgetRoutes(budgets, budgetGate))
                     .register("/v1", new GatewayRoutes(modelCalls, v1Admission, new ModelDirectory(catalog, presets, config.defaultModel(),
                             List.of(LocalEmbeddingModel.NAME)), metrics, clock, keepAlives))
                     .register("/v1", new EmbeddingRoutes(embeddingCalls, v1Admission))
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
-            return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey);
+            return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey,
+                    new ToolExecutor(toolServers));
         } catch (RuntimeException e) {
             background.stopTicks();
             for (AutoCloseable resource : resources) {
@@ -333,6 +367,26 @@ public final class Main {
                 presets.save(existing == null ? PresetForm.create(body, now) : PresetForm.merge(existing, body, now));
             } catch (ApiException e) {
                 throw new ConfigException("CHATAI_CONFIG presets[" + i + "]: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Applies CHATAI_CONFIG's toolServers, matched by name: created or updated (connected once the server runs). */
+    private static void applyDeclaredToolServers(DeclaredResources declared, ToolServerRepository servers, ToolServerForm form,
+                                                 Clock clock) {
+        long now = clock.millis();
+        for (int i = 0; i < declared.toolServers().size(); i++) {
+            JsonBody body = new JsonBody(declared.toolServers().get(i));
+            try {
+                String name = body.requiredString("name", 32);
+                ToolServer existing = servers.findByName(name).orElse(null);
+                if (existing == null) {
+                    servers.insert(form.create(body, now));
+                } else {
+                    servers.update(form.merge(existing, body, now));
+                }
+            } catch (ApiException e) {
+                throw new ConfigException("CHATAI_CONFIG toolServers[" + i + "]: " + e.getMessage());
             }
         }
     }

@@ -71,6 +71,9 @@ public final class Database implements AutoCloseable {
             Flyway.configure()
                     .dataSource(database.writePool)
                     .locations(database.dialect.migrations())
+                    // Features are built on branches that each reserve their migration numbers and merge in any
+                    // order: a database already past a number (V13) must still get the lower one merged later (V12).
+                    .outOfOrder(true)
                     .load()
                     .migrate();
             if (database.dialect == Dialect.SQLITE) {

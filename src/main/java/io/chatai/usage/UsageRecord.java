@@ -12,11 +12,21 @@ package io.chatai.usage;
  * @param outcome        {@code ok}, {@code error} or {@code cancelled} (the client left)
  * @param error          the failure's description (never a key), or null
  * @param purpose        what the call produced: {@code chat} or {@code embedding}
+ * @param costNanos      what the call cost at the prices of its time, in nano-units ({@link Cost}); null when
+ *                       no price matched its model
  */
 public record UsageRecord(long createdAt, String route, String keyId, String userId, String groupId,
                           String conversationId, String channelId, String channel, String model, int promptTokens,
                           int completionTokens, boolean estimated, long latencyMs, Long ttftMs, String outcome,
-                          String error, String purpose) {
+                          String error, String purpose, Long costNanos) {
+
+    /** A record without a price. */
+    public UsageRecord(long createdAt, String route, String keyId, String userId, String groupId, String conversationId,
+                       String channelId, String channel, String model, int promptTokens, int completionTokens,
+                       boolean estimated, long latencyMs, Long ttftMs, String outcome, String error, String purpose) {
+        this(createdAt, route, keyId, userId, groupId, conversationId, channelId, channel, model, promptTokens,
+                completionTokens, estimated, latencyMs, ttftMs, outcome, error, purpose, null);
+    }
 
     /** A chat call's record. */
     public UsageRecord(long createdAt, String route, String keyId, String userId, String groupId, String conversationId,

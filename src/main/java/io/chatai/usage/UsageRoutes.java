@@ -18,9 +18,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code GET /api/stats/usage?from&to&userId&groupId&purpose&groupBy=day|model|channel|user|purpose}: token
- * and request totals over a time range (epoch millis, {@code to} exclusive; default the last 30 days), of
- * one purpose ({@code chat}, {@code embedding}) or all. A key bound to a user only ever sums that user's usage.
+ * {@code GET /api/stats/usage?from&to&userId&groupId&purpose&groupBy=day|model|channel|user|group|purpose}:
+ * token, request and cost totals over a time range (epoch millis, {@code to} exclusive; default the last 30
+ * days), of one purpose ({@code chat}, {@code embedding}) or all. Costs are those recorded with each call (at
+ * the prices of its time). A key bound to a user only ever sums that user's usage.
  */
 public final class UsageRoutes implements HttpService {
     private static final long THIRTY_DAYS = 30L * 24 * 3600 * 1000;
@@ -59,7 +60,7 @@ public final class UsageRoutes implements HttpService {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("from", from);
         data.put("to", to);
-        data.put("totals", view(invisible ? new UsageRepository.Totals("all", 0, 0, 0, 0) : usage.totals(filter), false));
+        data.put("totals", view(invisible ? new UsageRepository.Totals("all", 0, 0, 0, 0, 0, 0) : usage.totals(filter), false));
         if (groupBy != null) {
             data.put("groupBy", groupBy.name().toLowerCase(Locale.ROOT));
             data.put("groups", invisible ? List.of() : usage.grouped(filter, groupBy).stream().map(t -> view(t, true)).toList());
@@ -77,6 +78,8 @@ public final class UsageRoutes implements HttpService {
         view.put("promptTokens", totals.promptTokens());
         view.put("completionTokens", totals.completionTokens());
         view.put("totalTokens", totals.totalTokens());
+        view.put("cost", Cost.decimal(totals.costNanos()));
+        view.put("unpricedTokens", totals.unpricedTokens());
         return view;
     }
 
@@ -89,8 +92,9 @@ public final class UsageRoutes implements HttpService {
             case "model" -> UsageRepository.GroupBy.MODEL;
             case "channel" -> UsageRepository.GroupBy.CHANNEL;
             case "user" -> UsageRepository.GroupBy.USER;
+            case "group" -> UsageRepository.GroupBy.GROUP;
             case "purpose" -> UsageRepository.GroupBy.PURPOSE;
-            default -> throw ApiException.invalid("groupBy must be day, model, channel, user or purpose");
+            default -> throw ApiException.invalid("groupBy must be day, model, channel, user, group or purpose");
         };
     }
 

@@ -37,7 +37,9 @@ public final class ErrorResponses {
     /** Writes an error response in the envelope of the route's API. */
     public static void send(ServerRequest req, ServerResponse res, ApiException e) {
         res.status(e instanceof OpenAiError openAi ? openAi.status() : e.code().status());
-        if (e instanceof OpenAiError openAi && openAi.noRetry()) {
+        boolean v1 = req.prologue().uriPath().path().startsWith("/v1/");
+        // A spent budget stays spent until its period resets (hours away): the SDKs' retries could only fail again.
+        if (e instanceof OpenAiError openAi && openAi.noRetry() || v1 && e.code() == ErrorCode.QUOTA_EXCEEDED) {
             res.header(SHOULD_RETRY, "false");
         }
         if (e.retryAfterSeconds() != null) {
@@ -45,7 +47,7 @@ public final class ErrorResponses {
         }
         res.header(Responses.JSON);
         // The OpenAI-compatible routes answer in OpenAI's error shape, so its SDKs raise proper errors.
-        res.send(Json.write(req.prologue().uriPath().path().startsWith("/v1/") ? openAiError(e) : envelope(e)));
+        res.send(Json.write(v1 ? openAiError(e) : envelope(e)));
     }
 
     /** OpenAI's error shape {@code {"error": {"message", "type", "code", "param"}}}, for the {@code /v1} routes. */
@@ -64,9 +66,10 @@ public final class ErrorResponses {
             case FORBIDDEN -> "permission_error";
             case CONVERSATION_NOT_FOUND, PRESET_NOT_FOUND, NOT_FOUND -> "not_found_error";
             case RATE_LIMITED -> "rate_limit_error";
+            case QUOTA_EXCEEDED -> "insufficient_quota"; // OpenAI's own type and code for a spent quota
             case MODEL_ERROR, CHANNEL_UNAVAILABLE, INTERNAL_ERROR -> "api_error";
         });
-        error.put("code", e.code().name().toLowerCase(java.util.Locale.ROOT));
+        error.put("code", e.code() == ErrorCode.QUOTA_EXCEEDED ? "insufficient_quota" : e.code().name().toLowerCase(java.util.Locale.ROOT));
         error.put("param", null);
         return Map.of("error", error);
     }

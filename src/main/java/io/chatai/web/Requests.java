@@ -2,6 +2,8 @@ package io.chatai.web;
 
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chatai.core.Json;
 import io.chatai.core.JsonBody;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
@@ -28,6 +30,24 @@ public final class Requests {
 
     /** The body as a JSON object; the listener has already refused bodies over the configured size. */
     public static JsonBody json(ServerRequest req) {
+        return JsonBody.parse(bytes(req));
+    }
+
+    /** A JSON object body and its text exactly as sent, for a route that passes the body on unchanged. */
+    public record JsonText(String text, JsonBody body) {
+    }
+
+    public static JsonText jsonText(ServerRequest req) {
+        String text = Json.strictUtf8(bytes(req));
+        return new JsonText(text, new JsonBody(Json.parseObject(text)));
+    }
+
+    /** The body as any JSON value, for a route that takes an array; {@code expected} names what it takes. */
+    public static JsonNode jsonValue(ServerRequest req, String expected) {
+        return Json.parse(bytes(req), expected);
+    }
+
+    private static byte[] bytes(ServerRequest req) {
         byte[] body;
         try (InputStream in = req.content().inputStream()) {
             body = in.readAllBytes();
@@ -39,7 +59,7 @@ public final class Requests {
             throw malformedBody(req, malformed);
         }
         req.context().get(SlowRequestGuard.class).ifPresent(guard -> guard.bodyRead(req));
-        return JsonBody.parse(body);
+        return body;
     }
 
     /**

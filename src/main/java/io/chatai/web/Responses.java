@@ -30,6 +30,13 @@ public final class Responses {
         res.send(Json.write(body));
     }
 
+    /** A JSON body already written (e.g. an upstream's answer relayed), with status 200. */
+    public static void sendJson(ServerResponse res, String json) {
+        res.status(200);
+        res.header(JSON);
+        res.send(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The envelope; {@code data} is serialised as given. */
     public record Success(boolean success, Object data) {
     }

@@ -1,40 +1,25 @@
-// Usage: tokens and requests per day as charts, totals, and the same broken down by model, channel or
-// user; an optional price per model turns tokens into an estimated cost. Days are UTC days, as the
-// server groups them. Prices are the operator's own numbers, kept in this browser only.
+// Usage: tokens, requests and cost per day as charts, totals, and the same broken down by model, channel,
+// user or group; below, the price table every call is priced with and the budgets that limit spending.
+// Days are UTC days, as the server groups them. Costs are the server's: each call's at the prices of its
+// time, in whatever currency the price table is in.
 import { h, replace, num, compact } from '../dom.js';
 import { get, withQuery } from '../api.js';
 import { field, showError, pageHeader, loading, empty } from '../ui.js';
 import { stackedBars } from '../chart.js';
+import { money } from './money.js';
+import { pricesSection } from './usage-prices.js';
+import { budgetsSection } from './usage-budgets.js';
 
 const DAY = 86_400_000;
-const PRICES = 'chatai.prices';
 const GROUPS = [
   { key: 'model', title: 'By model' },
   { key: 'channel', title: 'By channel' },
   { key: 'user', title: 'By user' },
+  { key: 'group', title: 'By group' },
 ];
 
-function loadPrices() {
-  try {
-    return JSON.parse(localStorage.getItem(PRICES)) ?? {};
-  } catch {
-    return {};
-  }
-}
-
-/** Estimated cost of a model's tokens, or null without a price. Prices are per million tokens. */
-function costOf(prices, model, prompt, completion) {
-  const p = prices[model];
-  if (!p || (p.prompt == null && p.completion == null)) return null;
-  return ((p.prompt ?? 0) * prompt + (p.completion ?? 0) * completion) / 1e6;
-}
-
-const cents = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' });
-const fractions = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', minimumFractionDigits: 4, maximumFractionDigits: 4 });
-const money = { format: (value) => (value < 1 ? fractions : cents).format(value) };
-
 export function mount(root, { params, navigate }) {
-  const state = { disposed: false, data: null, tab: params.get('by') ?? 'model', prices: loadPrices(), resize: null, loads: 0 };
+  const state = { disposed: false, data: null, tab: params.get('by') ?? 'model', resize: null, loads: 0 };
   const range = h('select', { name: 'days' }, [7, 14, 30, 90].map((d) => h('option', { value: d, text: `Last ${d} days` })));
   range.value = params.get('days') ?? '14';
   const userInput = h('input', { name: 'userId', maxlength: 64, placeholder: 'all users', autocomplete: 'off', value: params.get('userId') ?? '' });
@@ -43,6 +28,8 @@ export function mount(root, { params, navigate }) {
   const cards = h('div', { class: 'stat-cards' });
   const charts = h('div', { class: 'charts' }, loading());
   const breakdown = h('section', { class: 'card', 'aria-label': 'Breakdown' });
+  const prices = pricesSection();
+  const budgets = budgetsSection();
 
   const filters = h('form', { class: 'filter-bar', onsubmit: (e) => {
     e.preventDefault();
@@ -56,8 +43,8 @@ export function mount(root, { params, navigate }) {
   range.addEventListener('change', () => filters.requestSubmit());
 
   replace(root,
-    pageHeader('Usage', 'Requests and tokens through every route, per UTC day, with a breakdown by model, channel or user.'),
-    filters, pageError, cards, charts, breakdown);
+    pageHeader('Usage', 'Requests, tokens and cost through every route, per UTC day, with a breakdown by model, channel, user or group; the prices and budgets behind them.'),
+    filters, pageError, cards, charts, breakdown, budgets.element, prices.element);
 
   async function load() {
     const days = Number(range.value);
@@ -82,14 +69,13 @@ export function mount(root, { params, navigate }) {
   function render() {
     const { byDay } = state.data;
     const t = byDay.totals;
-    const cost = totalCost();
     const attempts = t.requests + t.failures;
     replace(cards,
       stat('Requests', num(t.requests), t.failures ? `${num(t.failures)} failed (${((t.failures / Math.max(1, attempts)) * 100).toFixed(1)}%)` : 'none failed'),
       stat('Total tokens', compact(t.totalTokens), `${num(t.totalTokens)} tokens`),
       stat('Prompt tokens', compact(t.promptTokens), `${num(Math.round(t.promptTokens / Math.max(1, t.requests)))} per request`),
       stat('Completion tokens', compact(t.completionTokens), `${num(Math.round(t.completionTokens / Math.max(1, t.requests)))} per request`),
-      stat('Estimated cost', cost == null ? '–' : money.format(cost), cost == null ? 'set prices below' : 'from your prices per model'));
+      stat('Cost', money(t.cost), t.unpricedTokens ? `${num(t.unpricedTokens)} tokens without a price` : 'at the prices of each call'));
     renderCharts();
     renderBreakdown();
   }
@@ -106,7 +92,7 @@ export function mount(root, { params, navigate }) {
     for (let i = 0; i < days; i++) {
       const day = new Date(from + i * DAY);
       const key = day.toISOString().slice(0, 10);
-      const g = found.get(key) ?? { requests: 0, failures: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+      const g = found.get(key) ?? { requests: 0, failures: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, cost: 0 };
       points.push({ key, g, label: day.toLocaleDateString(undefined, { timeZone: 'UTC', weekday: 'short', month: 'short', day: 'numeric' }),
         short: day.toLocaleDateString(undefined, { timeZone: 'UTC', month: 'numeric', day: 'numeric' }) });
     }
@@ -141,23 +127,15 @@ export function mount(root, { params, navigate }) {
         requests,
         h('details', { class: 'numbers' }, h('summary', { text: 'Show the numbers per day' }),
           h('table', { class: 'table compact' },
-            h('thead', {}, h('tr', {}, ['Day (UTC)', 'Requests', 'Failed', 'Prompt', 'Completion', 'Total'].map((x) => h('th', { scope: 'col', text: x })))),
+            h('thead', {}, h('tr', {}, ['Day (UTC)', 'Requests', 'Failed', 'Prompt', 'Completion', 'Total', 'Cost'].map((x) => h('th', { scope: 'col', text: x })))),
             h('tbody', {}, points.filter((p) => p.g.requests + p.g.failures > 0).map((p) => h('tr', {},
               h('th', { scope: 'row', text: p.key }),
-              [p.g.requests, p.g.failures, p.g.promptTokens, p.g.completionTokens, p.g.totalTokens].map((v) => h('td', { class: 'num', text: num(v) })))))))));
+              [p.g.requests, p.g.failures, p.g.promptTokens, p.g.completionTokens, p.g.totalTokens].map((v) => h('td', { class: 'num', text: num(v) })),
+              h('td', { class: 'num', text: money(p.g.cost) }))))))));
   }
 
   function legend(items) {
     return h('ul', { class: 'legend' }, items.map(([cls, text]) => h('li', {}, h('span', { class: `swatch ${cls}`, 'aria-hidden': 'true' }), h('span', { text }))));
-  }
-
-  function totalCost() {
-    let total = null;
-    for (const g of state.data.groups.model) {
-      const cost = costOf(state.prices, g.key, g.promptTokens, g.completionTokens);
-      if (cost != null) total = (total ?? 0) + cost;
-    }
-    return total;
   }
 
   function renderBreakdown() {
@@ -174,15 +152,13 @@ export function mount(root, { params, navigate }) {
     });
     const rows = [...state.data.groups[state.tab]].sort((a, b) => b.totalTokens - a.totalTokens);
     const total = Math.max(1, rows.reduce((sum, r) => sum + r.totalTokens, 0));
-    const byModel = state.tab === 'model';
     const panel = h('div', { role: 'tabpanel', id: 'breakdown-panel', 'aria-labelledby': `tab-${state.tab}`, tabindex: '0' },
       rows.length === 0 ? empty('No usage in this period') : h('table', { class: 'table' },
-        h('thead', {}, h('tr', {}, [GROUPS.find((g) => g.key === state.tab).title.replace('By ', ''), 'Requests', 'Failed', 'Prompt', 'Completion', 'Total', 'Share', byModel ? 'Est. cost' : null]
-          .filter((x) => x !== null).map((x) => h('th', { scope: 'col', class: ['Requests', 'Failed', 'Prompt', 'Completion', 'Total', 'Est. cost'].includes(x) ? 'num' : null,
+        h('thead', {}, h('tr', {}, [GROUPS.find((g) => g.key === state.tab).title.replace('By ', ''), 'Requests', 'Failed', 'Prompt', 'Completion', 'Total', 'Share', 'Cost']
+          .map((x) => h('th', { scope: 'col', class: ['Requests', 'Failed', 'Prompt', 'Completion', 'Total', 'Cost'].includes(x) ? 'num' : null,
             text: x[0].toUpperCase() + x.slice(1) })))),
         h('tbody', {}, rows.map((r) => {
           const share = r.totalTokens / total;
-          const cost = byModel ? costOf(state.prices, r.key, r.promptTokens, r.completionTokens) : null;
           return h('tr', {},
             h('th', { scope: 'row', 'data-label': state.tab, class: 'mono', text: r.key || '(none)' }),
             [r.requests, r.failures, r.promptTokens, r.completionTokens, r.totalTokens].map((v, i) =>
@@ -190,9 +166,9 @@ export function mount(root, { params, navigate }) {
             h('td', { 'data-label': 'Share' }, h('div', { class: 'share-cell' },
               h('meter', { min: 0, max: 1, value: share, 'aria-label': `${r.key || '(none)'} share of tokens` }),
               h('span', { class: 'small', text: `${(share * 100).toFixed(1)}%` }))),
-            byModel ? h('td', { class: 'num', 'data-label': 'Est. cost', text: cost == null ? '–' : money.format(cost) }) : null);
+            h('td', { class: 'num', 'data-label': 'Cost', text: money(r.cost), title: r.unpricedTokens ? `${num(r.unpricedTokens)} tokens without a price` : null }));
         }))));
-    replace(breakdown, h('div', { class: 'card-head' }, h('h2', { text: 'Breakdown' }), tablist), panel, byModel ? priceEditor(rows) : null);
+    replace(breakdown, h('div', { class: 'card-head' }, h('h2', { text: 'Breakdown' }), tablist), panel);
   }
 
   function choose(tab, focus = false) {
@@ -200,36 +176,6 @@ export function mount(root, { params, navigate }) {
     navigate('usage', { days: range.value, userId: userInput.value.trim(), groupId: groupInput.value.trim(), by: tab }, { replace: true });
     renderBreakdown();
     if (focus) breakdown.querySelector(`#tab-${tab}`)?.focus();
-  }
-
-  /** Prices per million tokens for the models seen, stored in this browser (they are not secrets). */
-  function priceEditor(rows) {
-    if (rows.length === 0) return null;
-    const inputs = rows.map((r) => {
-      const p = state.prices[r.key] ?? {};
-      const prompt = h('input', { type: 'number', min: 0, step: 0.01, value: p.prompt ?? '', 'aria-label': `${r.key}: USD per million prompt tokens`, placeholder: '0.00' });
-      const completion = h('input', { type: 'number', min: 0, step: 0.01, value: p.completion ?? '', 'aria-label': `${r.key}: USD per million completion tokens`, placeholder: '0.00' });
-      return { model: r.key, prompt, completion };
-    });
-    const form = h('form', { class: 'prices', onsubmit: (e) => {
-      e.preventDefault();
-      for (const i of inputs) {
-        const prompt = i.prompt.value === '' ? null : Number(i.prompt.value);
-        const completion = i.completion.value === '' ? null : Number(i.completion.value);
-        if (prompt == null && completion == null) delete state.prices[i.model];
-        else state.prices[i.model] = { prompt, completion };
-      }
-      localStorage.setItem(PRICES, JSON.stringify(state.prices));
-      render();
-    } },
-    h('table', { class: 'table compact' },
-      h('thead', {}, h('tr', {}, ['Model', 'USD / 1M prompt', 'USD / 1M completion'].map((x) => h('th', { scope: 'col', text: x })))),
-      h('tbody', {}, inputs.map((i) => h('tr', {}, h('th', { scope: 'row', class: 'mono', text: i.model }), h('td', {}, i.prompt), h('td', {}, i.completion))))),
-    h('div', { class: 'form-actions end' }, h('button', { type: 'submit', class: 'btn', text: 'Save prices' })));
-    return h('details', { class: 'numbers' },
-      h('summary', { text: 'Prices for the cost estimate' }),
-      h('p', { class: 'hint', text: 'Your provider\'s list prices per million tokens. Kept in this browser only; the server does not know prices.' }),
-      form);
   }
 
   let drawnWidth = 0;
@@ -245,6 +191,7 @@ export function mount(root, { params, navigate }) {
     dispose() {
       state.disposed = true;
       state.resize.disconnect();
+      budgets.dispose();
     },
   };
 }

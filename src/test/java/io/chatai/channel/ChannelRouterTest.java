@@ -333,4 +333,28 @@ class ChannelRouterTest {
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.CHANNEL_UNAVAILABLE));
         assertThat(calls).containsExactlyInAnyOrder("main/a/m", "main/b/m");
     }
+
+    @Test
+    void should_skip_channels_that_cannot_honour_the_request_and_name_the_field_when_none_can() {
+        add("main", 9, 1, List.of("*"), "k1");
+        add("spare", 0, 1, List.of("*"), "k2");
+        ChannelRouter router = router(3);
+        ChannelRouter.Screen refusesMain = (channel, provider, upstreamModel) ->
+                channel.name().equals("main") ? java.util.Optional.of("logprobs") : java.util.Optional.empty();
+
+        String served = router.route("m", refusesMain, (channel, provider, upstream, upstreamModel) -> upstream.channelName(),
+                new Cancellation(), () -> false).result();
+        assertThat(served).isEqualTo("spare");
+
+        ChannelRouter.Screen refusesAll = (channel, provider, upstreamModel) -> java.util.Optional.of("messages[0].content[1]");
+        assertThatThrownBy(() -> router.route("m", refusesAll, (channel, provider, upstream, upstreamModel) -> {
+            calls.add(channel.name());
+            return "called";
+        }, new Cancellation(), () -> false)).isInstanceOfSatisfying(RoutingException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(e.getMessage()).isEqualTo("messages[0].content[1] is not supported by channel type openai");
+            assertThat(e.unsupportedField()).isEqualTo("messages[0].content[1]");
+        });
+        assertThat(calls).as("no upstream call").isEmpty();
+    }
 }

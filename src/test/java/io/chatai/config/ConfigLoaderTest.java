@@ -34,6 +34,16 @@ class ConfigLoaderTest {
         assertThat(config.keepAliveInterval()).isLessThanOrEqualTo(Duration.ofSeconds(15));
         assertThat(config.cooldownAfter()).isEqualTo(3);
         assertThat(config.maxAnswerChars()).isEqualTo(400_000);
+        assertThat(config.allowStdioTools()).isFalse();
+    }
+
+    @Test
+    void should_allow_local_tool_programs_only_when_told_exactly() {
+        assertThat(ConfigLoader.load(Map.of("CHATAI_ALLOW_STDIO_TOOLS", "true")).allowStdioTools()).isTrue();
+        assertThat(ConfigLoader.load(Map.of("CHATAI_ALLOW_STDIO_TOOLS", "false")).allowStdioTools()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("CHATAI_ALLOW_STDIO_TOOLS", "yes")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("CHATAI_ALLOW_STDIO_TOOLS must be true or false, got \"yes\"");
     }
 
     @Test
@@ -58,7 +68,8 @@ class ConfigLoaderTest {
                 Map.entry("CHATAI_METRICS_PUBLIC", "true"),
                 Map.entry("CHATAI_SECRET_KEY", "0123456789abcdef"),
                 Map.entry("CHATAI_COOLDOWN_AFTER", "5"),
-                Map.entry("CHATAI_MAX_ANSWER_CHARS", "50000")));
+                Map.entry("CHATAI_MAX_ANSWER_CHARS", "50000"),
+                Map.entry("CHATAI_ALLOW_STDIO_TOOLS", "true")));
 
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.port()).isEqualTo(8080);
@@ -70,6 +81,7 @@ class ConfigLoaderTest {
         assertThat(config.secretKey()).isEqualTo("0123456789abcdef");
         assertThat(config.cooldownAfter()).isEqualTo(5);
         assertThat(config.maxAnswerChars()).isEqualTo(50_000);
+        assertThat(config.allowStdioTools()).isTrue();
     }
 
     @ParameterizedTest

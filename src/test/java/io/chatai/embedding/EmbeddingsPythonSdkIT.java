@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatai.testing.TestServer;
+import io.chatai.testing.PythonSdk;
 import io.chatai.testing.TestServerExtension;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,9 +46,9 @@ class EmbeddingsPythonSdkIT {
 
     @Test
     void should_give_the_python_sdk_the_same_vectors_in_base64_and_float() throws Exception {
-        Assumptions.assumeTrue(pythonWithOpenAi(), "python3 with the openai package is not installed (pip install openai)");
+        Assumptions.assumeTrue(PythonSdk.available(), PythonSdk.MISSING);
 
-        JsonNode result = new ObjectMapper().readTree(python(SCRIPT, Map.of("BASE_URL", server.baseUrl() + "/v1",
+        JsonNode result = new ObjectMapper().readTree(PythonSdk.run(SCRIPT, Map.of("BASE_URL", server.baseUrl() + "/v1",
                 "API_KEY", TestServer.ADMIN_KEY)));
         JsonNode server = EmbeddingsPythonSdkIT.server.admin().post("/v1/embeddings", Map.of("model", "local-embedding",
                 "input", List.of("cat", "kitten", "car"))).json();
@@ -72,34 +68,5 @@ class EmbeddingsPythonSdkIT {
         }
         assertThat(result.path("error").path("class").asText()).isEqualTo("NotFoundError");
         assertThat(result.path("error").path("code").asText()).isEqualTo("model_not_found");
-    }
-
-    private static boolean pythonWithOpenAi() {
-        try {
-            Process process = new ProcessBuilder("python3", "-c", "import openai").redirectErrorStream(true).start();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static String python(String script, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("python3", "-c", script);
-        builder.environment().putAll(env);
-        builder.environment().put("NO_PROXY", "127.0.0.1,localhost");
-        Path errors = Files.createTempFile("python-sdk", ".err");
-        builder.redirectError(errors.toFile()); // a file, so a chatty stderr cannot fill a pipe and block the script
-        try {
-            Process process = builder.start();
-            byte[] out = process.getInputStream().readAllBytes();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as(Files.readString(errors)).isZero();
-            return new String(out, StandardCharsets.UTF_8);
-        } finally {
-            Files.deleteIfExists(errors);
-        }
     }
 }

@@ -75,7 +75,8 @@ class GatewayIT {
         assertThat(sent.path("messages").path(0).path("content").asText()).isEqualTo("You are a test.");
         assertThat(sent.path("messages").path(1).path("content").asText()).isEqualTo("Hello there");
         assertThat(sent.path("temperature").asDouble()).isEqualTo(0.3);
-        assertThat(sent.path("max_tokens").asInt()).isEqualTo(50);
+        assertThat(sent.path("max_completion_tokens").asInt()).as("the caller's own field, passed through").isEqualTo(50);
+        assertThat(sent.has("max_tokens")).isFalse();
     }
 
     @Test
@@ -112,7 +113,7 @@ class GatewayIT {
         assertThat(withUsage.raw()).contains("\"usage\":{\"prompt_tokens\":11");
         assertThat(without.raw()).doesNotContain("\"usage\"");
         assertThat(withUsage.events().getFirst().path("object").asText()).isEqualTo("chat.completion.chunk");
-        assertThat(withUsage.events().getFirst().path("choices").path(0).path("delta").path("role").asText()).isEqualTo("assistant");
+        assertThat(withUsage.events()).allSatisfy(event -> assertThat(event.path("model").asText()).isEqualTo("gpt-4o-mini"));
     }
 
     @Test
@@ -134,8 +135,8 @@ class GatewayIT {
     @Test
     void should_refuse_a_bad_request_and_a_bad_key_in_openai_shape() {
         assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder()
-                .model("gpt-4o-mini").addUserMessage("hi").n(2).build()))
-                .isInstanceOf(BadRequestException.class);
+                .model("gpt-4o-mini").addUserMessage("hi").temperature(5.0).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).contains("temperature"));
         OpenAIClient stranger = OpenAIOkHttpClient.builder().apiKey("sk-nope").baseUrl(server.baseUrl() + "/v1").maxRetries(0).build();
         try {
             assertThatThrownBy(() -> stranger.chat().completions().create(params().build())).isInstanceOf(UnauthorizedException.class);
@@ -173,5 +174,25 @@ class GatewayIT {
         client.models().list().autoPager().forEach(model -> ids.add(model.id()));
 
         assertThat(ids).contains("model-a", "model-b", "alias-c", "gpt-4o-mini").doesNotContain("hidden-model", "*");
+    }
+
+    @Test
+    void should_answer_one_model_by_id_and_404_model_not_found_for_a_model_no_channel_serves() {
+        server.deleteChannels();
+        server.admin().post("/api/channels", Map.of("name", "listed", "type", "openai", "baseUrl", upstream.baseUrl(),
+                "models", List.of("model-a", "org/model-b")));
+
+        assertThat(client.models().retrieve("model-a").id()).isEqualTo("model-a");
+        Api.Response slashed = server.admin().get("/v1/models/org/model-b");
+        assertThat(slashed.status()).isEqualTo(200);
+        assertThat(slashed.json().path("id").asText()).isEqualTo("org/model-b");
+        assertThat(slashed.json().path("object").asText()).isEqualTo("model");
+        assertThat(server.admin().get("/v1/models/org%2Fmodel-b").json().path("id").asText()).isEqualTo("org/model-b");
+        assertThatThrownBy(() -> client.models().retrieve("model-z"))
+                .isInstanceOfSatisfying(com.openai.errors.NotFoundException.class, e -> assertThat(e.code()).contains("model_not_found"));
+        Api.Response missing = server.admin().get("/v1/models/hidden-model");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().path("error").path("code").asText()).isEqualTo("model_not_found");
+        assertThat(missing.json().path("error").path("type").asText()).isEqualTo("invalid_request_error");
     }
 }

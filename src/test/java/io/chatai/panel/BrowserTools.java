@@ -1,5 +1,6 @@
 package io.chatai.panel;
 
+import io.chatai.testing.NodeTools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,14 +45,11 @@ final class BrowserTools {
     /** Null when everything is there, else what is missing and how to install it. */
     static String missing(boolean needsBrowser) {
         List<String> problems = new ArrayList<>();
-        String version = nodeVersion();
+        String version = NodeTools.version();
         if (version == null) {
             problems.add("Node.js is not on the PATH");
-        } else {
-            Matcher major = Pattern.compile("v(\\d+)\\.").matcher(version);
-            if (!major.find() || Integer.parseInt(major.group(1)) < 20) {
-                problems.add("Node.js " + version + " is too old (playwright-core needs 20 or newer)");
-            }
+        } else if (!NodeTools.atLeast20(version)) {
+            problems.add("Node.js " + version + " is too old (playwright-core needs 20 or newer)");
         }
         if (needsBrowser) {
             if (!Files.isExecutable(chromium())) {
@@ -64,19 +60,6 @@ final class BrowserTools {
             }
         }
         return problems.isEmpty() ? null : "The panel's browser tests cannot run: " + String.join("; ", problems) + ". " + SETUP_HINT;
-    }
-
-    private static String nodeVersion() {
-        try {
-            Process process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return process.waitFor(20, TimeUnit.SECONDS) && process.exitValue() == 0 ? out : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     /** Runs node with these arguments in {@link #DIR}; its output goes to the test log as it comes. */

@@ -17,8 +17,8 @@ import java.util.Random;
 /**
  * Fills a fresh server with two weeks of plausible traffic through the real API, so the panel's pages
  * (and their screenshots) show what an operator would see: several users and groups, three models,
- * a channel cooling down after a 429, a disabled one, a few failures, keys and presets. Deterministic
- * (fixed seed). Not thread-safe: run once before the browser starts.
+ * a channel cooling down after a 429, a disabled one, a few failures, keys, presets, prices and budgets.
+ * Deterministic (fixed seed). Not thread-safe: run once before the browser starts.
  */
 final class DemoData {
     /** What the fake OpenAI answers: canned, streamed word by word. */
@@ -77,9 +77,14 @@ final class DemoData {
         ok(admin.post("/api/presets", Map.of("id", "analyst", "name", "Data analyst", "description", "Careful answers with SQL",
                 "systemPrompt", "You are a data analyst for {{groupId}}. Today is {{date}}. Answer with SQL when it helps.",
                 "model", "gpt-4o", "maxTokens", 2048, "maxContextMessages", 10)));
-        ok(admin.post("/api/keys", Map.of("name", "qq-bot", "rateLimitPerMinute", 120)));
+        String qqBot = ok(admin.post("/api/keys", Map.of("name", "qq-bot", "rateLimitPerMinute", 120))).data().path("id").asText();
         ok(admin.post("/api/keys", Map.of("name", "alice-app", "userId", "alice", "rateLimitPerMinute", 20)));
 
+        // Prices before the traffic: each call is priced when it is made.
+        ok(admin.put("/api/prices", List.of(
+                Map.of("model", "gpt-4o-mini*", "inputPerMTok", 0.15, "outputPerMTok", 0.6),
+                Map.of("model", "gpt-4o*", "inputPerMTok", 2.5, "outputPerMTok", 10, "cachedInputPerMTok", 1.25),
+                Map.of("model", "deepseek-*", "inputPerMTok", 0.27, "outputPerMTok", 1.1))));
         openAi.scriptRequests(recorded -> answer(lastUserMessage(recorded), Duration.ZERO));
         Random random = new Random(8);
         for (int day = 13; day >= 0; day--) {
@@ -113,6 +118,11 @@ final class DemoData {
         // The browser adds the main channel itself; its usage so far stays under the same name.
         ok(admin.delete("/api/channels/" + temporary));
         server.flushUsage();
+        // Budgets, created after the traffic: each counts what its subjects spent today (or this month) already.
+        ok(admin.post("/api/budgets", Map.of("scope", "group", "subject", "*", "period", "day", "maxTokens", 20_000)));
+        ok(admin.post("/api/budgets", Map.of("scope", "key", "subject", qqBot, "period", "month", "maxCost", 5,
+                "message", "The QQ bot has used this month's AI budget.")));
+        ok(admin.post("/api/budgets", Map.of("scope", "user", "subject", "carol", "period", "day", "maxTokens", 3_000)));
     }
 
     static String lastUserMessage(FakeOpenAi.Recorded recorded) {
@@ -120,9 +130,10 @@ final class DemoData {
         return messages.isEmpty() ? "" : messages.getLast().path("content").asText();
     }
 
-    private static void ok(Api.Response response) {
+    private static Api.Response ok(Api.Response response) {
         if (response.status() >= 300) {
             throw new AssertionError("seeding failed: " + response.status() + " " + response.body());
         }
+        return response;
     }
 }

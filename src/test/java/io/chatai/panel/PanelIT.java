@@ -77,7 +77,17 @@ class PanelIT {
             assertThat(server.as(createdKey).get("/api/conversations").status()).isEqualTo(401);
             // The channel the browser added is the one that answered, and its key is stored whole.
             assertThat(openAi.requests().getLast().apiKey()).isEqualTo(result.path("channelKey").asText());
-            for (String page : List.of("login", "chat", "conversations", "channels", "channel-dialog", "presets", "keys", "usage", "usage-dark", "chat-mobile")) {
+            // The price table the browser saved, in the order it left it (first match wins), and the budget it edited.
+            assertThat(result.path("prices")).extracting(p -> p.path("model").asText())
+                    .containsExactly("gpt-4o-mini*", "gpt-4o*", "claude-*", "deepseek-*");
+            assertThat(server.admin().get("/api/prices").data().path(2).path("inputPerMTok").asDouble()).isEqualTo(0.8);
+            JsonNode devTeam = result.path("devTeamBudget");
+            assertThat(devTeam.path("maxTokens").asLong()).isEqualTo(60_000);
+            assertThat(devTeam.path("spentTokens").asLong()).as("dev-team's chats of today count").isPositive();
+            assertThat(result.path("miniCost").asText()).matches("[0-9][0-9.,]*");
+            // The chat a budget refused never reached the upstream.
+            assertThat(openAi.requests()).noneMatch(r -> DemoData.lastUserMessage(r).equals("One more question?"));
+            for (String page : List.of("login", "chat", "conversations", "channels", "channel-dialog", "presets", "keys", "usage", "usage-dark", "budget-dialog", "chat-mobile")) {
                 assertThat(SCREENSHOTS.resolve(page + ".png")).isNotEmptyFile();
             }
         }

@@ -10,7 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -25,8 +28,22 @@ public final class FakeOpenAi extends FakeUpstream {
     /** The size of the fake's vectors when the request does not ask for {@code dimensions}. */
     public static final int EMBEDDING_DIMENSIONS = 8;
 
+    /** Replies whose chunks are whole SSE payloads to send as they are (see {@link #verbatimStream}). */
+    private final Set<Reply> verbatim = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
+
     public FakeOpenAi() {
         super("/v1/chat/completions", "/v1/embeddings");
+    }
+
+    /**
+     * A streamed reply of exactly these {@code data:} payloads, then {@code data: [DONE]}: for checking that a
+     * relay passes every field of an upstream's chunks through. (A non-streamed verbatim answer is
+     * {@link Reply#rawError} with status 200.)
+     */
+    public Reply verbatimStream(String... payloads) {
+        Reply reply = Reply.text(payloads);
+        verbatim.add(reply);
+        return reply;
     }
 
     @Override
@@ -111,6 +128,9 @@ public final class FakeOpenAi extends FakeUpstream {
 
     @Override
     protected String streamChunk(JsonNode body, Reply reply, String text) {
+        if (verbatim.contains(reply)) {
+            return "data: " + text + "\n\n";
+        }
         ObjectNode chunk = chunk(body);
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", 0);
@@ -121,6 +141,9 @@ public final class FakeOpenAi extends FakeUpstream {
 
     @Override
     protected List<String> streamTail(JsonNode body, Reply reply) {
+        if (verbatim.contains(reply)) {
+            return List.of("data: [DONE]\n\n");
+        }
         List<String> frames = new ArrayList<>();
         ObjectNode last = chunk(body);
         ObjectNode choice = last.putArray("choices").addObject();

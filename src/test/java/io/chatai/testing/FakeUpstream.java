@@ -38,8 +38,12 @@ public abstract class FakeUpstream implements AutoCloseable {
     private volatile Function<Recorded, Reply> script = recorded -> defaultReply(recorded.body());
     private volatile long lastDisconnectNanos;
 
-    /** One recorded call. Header names are lower case; {@code apiKey} is the key as the provider reads it. */
-    public record Recorded(String path, String query, Map<String, String> headers, JsonNode body, String model, String apiKey) {
+    /**
+     * One recorded call. Header names are lower case; {@code apiKey} is the key as the provider reads it;
+     * {@code raw} is the body's text exactly as it arrived.
+     */
+    public record Recorded(String path, String query, Map<String, String> headers, JsonNode body, String model, String apiKey,
+                           String raw) {
         public String authorization() {
             return headers.get("authorization");
         }
@@ -173,11 +177,12 @@ public abstract class FakeUpstream implements AutoCloseable {
     }
 
     private void handle(ServerRequest req, ServerResponse res) throws Exception {
-        JsonNode body = JSON.readTree(req.content().inputStream());
+        String raw = new String(req.content().inputStream().readAllBytes(), StandardCharsets.UTF_8);
+        JsonNode body = JSON.readTree(raw);
         calls.incrementAndGet();
         Map<String, String> headers = new TreeMap<>();
         req.headers().forEach(h -> headers.put(h.name().toLowerCase(Locale.ROOT), h.get()));
-        Recorded recorded = new Recorded(req.path().path(), req.query().rawValue(), headers, body, modelOf(req, body), apiKeyOf(headers));
+        Recorded recorded = new Recorded(req.path().path(), req.query().rawValue(), headers, body, modelOf(req, body), apiKeyOf(headers), raw);
         requests.add(recorded);
         Reply reply = script.apply(recorded);
         if (reply.hang()) {

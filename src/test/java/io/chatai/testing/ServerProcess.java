@@ -125,7 +125,8 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("The server did not become ready within " + timeout + ":\n" + log());
     }
 
-    private static int freePort() {
+    /** A port nothing listens on now (the OS's pick). */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -74,6 +74,11 @@ public final class TestServer implements AutoCloseable {
         return server.localModels();
     }
 
+    /** What runs the tool servers' tools, as the turn's tool loop calls it. */
+    public io.chatai.tool.ToolExecutor tools() {
+        return server.tools();
+    }
+
     /** A client authenticated with the admin key. */
     public Api admin() {
         return admin;

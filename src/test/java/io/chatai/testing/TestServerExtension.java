@@ -178,6 +178,11 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
         return server().resetChannels(fake);
     }
 
+    /** See {@link TestServer#tools}. */
+    public io.chatai.tool.ToolExecutor tools() {
+        return server().tools();
+    }
+
     /** See {@link TestServer#localModels}. */
     public io.chatai.provider.llama.LlamaModels localModels() {
         return server().localModels();

@@ -22,44 +22,52 @@ class UsageRepositoryIT {
 
     private static UsageRecord record(long at, String userId, String groupId, String model, String channel, int prompt,
                                       int completion, String outcome) {
+        return record(at, userId, groupId, model, channel, prompt, completion, outcome, null);
+    }
+
+    /** @param cost nano-units, or null for a call no price matched */
+    private static UsageRecord record(long at, String userId, String groupId, String model, String channel, int prompt,
+                                      int completion, String outcome, Long cost) {
         return new UsageRecord(at, "chat", "key_1", userId, groupId, userId == null ? null : "conv_1", "ch_" + channel,
                 channel, model, prompt, completion, outcome.equals("ok"), 42, outcome.equals("ok") ? 7L : null, outcome,
-                outcome.equals("ok") ? null : "upstream answered 500");
+                outcome.equals("ok") ? null : "upstream answered 500", "chat", cost);
     }
 
     @Test
     void should_store_every_field_of_a_batch_nulls_included() {
-        usage.insert(List.of(record(JAN_1, "alice", "g1", "gpt-a", "main", 10, 5, "ok"),
+        usage.insert(List.of(record(JAN_1, "alice", "g1", "gpt-a", "main", 10, 5, "ok", 123_456L),
                 record(JAN_1 + 1, null, null, "gpt-b", "backup", 3, 0, "error")));
 
         String stored = store.dump("usage_records");
-        assertThat(stored).contains("|chat|key_1|alice|g1|conv_1|ch_main|main|gpt-a|10|5|", "|42|7|ok|null|");
-        assertThat(stored).contains("|chat|key_1|null|null|null|ch_backup|backup|gpt-b|3|0|", "|42|null|error|upstream answered 500|");
+        assertThat(stored).contains("|chat|key_1|alice|g1|conv_1|ch_main|main|gpt-a|10|5|", "|42|7|ok|null|123456|chat");
+        assertThat(stored).contains("|chat|key_1|null|null|null|ch_backup|backup|gpt-b|3|0|",
+                "|42|null|error|upstream answered 500|null|chat");
     }
 
     @Test
     void should_sum_within_the_range_and_filters() {
         usage.insert(List.of(
-                record(JAN_1, "alice", "g1", "gpt-a", "main", 10, 5, "ok"),
-                record(JAN_1 + 1_000, "alice", null, "gpt-a", "main", 20, 6, "ok"),
+                record(JAN_1, "alice", "g1", "gpt-a", "main", 10, 5, "ok", 1_000L),
+                record(JAN_1 + 1_000, "alice", null, "gpt-a", "main", 20, 6, "ok", 2_000L),
                 record(JAN_1 + DAY, "bob", "g1", "gpt-b", "backup", 30, 7, "ok"),
-                record(JAN_1 + DAY + 5, "bob", "g1", "gpt-b", "backup", 1, 0, "error"),
-                record(JAN_1 + 3 * DAY, "carol", null, "gpt-a", "main", 100, 100, "ok")));
+                record(JAN_1 + DAY + 5, "bob", "g1", "gpt-b", "backup", 1, 0, "error", 0L),
+                record(JAN_1 + 3 * DAY, "carol", null, "gpt-a", "main", 100, 100, "ok", 9_000L)));
 
         UsageRepository.Totals all = usage.totals(new UsageRepository.Filter(JAN_1, JAN_1 + 2 * DAY, null, null));
-        assertThat(all).isEqualTo(new UsageRepository.Totals("all", 3, 1, 61, 18));
+        // The unpriced call adds its 37 tokens to unpricedTokens, not to the cost; a priced call that cost 0 is priced.
+        assertThat(all).isEqualTo(new UsageRepository.Totals("all", 3, 1, 61, 18, 3_000L, 37));
         assertThat(usage.totals(new UsageRepository.Filter(JAN_1, JAN_1 + 2 * DAY, "alice", null)).promptTokens()).isEqualTo(30);
         assertThat(usage.totals(new UsageRepository.Filter(JAN_1, JAN_1 + 2 * DAY, null, "g1")).promptTokens()).isEqualTo(41);
         assertThat(usage.totals(new UsageRepository.Filter(JAN_1 + 4 * DAY, JAN_1 + 5 * DAY, null, null)))
-                .isEqualTo(new UsageRepository.Totals("all", 0, 0, 0, 0));
+                .isEqualTo(new UsageRepository.Totals("all", 0, 0, 0, 0, 0, 0));
     }
 
     @Test
-    void should_group_by_day_model_channel_and_user() {
+    void should_group_by_day_model_channel_user_and_group_with_their_costs() {
         usage.insert(List.of(
-                record(JAN_1 + 5, "alice", null, "gpt-a", "main", 10, 5, "ok"),
-                record(JAN_1 + DAY + 5, "bob", null, "gpt-b", "backup", 30, 7, "ok"),
-                record(JAN_1 + DAY + 6, null, null, "gpt-b", "backup", 1, 0, "error")));
+                record(JAN_1 + 5, "alice", "g1", "gpt-a", "main", 10, 5, "ok", 500L),
+                record(JAN_1 + DAY + 5, "bob", null, "gpt-b", "backup", 30, 7, "ok", 700L),
+                record(JAN_1 + DAY + 6, null, null, "gpt-b", "backup", 1, 0, "error", 11L)));
         UsageRepository.Filter twoDays = new UsageRepository.Filter(JAN_1, JAN_1 + 2 * DAY, null, null);
 
         assertThat(usage.grouped(twoDays, UsageRepository.GroupBy.DAY)).extracting(UsageRepository.Totals::key)
@@ -70,5 +78,10 @@ class UsageRepositoryIT {
                 .containsExactly("backup", "main");
         assertThat(usage.grouped(twoDays, UsageRepository.GroupBy.USER)).extracting(UsageRepository.Totals::key)
                 .containsExactly("", "alice", "bob");
+        assertThat(usage.grouped(twoDays, UsageRepository.GroupBy.GROUP)).extracting(UsageRepository.Totals::key,
+                        UsageRepository.Totals::costNanos)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("", 711L), org.assertj.core.groups.Tuple.tuple("g1", 500L));
+        assertThat(usage.grouped(twoDays, UsageRepository.GroupBy.DAY)).extracting(UsageRepository.Totals::costNanos)
+                .containsExactly(500L, 711L);
     }
 }

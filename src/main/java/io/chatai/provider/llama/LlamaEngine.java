@@ -87,15 +87,22 @@ public final class LlamaEngine implements AutoCloseable {
         return settings;
     }
 
-    /** The conversation rendered with the model's own chat template, and its length in the model's tokens. */
+    /**
+     * The conversation rendered with the model's own chat template, and its length in the model's tokens.
+     * System messages go first, joined; consecutive turns of one role are joined into one, because templates
+     * that demand alternating roles raise an error, and an error raised inside the binding aborts the JVM.
+     * Reasoning parts are not sent back (a local model has no use for another model's thinking). Tool calls
+     * and tool results never get here ({@link LlamaRefusals}).
+     */
     Prompt prompt(List<ChatMessage> messages) {
         List<String> system = new ArrayList<>();
         List<Pair<String, String>> turns = new ArrayList<>();
         for (ChatMessage message : messages) {
-            switch (message.role()) {
-                case SYSTEM -> system.add(message.text());
-                case USER, ASSISTANT -> turns.add(new Pair<>(message.role().wire(), message.text()));
-                case TOOL -> throw new IllegalStateException("tool messages are not mapped yet");
+            switch (message) {
+                case ChatMessage.System s -> system.add(s.text());
+                case ChatMessage.User u -> turn(turns, "user", u.text());
+                case ChatMessage.Assistant a -> turn(turns, "assistant", a.text());
+                case ChatMessage.Tool t -> throw new IllegalArgumentException("a local model takes no tool results");
             }
         }
         String text = model.applyTemplate(new InferenceParameters("")
@@ -103,6 +110,15 @@ public final class LlamaEngine implements AutoCloseable {
         // llama.cpp adds BOS (and EOS for some models) when it tokenizes the prompt; encode() does not.
         int tokens = model.encode(text).length + (info.addBos() ? 1 : 0) + (info.addEos() ? 1 : 0);
         return new Prompt(text, tokens);
+    }
+
+    private static void turn(List<Pair<String, String>> turns, String role, String text) {
+        Pair<String, String> last = turns.isEmpty() ? null : turns.getLast();
+        if (last == null || !last.getKey().equals(role)) {
+            turns.add(new Pair<>(role, text));
+        } else if (!text.isEmpty()) {
+            turns.set(turns.size() - 1, new Pair<>(role, last.getValue().isEmpty() ? text : last.getValue() + "\n\n" + text));
+        }
     }
 
     /** A prompt ready for the model. */
@@ -113,15 +129,7 @@ public final class LlamaEngine implements AutoCloseable {
      * in line. Returns null when the line is full.
      */
     Generation start(Prompt prompt, ModelRequest request, int maxTokens) {
-        InferenceParameters parameters = new InferenceParameters(prompt.text())
-                .setNPredict(maxTokens)
-                .setCachePrompt(true); // the next turn of a conversation reuses this one's evaluated prefix
-        if (request.options().temperature() != null) {
-            parameters.setTemperature(request.options().temperature().floatValue());
-        }
-        if (request.options().topP() != null) {
-            parameters.setTopP(request.options().topP().floatValue());
-        }
+        InferenceParameters parameters = Sampling.of(prompt.text(), request.options(), maxTokens);
         if (!places.tryAcquire()) {
             return null;
         }

@@ -16,12 +16,14 @@ import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
 import io.chatai.provider.UpstreamFailures;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The {@code local} channel type: a GGUF model run in-process by llama.cpp. The prompt is the model's own
  * chat template applied to the messages, tokens stream as they are generated, and usage is counted in
  * the model's own tokens; history that does not fit the model's context loses its oldest turns
- * ({@link ContextFit}). A request that finds every sequence busy and the line full fails as
+ * ({@link ContextFit}). Sampling options, stop strings, the seed and structured output map onto llama.cpp
+ * ({@link Sampling}); what the model cannot do is refused before any work ({@link LlamaRefusals}). A request that finds every sequence busy and the line full fails as
  * {@link UpstreamError.Overloaded}, so the router tries another channel. The channel's {@code timeoutMs}
  * bounds the wait for the first token (line and prompt evaluation included) and between tokens.
  * Thread-safe.
@@ -50,6 +52,11 @@ public final class LlamaProvider implements Provider {
 
     @Override
     public void stream(Upstream upstream, ModelRequest request, StreamSink sink, Cancellation cancellation) {
+        unsupported(request).ifPresent(field -> {
+            // The router refuses such a request before calling; a direct caller gets the same answer here.
+            throw new UpstreamException(new UpstreamError.BadRequest(400, field + " is not supported by channel type "
+                    + LlamaChannelRules.TYPE));
+        });
         if (upstream.modelPath() == null) {
             throw new UpstreamException(new UpstreamError.Unreachable("the local channel " + upstream.channelName() + " has no modelPath"));
         }
@@ -99,6 +106,8 @@ public final class LlamaProvider implements Provider {
                     }
                 }
                 case Generation.Step.Finished finished -> {
+                    // The binding does not say why llama.cpp stopped: an end token or a stop string met by the
+                    // last token allowed reads as length, every earlier end as stop.
                     sink.accept(new StreamEvent.Done(new TokenUsage(prompt.tokens(), finished.tokens(), false),
                             finished.tokens() >= limit ? FinishReason.LENGTH : FinishReason.STOP));
                     return;
@@ -124,6 +133,11 @@ public final class LlamaProvider implements Provider {
             // A template the model's metadata carries but llama.cpp cannot render fails every request alike.
             throw new UpstreamException(new UpstreamError.BadRequest(400, "the model's chat template failed: " + UpstreamFailures.reason(e)), e);
         }
+    }
+
+    @Override
+    public Optional<String> unsupported(ModelRequest request) {
+        return LlamaRefusals.first(request);
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.chatai.core.message.TokenUsage;
 import io.chatai.provider.ChannelRules;
 import io.chatai.provider.HttpChannelRules;
 import io.chatai.provider.Provider;
+import io.chatai.provider.RawRelay;
 import io.chatai.provider.SseReader;
 import io.chatai.provider.Upstream;
 import io.chatai.provider.UpstreamFailures;
@@ -34,12 +35,21 @@ import java.util.Optional;
  * ways (images, tool calls and results, DeepSeek-style {@code reasoning_content}, every request option): see
  * {@link OpenAiRequests}, {@link OpenAiAnswers} and {@link OpenAiDeltas}. Thread-safe.
  */
-public final class OpenAiProvider implements Provider {
+public final class OpenAiProvider implements Provider, RawRelay {
     private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://api.openai.com/v1");
     private final UpstreamHttp http;
+    private final OpenAiRelay relay;
 
     public OpenAiProvider(UpstreamHttp http) {
         this.http = http;
+        this.relay = new OpenAiRelay(http);
+    }
+
+    /** {@code /v1/chat/completions} to this type: the caller's body through unchanged but for the model ({@link OpenAiRelay}). */
+    @Override
+    public Answer relay(Upstream upstream, Request request, String upstreamModel, String callerModel, Sink sink,
+                        Cancellation cancellation) {
+        return relay.relay(upstream, request, upstreamModel, callerModel, sink, cancellation);
     }
 
     @Override
