@@ -120,7 +120,7 @@ public final class TurnService {
                     userMessage, userTokens, receivedAt, completion.message(), tokens.count(text),
                     clock.millis(), request.requestId(), model, answer.usage()), target::verify);
             memory.committed(preset, model, keyId, scope.userId(), scope.groupId(), null, target.conversationId(),
-                    request.message(), text);
+                    request.message(), text, receivedAt);
             TurnResult result = new TurnResult(target.conversationId(), text, model, answer.usage(), answer.channel().name());
             if (out != null) {
                 out.end(answer.usage());

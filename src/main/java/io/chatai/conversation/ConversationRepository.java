@@ -30,9 +30,11 @@ public final class ConversationRepository {
     private static final int LAST_MESSAGE_CHARS = 200;
 
     private final Database database;
+    private final UserErasures erasures;
 
     public ConversationRepository(Database database) {
         this.database = database;
+        this.erasures = new UserErasures(database);
     }
 
     /** One page of a listing and the number of all matches. */
@@ -136,6 +138,7 @@ public final class ConversationRepository {
     public void commit(TurnCommit turn, Fence fence) {
         database.update(sql -> {
             fence.check(sql);
+            refuseIfErased(sql, turn.scope().userId(), turn.userAt());
             long nextSeq = nextSeq(sql, turn);
             String reply = turn.reply().text();
             sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at) "
@@ -162,6 +165,13 @@ public final class ConversationRepository {
                 storeTurn(sql, turn);
             }
         });
+    }
+
+    /** A turn that began before its user's data was erased writes nothing: the erase must not be undone. */
+    private void refuseIfErased(Sql sql, String userId, long since) {
+        if (erasures.erasedSince(sql, userId, since)) {
+            throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "This user's data was erased while the turn was running");
+        }
     }
 
     /**

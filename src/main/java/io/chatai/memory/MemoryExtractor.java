@@ -53,9 +53,9 @@ public final class MemoryExtractor {
     private final BlockingQueue<Turn> queue;
     private final AtomicLong dropped = new AtomicLong();
 
-    /** A committed turn whose facts are to be remembered in {@code scope}. */
+    /** A committed turn (received at {@code startedAt}) whose facts are to be remembered in {@code scope}. */
     public record Turn(MemoryScope scope, String model, String keyId, String userId, String groupId, String conversationId,
-                       String speaker, String userText, String answerText) { }
+                       String speaker, String userText, String answerText, long startedAt) { }
 
     public MemoryExtractor(ModelCalls calls, MemoryWriter writer, int capacity) {
         this.calls = calls;
@@ -97,7 +97,8 @@ public final class MemoryExtractor {
                     turn.conversationId(), CallPurpose.MEMORY);
             String answer = calls.complete(request, context, new Cancellation()).completion().text();
             for (String fact : facts(answer)) {
-                writer.remember(turn.scope(), fact, turn.conversationId());
+                writer.remember(turn.scope(), fact, turn.conversationId(),
+                        new MemoryRepository.ErasureFence(turn.userId(), turn.startedAt()));
             }
         } catch (RuntimeException e) {
             LOG.warn("Memory extraction for conversation {} failed and was dropped: {}", turn.conversationId(), e.toString());

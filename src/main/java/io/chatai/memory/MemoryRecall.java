@@ -4,9 +4,8 @@ import io.chatai.embedding.Embeddings;
 import io.chatai.preset.MemorySettings;
 import io.chatai.tokens.TokenCounter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,13 +42,22 @@ public final class MemoryRecall {
      * memory that cannot be recalled costs only the memory.
      */
     public String forTurn(MemorySettings settings, String userId, String groupId, String message) {
+        return recall(settings, userId, groupId, () -> embeddings.embed(List.of(message))[0]);
+    }
+
+    /** {@link #forTurn} for a message already embedded (what the benchmark times apart from the embedding). */
+    public String forTurn(MemorySettings settings, String userId, String groupId, float[] messageVector) {
+        return recall(settings, userId, groupId, () -> messageVector);
+    }
+
+    private String recall(MemorySettings settings, String userId, String groupId, Supplier<float[]> message) {
         try {
             MemoryScope scope = MemoryScope.of(settings.scope(), userId, groupId);
-            List<MemoryRepository.Candidate> candidates = memories.scopeCandidates(scope, embeddingModel);
-            if (candidates.isEmpty()) {
+            VectorSet candidates = memories.scopeVectors(scope, embeddingModel);
+            if (candidates.size() == 0) {
                 return ""; // nothing to rank: the message is not even embedded
             }
-            List<Scored> ranked = rank(candidates, embeddings.embed(List.of(message))[0], MAX_RECALLED);
+            List<Scored> ranked = rank(candidates, message.get(), MAX_RECALLED);
             StringBuilder block = new StringBuilder(HEADING);
             int budget = settings.maxTokens() - tokens.count(HEADING);
             int used = 0;
@@ -70,40 +78,95 @@ public final class MemoryRecall {
     }
 
     /**
-     * The ids of the {@code limit} memories among {@code candidates} closest to {@code query}, best first: one
-     * pass with a heap of {@code limit}, the query's norm computed once (the candidates' are stored unit length).
+     * The {@code limit} memories of {@code set} closest to {@code query}, best first (ties: the smaller id): one
+     * pass of dot products over the set's unit rows with the query made unit length once, the best kept in a
+     * heap of {@code limit} on primitive arrays, so a scan allocates nothing per memory.
      */
-    static List<Scored> rank(List<MemoryRepository.Candidate> candidates, float[] query, int limit) {
-        if (limit <= 0) {
+    static List<Scored> rank(VectorSet set, float[] query, int limit) {
+        int n = set.size();
+        if (limit <= 0 || n == 0 || query.length != set.dimensions()) {
             return List.of();
         }
+        float[] unit = unit(query);
+        int k = Math.min(limit, n);
+        int[] heapRows = new int[k]; // a min-heap by rank: the root is the worst of the best so far
+        double[] heapScores = new double[k];
+        int size = 0;
+        for (int row = 0; row < n; row++) {
+            double score = set.dot(row, unit);
+            if (size < k) {
+                heapRows[size] = row;
+                heapScores[size] = score;
+                siftUp(set, heapRows, heapScores, size++);
+            } else if (better(set, score, row, heapScores[0], heapRows[0])) {
+                heapRows[0] = row;
+                heapScores[0] = score;
+                siftDown(set, heapRows, heapScores, size);
+            }
+        }
+        List<Scored> ranked = new ArrayList<>(size);
+        while (size > 0) { // popping the worst first: fill from the end
+            ranked.add(new Scored(set.id(heapRows[0]), heapScores[0]));
+            size--;
+            heapRows[0] = heapRows[size];
+            heapScores[0] = heapScores[size];
+            siftDown(set, heapRows, heapScores, size);
+        }
+        return ranked.reversed();
+    }
+
+    private static float[] unit(float[] vector) {
         double norm = 0;
-        for (float value : query) {
+        for (float value : vector) {
             norm += (double) value * value;
         }
-        double queryNorm = Math.sqrt(norm);
-        Comparator<Scored> order = Comparator.comparingDouble(Scored::score).thenComparing(Scored::id, Comparator.reverseOrder());
-        PriorityQueue<Scored> best = new PriorityQueue<>(Math.min(limit, Math.max(1, candidates.size())) + 1, order);
-        for (MemoryRepository.Candidate candidate : candidates) {
-            float[] vector = candidate.vector();
-            if (vector.length != query.length) {
-                continue;
-            }
-            double dot = 0;
-            for (int i = 0; i < vector.length; i++) {
-                dot += vector[i] * query[i];
-            }
-            Scored scored = new Scored(candidate.id(), queryNorm == 0 ? 0 : dot / queryNorm);
-            if (best.size() < limit) {
-                best.add(scored);
-            } else if (order.compare(scored, best.peek()) > 0) {
-                best.poll();
-                best.add(scored);
-            }
+        float scale = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0;
+        float[] unit = new float[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            unit[i] = vector[i] * scale;
         }
-        List<Scored> ranked = new ArrayList<>(best);
-        ranked.sort(order.reversed());
-        return ranked;
+        return unit;
+    }
+
+    private static boolean better(VectorSet set, double score, int row, double otherScore, int otherRow) {
+        return score > otherScore || score == otherScore && set.id(row).compareTo(set.id(otherRow)) < 0;
+    }
+
+    private static void siftUp(VectorSet set, int[] rows, double[] scores, int at) {
+        while (at > 0) {
+            int parent = (at - 1) / 2;
+            if (!better(set, scores[parent], rows[parent], scores[at], rows[at])) {
+                return;
+            }
+            swap(rows, scores, at, parent);
+            at = parent;
+        }
+    }
+
+    private static void siftDown(VectorSet set, int[] rows, double[] scores, int size) {
+        int at = 0;
+        while (true) {
+            int worst = at;
+            for (int child = 2 * at + 1; child <= 2 * at + 2 && child < size; child++) {
+                if (better(set, scores[worst], rows[worst], scores[child], rows[child])) {
+                    worst = child;
+                }
+            }
+            if (worst == at) {
+                return;
+            }
+            swap(rows, scores, at, worst);
+            at = worst;
+        }
+    }
+
+    private static void swap(int[] rows, double[] scores, int a, int b) {
+        int row = rows[a];
+        rows[a] = rows[b];
+        rows[b] = row;
+        double score = scores[a];
+        scores[a] = scores[b];
+        scores[b] = score;
     }
 
     /** One page of a search, best first, and how many memories were ranked. */
@@ -112,7 +175,7 @@ public final class MemoryRecall {
     /** The memories of a listing filter ranked by relevance to {@code q}. */
     public SearchPage search(String userId, String groupId, String q, int limit, int offset) {
         float[] query = embeddings.embed(List.of(q))[0];
-        List<MemoryRepository.Candidate> candidates = memories.candidates(userId, groupId, embeddingModel);
+        VectorSet candidates = memories.vectors(userId, groupId, embeddingModel);
         List<Scored> ranked = rank(candidates, query, (int) Math.min(Integer.MAX_VALUE, (long) offset + limit));
         return new SearchPage(ranked.subList(Math.min(offset, ranked.size()), ranked.size()), candidates.size());
     }

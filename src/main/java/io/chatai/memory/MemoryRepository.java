@@ -2,6 +2,7 @@ package io.chatai.memory;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.chatai.conversation.UserErasures;
 import io.chatai.store.Database;
 import io.chatai.store.RowMapper;
 import io.chatai.store.Sql;
@@ -35,14 +36,15 @@ public final class MemoryRepository {
     private static final long MAX_CACHED_BYTES = 64L << 20;
 
     private final Database database;
-    private final Cache<String, List<Candidate>> vectors;
+    private final UserErasures erasures;
+    private final Cache<String, VectorSet> vectors;
 
     public MemoryRepository(Database database) {
         this.database = database;
+        this.erasures = new UserErasures(database);
         this.vectors = Caffeine.newBuilder()
                 .maximumWeight(MAX_CACHED_BYTES)
-                .weigher((String key, List<Candidate> candidates) -> (int) Math.min(Integer.MAX_VALUE,
-                        64L + candidates.stream().mapToLong(c -> 64L + 4L * c.vector().length + 2L * c.normalized().length()).sum()))
+                .weigher((String key, VectorSet set) -> (int) Math.min(Integer.MAX_VALUE, set.weight()))
                 .expireAfterWrite(VECTORS_TTL)
                 .build();
     }
@@ -62,43 +64,51 @@ public final class MemoryRepository {
                 .findOne(rs -> cacheKey(rs.getString("user_id"), rs.getString("group_id")))).ifPresent(this::invalidate);
     }
 
-    /** A stored vector of one memory, scaled to unit length for ranking (cosine is then a dot product). */
-    public record Candidate(String id, String normalized, float[] vector) {
-        static Candidate of(String id, String normalized, float[] stored) {
-            double norm = 0;
-            for (float value : stored) {
-                norm += (double) value * value;
-            }
-            if (norm > 0) {
-                float scale = (float) (1 / Math.sqrt(norm));
-                for (int i = 0; i < stored.length; i++) {
-                    stored[i] *= scale;
-                }
-            }
-            return new Candidate(id, normalized, stored);
-        }
-    }
-
     /** One page of a listing and the number of all matches. */
     public record Page(List<Memory> memories, long total) { }
 
     public void insert(Memory memory, String normalized, float[] vector, String model) {
+        insert(memory, normalized, vector, model, null);
+    }
+
+    /**
+     * Inserts a memory unless {@code fence} says its user's data was erased since the work that found it began;
+     * false when it did not insert.
+     */
+    public boolean insert(Memory memory, String normalized, float[] vector, String model, ErasureFence fence) {
         invalidate(cacheKey(key(memory.userId()), key(memory.groupId())));
-        database.update(sql -> sql.update("INSERT INTO memories (id, user_id, group_id, text, normalized, embedding, "
+        boolean inserted = database.write(sql -> {
+            if (fence != null && erasures.erasedSince(sql, fence.userId(), fence.since())) {
+                return false;
+            }
+            sql.update("INSERT INTO memories (id, user_id, group_id, text, normalized, embedding, "
                         + "embedding_model, source, conversation_id, created_at, updated_at) VALUES (:id, :user, :group, "
                         + ":text, :normalized, :embedding, :model, :source, :conversationId, :createdAt, :updatedAt)")
                 .bindFields(memory)
                 .bind("user", key(memory.userId())).bind("group", key(memory.groupId()))
                 .bind("normalized", normalized).bind("embedding", bytes(vector)).bind("model", model)
-                .execute());
+                .execute();
+            return true;
+        });
         invalidate(cacheKey(key(memory.userId()), key(memory.groupId())));
+        return inserted;
     }
+
+    /** A write on behalf of work for {@code userId} that began at {@code since} (a turn being extracted). */
+    public record ErasureFence(String userId, long since) { }
 
     /** Replaces a memory's text and vector; false when it is gone. */
     public boolean update(String id, String text, String normalized, float[] vector, String model, String conversationId,
                           long now) {
+        return update(id, text, normalized, vector, model, conversationId, now, null);
+    }
+
+    /** {@link #update}, unless {@code fence} says its user's data was erased since the work began. */
+    public boolean update(String id, String text, String normalized, float[] vector, String model, String conversationId,
+                          long now, ErasureFence fence) {
         forgetScopeOf(id);
-        boolean updated = database.write(sql -> sql.update("UPDATE memories SET text = :text, normalized = :normalized, "
+        boolean updated = database.write(sql -> fence != null && erasures.erasedSince(sql, fence.userId(), fence.since())
+                ? false : sql.update("UPDATE memories SET text = :text, normalized = :normalized, "
                         + "embedding = :embedding, embedding_model = :model, updated_at = :now, "
                         + "conversation_id = COALESCE(:conversationId, conversation_id) WHERE id = :id")
                 .bind("id", id).bind("text", text).bind("normalized", normalized).bind("embedding", bytes(vector))
@@ -130,20 +140,28 @@ public final class MemoryRepository {
     }
 
     /** The vectors of the newest {@value #MAX_SCAN} memories of a filter made by {@code model}, for ranking. */
-    public List<Candidate> candidates(String userId, String groupId, String model) {
+    public VectorSet vectors(String userId, String groupId, String model) {
         String where = where(userId, groupId);
-        return database.read(sql -> filtered(sql.query("SELECT id, normalized, embedding FROM memories" + where
+        return database.read(sql -> collect(filtered(sql.query("SELECT id, normalized, embedding FROM memories" + where
                 + " AND embedding_model = :model ORDER BY updated_at DESC, id DESC LIMIT :limit"), userId, groupId)
-                .bind("model", model).bind("limit", MAX_SCAN)
-                .list(rs -> Candidate.of(rs.getString("id"), rs.getString("normalized"), floats(rs.getBytes("embedding")))));
+                .bind("model", model).bind("limit", MAX_SCAN)));
     }
 
-    /** The vectors of exactly one scope (a group's shared memories are not its members'), newest first. */
-    public List<Candidate> scopeCandidates(MemoryScope scope, String model) {
-        return vectors.get(cacheKey(scope.userKey(), scope.groupKey()) + model, key -> database.read(sql -> sql.query("SELECT id, normalized, embedding FROM memories WHERE user_id = :user "
-                        + "AND group_id = :group AND embedding_model = :model ORDER BY updated_at DESC, id DESC LIMIT :limit")
-                .bind("user", scope.userKey()).bind("group", scope.groupKey()).bind("model", model).bind("limit", MAX_SCAN)
-                .list(rs -> Candidate.of(rs.getString("id"), rs.getString("normalized"), floats(rs.getBytes("embedding"))))));
+    /**
+     * The vectors of exactly one scope (a group's shared memories are not its members'), newest first, from
+     * the cache when this instance has read them within {@link #VECTORS_TTL} and not written the scope since.
+     */
+    public VectorSet scopeVectors(MemoryScope scope, String model) {
+        return vectors.get(cacheKey(scope.userKey(), scope.groupKey()) + model, key -> database.read(sql -> collect(sql.query(
+                        "SELECT id, normalized, embedding FROM memories WHERE user_id = :user AND group_id = :group "
+                        + "AND embedding_model = :model ORDER BY updated_at DESC, id DESC LIMIT :limit")
+                .bind("user", scope.userKey()).bind("group", scope.groupKey()).bind("model", model).bind("limit", MAX_SCAN))));
+    }
+
+    private static VectorSet collect(io.chatai.store.Query query) {
+        VectorSet.Builder set = new VectorSet.Builder();
+        query.list(rs -> set.add(rs.getString("id"), rs.getString("normalized"), floats(rs.getBytes("embedding"))));
+        return set.build();
     }
 
     /** The memories of these ids, in the order given (ids that are gone are left out). */

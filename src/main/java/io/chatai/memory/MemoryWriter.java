@@ -36,22 +36,24 @@ public final class MemoryWriter {
     /** What {@link #remember} did with a fact. */
     public enum Outcome { ADDED, MERGED, REFUSED }
 
-    /** Stores an extracted fact of a turn, or merges it into the one that says the same. */
-    public Outcome remember(MemoryScope scope, String fact, String conversationId) {
+    /**
+     * Stores an extracted fact of a turn, or merges it into the one that says the same; nothing when the user's
+     * data was erased after the turn began ({@code fence}).
+     */
+    public Outcome remember(MemoryScope scope, String fact, String conversationId, MemoryRepository.ErasureFence fence) {
         String text = fact.strip();
         if (text.isEmpty() || text.codePointCount(0, text.length()) > MAX_CHARS || SensitiveText.isSensitive(text)) {
             return Outcome.REFUSED;
         }
         String normalized = normalize(text);
         float[] vector = embed(text);
-        Optional<String> same = sameMeaning(memories.scopeCandidates(scope, embeddingModel), normalized, vector);
+        Optional<String> same = sameMeaning(memories.scopeVectors(scope, embeddingModel), normalized, vector);
         long now = clock.millis();
-        if (same.isPresent() && memories.update(same.get(), text, normalized, vector, embeddingModel, conversationId, now)) {
+        if (same.isPresent() && memories.update(same.get(), text, normalized, vector, embeddingModel, conversationId, now, fence)) {
             return Outcome.MERGED;
         }
-        memories.insert(new Memory(newId(), scope.userId(), scope.groupId(), text, now, now, Memory.EXTRACTED, conversationId),
-                normalized, vector, embeddingModel);
-        return Outcome.ADDED;
+        return memories.insert(new Memory(newId(), scope.userId(), scope.groupId(), text, now, now, Memory.EXTRACTED,
+                conversationId), normalized, vector, embeddingModel, fence) ? Outcome.ADDED : Outcome.REFUSED;
     }
 
     /** Adds a memory through the API; a sensitive text is refused with 400. */
@@ -81,22 +83,15 @@ public final class MemoryWriter {
         return embeddings.embed(List.of(text))[0];
     }
 
-    static Optional<String> sameMeaning(List<MemoryRepository.Candidate> candidates, String normalized, float[] vector) {
-        String best = null;
-        double bestScore = SAME_MEANING;
-        for (MemoryRepository.Candidate candidate : candidates) {
-            if (candidate.normalized().equals(normalized)) {
-                return Optional.of(candidate.id());
-            }
-            if (candidate.vector().length == vector.length) {
-                double score = Embeddings.cosine(vector, candidate.vector());
-                if (score >= bestScore) {
-                    bestScore = score;
-                    best = candidate.id();
-                }
+    static Optional<String> sameMeaning(VectorSet candidates, String normalized, float[] vector) {
+        for (int row = 0; row < candidates.size(); row++) {
+            if (candidates.normalized(row).equals(normalized)) {
+                return Optional.of(candidates.id(row));
             }
         }
-        return Optional.ofNullable(best);
+        List<MemoryRecall.Scored> closest = MemoryRecall.rank(candidates, vector, 1);
+        return closest.isEmpty() || closest.getFirst().score() < SAME_MEANING ? Optional.empty()
+                : Optional.of(closest.getFirst().id());
     }
 
     /** Case, width, spacing and trailing punctuation do not make a different fact. */

@@ -30,13 +30,13 @@ public final class TurnMemory {
 
     /** Queues a committed turn for extraction; returns at once. */
     public void committed(Preset preset, String turnModel, String keyId, String userId, String groupId, String userName,
-                          String conversationId, String userText, String answerText) {
+                          String conversationId, String userText, String answerText, long startedAt) {
         if (!preset.remembers() || answerText == null) {
             return;
         }
         String model = preset.memory().extractModel() != null ? preset.memory().extractModel() : turnModel;
         String speaker = userName == null ? null : userName + " (" + userId + ")";
         extractor.offer(new MemoryExtractor.Turn(MemoryScope.of(preset.memory().scope(), userId, groupId), model, keyId,
-                userId, groupId, conversationId, speaker, userText, answerText));
+                userId, groupId, conversationId, speaker, userText, answerText, startedAt));
     }
 }

@@ -1,13 +1,10 @@
 package io.chatai.userdata;
 
+import io.chatai.conversation.UserErasures;
 import io.chatai.memory.MemoryRepository;
 import io.chatai.store.Database;
 import io.chatai.store.RowMapper;
 import io.chatai.store.Sql;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +17,12 @@ import java.util.Map;
 public final class UserDataRepository {
     private final Database database;
     private final MemoryRepository memories;
+    private final UserErasures erasures;
 
     public UserDataRepository(Database database, MemoryRepository memories) {
         this.database = database;
         this.memories = memories;
+        this.erasures = new UserErasures(database);
     }
 
     /** What an erasure removed. {@code images} stays 0 until images are stored. */
@@ -33,8 +32,12 @@ public final class UserDataRepository {
      * Erases the user's conversations (with their messages and stored turns), idempotency records and
      * memories; usage records keep their numbers with the user id replaced by {@link #pseudonym}.
      */
-    public Erased erase(String userId) {
+    public Erased erase(String userId, long now) {
+        // Recorded first and committed on its own: a turn or extraction of this user still running writes
+        // nothing once it is (UserErasures), so what is deleted below stays deleted.
+        erasures.record(userId, now);
         return database.write(sql -> {
+            erasures.lockForErase(sql, userId);
             int messages = sql.query("SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id "
                     + "WHERE c.user_id = :user").bind("user", userId).one(RowMapper.INT);
             sql.update("DELETE FROM turn_requests WHERE user_id = :user").bind("user", userId).execute();
@@ -107,11 +110,6 @@ public final class UserDataRepository {
 
     /** What usage records keep instead of an erased user's id: {@code sha256:} and 32 hex digits of its hash. */
     public static String pseudonym(String userId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(userId.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return UserErasures.pseudonym(userId);
     }
 }

@@ -45,7 +45,7 @@ public final class UserDataRoutes implements HttpService {
         if (caller.boundUserId() != null) {
             throw new ApiException(ErrorCode.FORBIDDEN, "Erasing a user's data needs the admin key or an unbound key");
         }
-        Responses.ok(res, data.erase(userId(req)));
+        Responses.ok(res, data.erase(userId(req), clock.millis()));
     }
 
     private static String userId(ServerRequest req) {

@@ -70,24 +70,32 @@ public final class MemoryBench {
             MemorySettings settings = new MemorySettings(true, MemorySettings.USER, null, 400);
             Histogram embed = new Histogram(3);
             Histogram turn = new Histogram(3);
+            Histogram ranked = new Histogram(3);
             for (int i = 0; i < QUERIES + 50; i++) {
                 String message = "What did I tell you about my plans for weekend number " + i + "?";
                 long t0 = System.nanoTime();
-                model.embed(List.of(message));
+                float[] vector = model.embed(List.of(message))[0];
                 long t1 = System.nanoTime();
                 String block = recall.forTurn(settings, scope.userId(), null, message);
                 long t2 = System.nanoTime();
                 if (block.isEmpty()) {
                     throw new IllegalStateException("nothing recalled");
                 }
+                String again = recall.forTurn(settings, scope.userId(), null, vector);
+                long t3 = System.nanoTime();
+                if (!again.equals(block)) {
+                    throw new IllegalStateException("the same message recalled differently");
+                }
                 if (i >= 50) {
                     embed.recordValue((t1 - t0) / 1000);
                     turn.recordValue((t2 - t1) / 1000);
+                    ranked.recordValue((t3 - t2) / 1000);
                 }
             }
             System.out.printf("%n| %s, %,d memories in one scope | p50 ms | p99 ms |%n|---|---:|---:|%n", database, MEMORIES);
             row("embed the message (local-embedding)", embed);
             row("recall for a turn (embed + scan + rank + read texts)", turn);
+            row("recall without the embedding (scan + rank + read texts)", ranked);
         }
     }
 

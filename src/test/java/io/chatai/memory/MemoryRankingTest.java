@@ -7,15 +7,22 @@ import org.junit.jupiter.api.Test;
 
 class MemoryRankingTest {
 
-    private static MemoryRepository.Candidate candidate(String id, float... vector) {
-        return MemoryRepository.Candidate.of(id, id, vector);
+    private static VectorSet set(Object... idsAndVectors) {
+        VectorSet.Builder set = new VectorSet.Builder();
+        for (int i = 0; i < idsAndVectors.length; i += 2) {
+            set.add((String) idsAndVectors[i], (String) idsAndVectors[i], (float[]) idsAndVectors[i + 1]);
+        }
+        return set.build();
+    }
+
+    private static float[] v(float... values) {
+        return values;
     }
 
     @Test
     void should_rank_by_cosine_best_first_within_the_limit_skipping_other_models_vectors() {
-        List<MemoryRepository.Candidate> candidates = List.of(
-                candidate("far", -1, 0, 0), candidate("near", 3, 1, 0), candidate("exact", 5, 0, 0),
-                candidate("side", 0, 2, 0), candidate("other-model", 1, 0));
+        VectorSet candidates = set("far", v(-1, 0, 0), "near", v(3, 1, 0), "exact", v(5, 0, 0),
+                "side", v(0, 2, 0), "other-model", v(1, 0));
 
         List<MemoryRecall.Scored> ranked = MemoryRecall.rank(candidates, new float[] {2, 0, 0}, 3);
 
@@ -27,9 +34,39 @@ class MemoryRankingTest {
     }
 
     @Test
+    void should_find_exactly_the_best_of_thousands_as_a_full_sort_would() {
+        java.util.Random random = new java.util.Random(7);
+        VectorSet.Builder builder = new VectorSet.Builder();
+        List<float[]> vectors = new java.util.ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            float[] vector = new float[37]; // not a multiple of the four partial sums
+            for (int d = 0; d < vector.length; d++) {
+                vector[d] = (float) random.nextGaussian();
+            }
+            vectors.add(vector.clone());
+            builder.add("m" + i, "m" + i, vector);
+        }
+        VectorSet set = builder.build();
+        float[] query = vectors.get(1234).clone();
+        for (int d = 0; d < query.length; d++) {
+            query[d] = 3 * query[d] + (float) random.nextGaussian() * 0.1f;
+        }
+        List<String> expected = java.util.stream.IntStream.range(0, vectors.size()).boxed()
+                .sorted(java.util.Comparator.comparingDouble((Integer i) -> -io.chatai.embedding.Embeddings.cosine(query, vectors.get(i))))
+                .limit(50).map(i -> "m" + i).toList();
+
+        List<MemoryRecall.Scored> ranked = MemoryRecall.rank(set, query, 50);
+
+        assertThat(ranked).extracting(MemoryRecall.Scored::id).containsExactlyElementsOf(expected);
+        assertThat(ranked.getFirst().id()).isEqualTo("m1234");
+        assertThat(ranked.getFirst().score()).isEqualTo(io.chatai.embedding.Embeddings.cosine(query, vectors.get(1234)),
+                org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    @Test
     void should_break_ties_by_id_so_pages_are_stable() {
-        List<MemoryRecall.Scored> ranked = MemoryRecall.rank(List.of(candidate("b", 1, 0), candidate("a", 2, 0),
-                candidate("c", 1, 0)), new float[] {1, 0}, 2);
+        List<MemoryRecall.Scored> ranked = MemoryRecall.rank(set("b", v(1, 0), "a", v(2, 0),
+                "c", v(1, 0)), new float[] {1, 0}, 2);
         assertThat(ranked).extracting(MemoryRecall.Scored::id).containsExactly("a", "b");
     }
 

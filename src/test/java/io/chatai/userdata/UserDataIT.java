@@ -7,7 +7,10 @@ import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.Reply;
 import io.chatai.testing.TestServerExtension;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,5 +93,56 @@ class UserDataIT {
         assertThat(bound.get("/api/users/someone-else/data").status()).isEqualTo(404);
         assertThat(unbound.delete("/api/users/" + user + "/data").data().path("conversations").asInt()).isEqualTo(1);
         assertThat(api.get("/api/users/" + "x".repeat(65) + "/data").status()).isEqualTo(400);
+    }
+
+    private static void awaitUpstreamRequestContaining(String text) throws InterruptedException {
+        awaitUpstream(r -> r.body().toString().contains(text));
+    }
+
+    private static void awaitUpstream(java.util.function.Predicate<io.chatai.testing.FakeUpstream.Recorded> request)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (upstream.requests().stream().noneMatch(request)) {
+            assertThat(System.nanoTime()).as("the upstream never saw the request awaited").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void should_not_let_a_turn_in_flight_recreate_the_conversation_after_the_erase() throws Exception {
+        String user = user();
+        chatAs(user, null, "Before", "r0");
+        upstream.always(Reply.text("Late answer").withFirstByte(Duration.ofMillis(1_500)));
+        var turn = CompletableFuture.supplyAsync(() -> api.post("/api/chat",
+                Map.of("message", "During " + user, "userId", user, "newConversation", true, "requestId", "r1")));
+        awaitUpstreamRequestContaining("During " + user);
+        assertThat(api.delete("/api/users/" + user + "/data").data().path("conversations").asInt()).isEqualTo(1);
+
+        Api.Response late = turn.get(10, TimeUnit.SECONDS);
+        assertThat(late.status()).isEqualTo(404);
+        assertThat(late.json().path("code").asText()).isEqualTo("CONVERSATION_NOT_FOUND");
+        assertThat(late.json().path("error").asText()).contains("erased");
+        assertThat(api.get("/api/users/" + user + "/data").data().path("conversations")).isEmpty();
+
+        upstream.always(Reply.text("Noted."));
+        chatAs(user, null, "After", "r1"); // a turn that begins after the erase is the user's new data
+        assertThat(api.get("/api/users/" + user + "/data").data().path("conversations")).hasSize(1);
+    }
+
+    @Test
+    void should_not_let_an_extraction_in_flight_recreate_memories_after_the_erase() throws Exception {
+        api.post("/api/presets", Map.of("id", "erase-remembers", "name", "R", "systemPrompt", "S",
+                "memory", Map.of("enabled", true)));
+        String user = user();
+        upstream.script(body -> body.has("response_format")
+                ? Reply.text("{\"facts\": [\"The user " + user + " likes rain\"]}").withFirstByte(Duration.ofMillis(1_500))
+                : Reply.text("Noted."));
+        assertThat(api.post("/api/chat", Map.of("message", "I like rain " + user, "userId", user, "preset", "erase-remembers"))
+                .status()).isEqualTo(200);
+        awaitUpstream(r -> r.body().has("response_format") && r.body().toString().contains("I like rain " + user));
+        assertThat(api.delete("/api/users/" + user + "/data").data().path("conversations").asInt()).isEqualTo(1);
+
+        Thread.sleep(3_000); // the extraction answers after 1.5 s and would store its fact at once
+        assertThat(api.get("/api/users/" + user + "/data").data().path("memories")).isEmpty();
     }
 }
