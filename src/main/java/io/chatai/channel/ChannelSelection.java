@@ -27,7 +27,11 @@ final class ChannelSelection {
     }
 
     boolean anyServes(String model) {
-        return catalog.all().stream().anyMatch(c -> c.enabled() && c.serves(model));
+        return anyServes(model, c -> true);
+    }
+
+    boolean anyServes(String model, java.util.function.Predicate<Channel> also) {
+        return catalog.all().stream().anyMatch(c -> c.enabled() && c.serves(model) && also.test(c));
     }
 
     /** The enabled channels serving the model: by priority, then weighted random order within each. */

@@ -20,12 +20,17 @@ import io.chatai.provider.DeltaJoiner;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.Part;
+import io.chatai.core.message.ReasoningOptions;
 import io.chatai.core.message.RequestOptions;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.tokens.TokenCounter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import io.chatai.image.ImageIntake;
+import io.chatai.image.ImageTokens;
+import io.chatai.image.StoredImage;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,10 +48,14 @@ public final class TurnService {
     private final Clock clock;
     private final String defaultModel;
     private final Duration turnWait;
+    private final ImageIntake images;
+    private final ImageCaptions captions;
 
     public TurnService(PresetRepository presets, ConversationRepository conversations, ConversationLocks locks,
                        ModelCalls calls, TokenCounter tokens, Clock clock,
-                       String defaultModel, Duration turnWait) {
+                       String defaultModel, Duration turnWait, ImageIntake images) {
+        this.images = images;
+        this.captions = new ImageCaptions(calls, conversations);
         this.presets = presets;
         this.conversations = conversations;
         this.locks = locks;
@@ -80,6 +89,8 @@ public final class TurnService {
             }
         }
         calls.requireCandidates(model);
+        // Fetched and checked before the conversation is owned: a slow image host never holds up other turns.
+        List<StoredImage> accepted = new ArrayList<>(images.accept(request.images())); // gains captions below
         try (ConversationLocks.TurnLease target = locks.beginTurn(scope, request.conversationId(), request.newConversation(),
                 turnWait)) {
             // Everything below sees every turn committed before this one: we own the conversation now.
@@ -94,29 +105,43 @@ public final class TurnService {
             String system = PromptTemplate.render(preset.systemPrompt(), scope.userId(), scope.groupId(),
                     ZonedDateTime.now(clock));
             int userTokens = tokens.count(request.message());
-            ChatMessage.User userMessage = new ChatMessage.User(List.of(new Part.Text(request.message())), null);
+            List<Part> userParts = new ArrayList<>(accepted.size() + 1);
+            if (!request.message().isEmpty()) {
+                userParts.add(new Part.Text(request.message()));
+            }
+            for (StoredImage image : accepted) {
+                userParts.add(image.part());
+                userTokens += ImageTokens.estimate(image.width(), image.height());
+            }
+            ChatMessage.User userMessage = new ChatMessage.User(userParts, null);
             List<ChatMessage> messages = ContextWindow.build(system, tokens.countRepeated(system),
                     conversations.recentMessages(target.conversationId(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
                     userMessage, userTokens, preset.maxContextMessages(), preset.maxContextTokens());
-            ModelRequest modelRequest = new ModelRequest(model, messages, RequestOptions.builder()
-                    .temperature(preset.temperature()).topP(preset.topP()).maxTokens(preset.maxTokens()).build());
-
             CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, scope.userId(),
                     scope.groupId(), target.conversationId());
+            if (hasImages(messages) && !calls.seesImages(model)) {
+                messages = captions.describe(messages, accepted, preset, context, cancellation);
+            }
+            ModelRequest modelRequest = new ModelRequest(model, messages, RequestOptions.builder()
+                    .temperature(preset.temperature()).topP(preset.topP()).maxTokens(preset.maxTokens())
+                    .reasoning(reasoning(preset.reasoningEffort())).build());
+
             ModelCalls.Result answer = out == null
                     ? calls.complete(modelRequest, context, cancellation)
-                    : streamInto(out, target.conversationId(), modelRequest, context, cancellation);
+                    : streamInto(out, request.reasoningEvents(), target.conversationId(), modelRequest, context, cancellation);
             if (cancellation.isCancelled()) {
                 throw new CallCancelledException("client left before the turn was committed");
             }
             Completion completion = answer.completion();
-            // The Chat API answers with the text parts only; reasoning and tool calls are stored with the
-            // turn (history needs them) but never reach its response or its stream.
-            String text = completion.text();
+            // The Chat API answers with the text parts only; reasoning (think blocks a model wrote into its text
+            // included) and tool calls are stored with the turn but never reach its response or its stream.
+            ChatMessage.Assistant reply = ThinkTags.separate(completion.message());
+            String text = reply.text();
             conversations.commit(new TurnCommit(target.conversationId(), scope, preset.id(), target.mayCreate(),
-                    userMessage, userTokens, receivedAt, completion.message(), tokens.count(text),
-                    clock.millis(), request.requestId(), model, answer.usage()), target::verify);
-            TurnResult result = new TurnResult(target.conversationId(), text, model, answer.usage(), answer.channel().name());
+                    userMessage, userTokens, receivedAt, reply, tokens.count(text),
+                    clock.millis(), request.requestId(), model, answer.usage(), accepted), target::verify);
+            TurnResult result = new TurnResult(target.conversationId(), text, model, answer.usage(), answer.channel().name(),
+                    ThinkTags.reasoningOf(reply));
             if (out != null) {
                 out.end(answer.usage());
             }
@@ -124,29 +149,60 @@ public final class TurnService {
         }
     }
 
-    private ModelCalls.Result streamInto(TurnStream out, String conversationId, ModelRequest modelRequest,
-                                         CallContext context, Cancellation cancellation) {
+    private static boolean hasImages(List<ChatMessage> messages) {
+        return messages.stream().anyMatch(m -> m.content().stream().anyMatch(Part.Image.class::isInstance));
+    }
+
+    /** A preset's {@code reasoningEffort} as the adapters take it: {@code off} is the model's {@code none}. */
+    private static ReasoningOptions reasoning(String effort) {
+        return effort == null ? null : new ReasoningOptions(effort.equals("off") ? "none" : effort, null, null);
+    }
+
+    private ModelCalls.Result streamInto(TurnStream out, boolean reasoningEvents, String conversationId,
+                                         ModelRequest modelRequest, CallContext context, Cancellation cancellation) {
         boolean[] started = {false};
+        ThinkTags[] tags = new ThinkTags[1];
         ModelCalls.Result result = calls.stream(modelRequest, context, cancellation, () -> {
-            // A fresh joiner per attempt: a failover only happens while nothing reached the client.
+            // A fresh joiner and tag splitter per attempt: a failover only happens while nothing reached the client.
             DeltaJoiner joiner = new DeltaJoiner();
+            DeltaJoiner reasoningJoiner = new DeltaJoiner();
+            tags[0] = new ThinkTags();
             return event -> {
-                if (event instanceof StreamEvent.TextDelta delta) {
-                    String ready = joiner.accept(delta.text());
-                    if (!ready.isEmpty()) {
-                        if (!started[0]) {
-                            out.start(conversationId);
-                            started[0] = true;
-                        }
-                        out.content(ready);
-                    }
+                switch (event) {
+                    case StreamEvent.TextDelta delta -> send(out, conversationId, started, reasoningEvents,
+                            tags[0].accept(joiner.accept(delta.text())));
+                    case StreamEvent.ReasoningDelta delta when reasoningEvents && delta.text() != null ->
+                            send(out, conversationId, started, true,
+                                    new ThinkTags.Split("", reasoningJoiner.accept(delta.text())));
+                    default -> { }
                 }
             };
         }, () -> started[0]);
+        if (tags[0] != null) {
+            send(out, conversationId, started, reasoningEvents, tags[0].finish()); // a tag that never completed
+        }
         if (!started[0]) {
             out.start(conversationId); // an empty answer still gets its start before its end
         }
         return result;
+    }
+
+    private static void send(TurnStream out, String conversationId, boolean[] started, boolean reasoningEvents,
+                             ThinkTags.Split split) {
+        boolean reasoning = reasoningEvents && !split.reasoning().isEmpty();
+        if (split.text().isEmpty() && !reasoning) {
+            return;
+        }
+        if (!started[0]) {
+            out.start(conversationId);
+            started[0] = true;
+        }
+        if (reasoning) {
+            out.reasoning(split.reasoning());
+        }
+        if (!split.text().isEmpty()) {
+            out.content(split.text());
+        }
     }
 
     private static TurnResult replay(StoredTurn stored, TurnStream out) {
@@ -157,6 +213,6 @@ public final class TurnService {
             }
             out.end(stored.usage());
         }
-        return new TurnResult(stored.conversationId(), stored.response(), stored.model(), stored.usage(), null);
+        return new TurnResult(stored.conversationId(), stored.response(), stored.model(), stored.usage(), null, null);
     }
 }

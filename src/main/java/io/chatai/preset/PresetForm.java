@@ -40,6 +40,17 @@ public final class PresetForm {
                 body.present("maxTokens") ? body.optionalInteger("maxTokens", 1, 1_000_000) : base.maxTokens(),
                 body.has("maxContextMessages") ? body.optionalInteger("maxContextMessages", 0, 10_000) : base.maxContextMessages(),
                 body.has("maxContextTokens") ? body.optionalInteger("maxContextTokens", 0, 10_000_000) : base.maxContextTokens(),
-                base.createdAt(), now);
+                base.createdAt(), now,
+                body.present("reasoningEffort") ? oneOf(body, "reasoningEffort", "low", "medium", "high", "off") : base.reasoningEffort(),
+                body.present("imageMode") ? oneOf(body, "imageMode", "caption", "refuse") : base.imageMode(),
+                body.present("captionModel") ? body.optionalString("captionModel", 128) : base.captionModel());
+    }
+
+    private static String oneOf(JsonBody body, String field, String... allowed) {
+        String value = body.optionalString(field, 16);
+        if (value != null && !java.util.List.of(allowed).contains(value)) {
+            throw ApiException.invalid(field + " must be one of " + String.join(", ", allowed) + " (or null), got '" + value + "'");
+        }
+        return value;
     }
 }
