@@ -250,6 +250,11 @@ public final class ChannelRouter {
         return selection.anyServes(model, channel -> !channel.textOnly(model));
     }
 
+    /** The provider types of the enabled channels that serve the model with images. */
+    public java.util.Set<String> imageProviderTypes(String model) {
+        return selection.typesServing(model, channel -> !channel.textOnly(model));
+    }
+
     /** Fails fast, before a turn takes its conversation, when no enabled channel serves the model at all. */
     public void requireCandidates(String model) {
         if (!selection.anyServes(model)) {

@@ -34,6 +34,16 @@ final class ChannelSelection {
         return catalog.all().stream().anyMatch(c -> c.enabled() && c.serves(model) && also.test(c));
     }
 
+    java.util.Set<String> typesServing(String model, java.util.function.Predicate<Channel> also) {
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        for (Channel c : catalog.all()) {
+            if (c.enabled() && c.serves(model) && also.test(c)) {
+                types.add(c.type());
+            }
+        }
+        return types;
+    }
+
     /** The enabled channels serving the model: by priority, then weighted random order within each. */
     List<Channel> candidates(String model) {
         ThreadLocalRandom random = ThreadLocalRandom.current();

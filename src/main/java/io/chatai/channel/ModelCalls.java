@@ -75,6 +75,11 @@ public final class ModelCalls {
         return router.seesImages(model);
     }
 
+    /** The provider types that may answer a request for the model carrying images (for their token estimates). */
+    public java.util.Set<String> imageProviderTypes(String model) {
+        return router.imageProviderTypes(model);
+    }
+
     private static boolean hasImages(ModelRequest request) {
         for (ChatMessage message : request.messages()) {
             for (Part part : message.content()) {

@@ -109,9 +109,11 @@ public final class TurnService {
             if (!request.message().isEmpty()) {
                 userParts.add(new Part.Text(request.message()));
             }
+            // Each provider counts a picture its own way; the turn may land on any channel serving the model.
+            var imageProviders = accepted.isEmpty() ? java.util.Set.<String>of() : calls.imageProviderTypes(model);
             for (StoredImage image : accepted) {
                 userParts.add(image.part());
-                userTokens += ImageTokens.estimate(image.width(), image.height());
+                userTokens += ImageTokens.estimate(imageProviders, image.width(), image.height());
             }
             ChatMessage.User userMessage = new ChatMessage.User(userParts, null);
             List<ChatMessage> messages = ContextWindow.build(system, tokens.countRepeated(system),

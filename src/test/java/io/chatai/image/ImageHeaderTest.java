@@ -47,11 +47,4 @@ class ImageHeaderTest {
         assertThat(ImageHeader.read(java.util.Arrays.copyOf(jpeg, 12))).isEmpty();
         assertThat(ImageHeader.read(new byte[0])).isEmpty();
     }
-
-    @Test
-    void should_estimate_image_tokens_with_the_tile_formula() {
-        assertThat(ImageTokens.estimate(512, 512)).isEqualTo(85 + 170);
-        assertThat(ImageTokens.estimate(1024, 1024)).isEqualTo(85 + 170 * 4); // scaled to 768: 2 x 2 tiles
-        assertThat(ImageTokens.estimate(4096, 2048)).isEqualTo(85 + 170 * 6); // 2048x1024, then 1536x768: 3 x 2
-    }
 }
