@@ -1,31 +1,46 @@
 package io.chatai.chat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.conversation.ConversationIds;
+import io.chatai.image.ImageInput;
 import io.chatai.preset.Preset;
 import io.chatai.core.JsonBody;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A validated {@code POST /api/chat} (or {@code /api/chat/stream}) body. Immutable.
  *
- * @param groupId        null for a private chat
- * @param conversationId null to continue the scope's latest conversation
- * @param model          null to use the preset's model
- * @param requestId      null, or the client's idempotency key
+ * @param message          the text, empty when the message is only images
+ * @param groupId          null for a private chat
+ * @param conversationId   null to continue the scope's latest conversation
+ * @param model            null to use the preset's model
+ * @param requestId        null, or the client's idempotency key
+ * @param images           the images sent with the message, in order (not yet fetched or checked)
+ * @param includeReasoning whether {@code POST /api/chat} answers with {@code data.reasoning}
+ * @param reasoningEvents  whether the stream carries {@code reasoning} events ({@code "events": ["reasoning"]})
+ * @param userName         the speaker's name (1-64 characters, no control characters), or null
+ * @param reply            false to record a group message without calling a model ({@code reply: false})
  */
 public record ChatRequest(String message, String userId, String groupId, String preset, String conversationId,
-                          boolean newConversation, String model, String requestId) {
+                          boolean newConversation, String model, String requestId, List<ImageInput> images,
+                          boolean includeReasoning, boolean reasoningEvents, String userName, boolean reply) {
 
     /** Parses and validates; a message over the limit is 413, every other problem 400. */
-    public static ChatRequest parse(JsonBody body, int maxMessageChars) {
+    public static ChatRequest parse(JsonBody body, int maxMessageChars, int maxImages) {
+        List<ImageInput> images = images(body, maxImages);
         String message = body.optionalText("message", Integer.MAX_VALUE);
-        if (message == null) {
-            throw ApiException.invalid("message is required");
+        if (message == null && images.isEmpty()) {
+            throw ApiException.invalid("message is required (or images)");
         }
-        if (message.isBlank()) {
+        if (message != null && message.isBlank() && images.isEmpty()) {
             throw ApiException.invalid("message must not be blank");
         }
+        message = message == null || message.isBlank() ? "" : message;
         int length = message.codePointCount(0, message.length());
         if (length > maxMessageChars) {
             throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "message is " + length
@@ -38,6 +53,19 @@ public record ChatRequest(String message, String userId, String groupId, String 
         boolean newConversation = Boolean.TRUE.equals(body.optionalBoolean("newConversation"));
         String model = body.optionalString("model", 128);
         String requestId = body.optionalString("requestId", 128);
+        boolean includeReasoning = Boolean.TRUE.equals(body.optionalBoolean("includeReasoning"));
+        List<String> events = body.optionalStringList("events", 16, 64);
+        String userName = body.optionalString("userName", 64);
+        if (userName != null && (userName.isBlank() || userName.codePoints().anyMatch(Character::isISOControl))) {
+            throw ApiException.invalid("userName must be 1-64 characters without line breaks or other control characters");
+        }
+        boolean reply = !Boolean.FALSE.equals(body.optionalBoolean("reply"));
+        if (!reply && groupId == null) {
+            throw ApiException.invalid("reply: false records a group message the bot saw: it needs groupId");
+        }
+        if (!reply && !images.isEmpty()) {
+            throw ApiException.invalid("reply: false records text only; send images with a message that asks for a reply");
+        }
         if (conversationId != null && newConversation) {
             throw ApiException.invalid("Send either conversationId or newConversation: true, not both");
         }
@@ -45,6 +73,51 @@ public record ChatRequest(String message, String userId, String groupId, String 
             throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + conversationId);
         }
         return new ChatRequest(message, userId, groupId, preset == null ? Preset.DEFAULT_ID : preset, conversationId,
-                newConversation, model, requestId);
+                newConversation, model, requestId, images, includeReasoning, events != null && events.contains("reasoning"),
+                userName, reply);
+    }
+
+    private static List<ImageInput> images(JsonBody body, int maxImages) {
+        JsonNode array = body.node().get("images");
+        if (array == null || array.isNull()) {
+            return List.of();
+        }
+        if (!array.isArray()) {
+            throw ApiException.invalid("images must be an array of {\"url\"} or {\"data\", \"mimeType\"} objects");
+        }
+        if (array.size() > maxImages) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "images holds " + array.size()
+                    + " images; the limit is " + maxImages + " (CHATAI_MAX_IMAGES)");
+        }
+        List<ImageInput> images = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            if (!(array.get(i) instanceof ObjectNode object)) {
+                throw invalid(i, "must be an object");
+            }
+            JsonBody image = new JsonBody(object);
+            String where = "images[" + i + "]";
+            String url;
+            String data;
+            String mimeType;
+            try {
+                url = image.optionalString("url", 8192);
+                data = image.optionalText("data", Integer.MAX_VALUE);
+                mimeType = image.optionalString("mimeType", 64);
+            } catch (ApiException e) {
+                throw new ApiException(e.code(), where + "." + e.getMessage(), Map.of("index", i));
+            }
+            if ((url == null) == (data == null)) {
+                throw invalid(i, "needs either url or data (with mimeType)");
+            }
+            if (data != null && mimeType == null) {
+                throw invalid(i, "data needs its mimeType");
+            }
+            images.add(new ImageInput(url, data, mimeType));
+        }
+        return images;
+    }
+
+    private static ApiException invalid(int index, String problem) {
+        return new ApiException(ErrorCode.INVALID_REQUEST, "images[" + index + "] " + problem, Map.of("index", index));
     }
 }

@@ -37,6 +37,11 @@ final class SseTurnStream implements TurnStream {
     }
 
     @Override
+    public void reasoning(String text) {
+        channel.send(Json.writeString(new Content("reasoning", text)));
+    }
+
+    @Override
     public void end(TokenUsage usage) {
         channel.send(Json.writeString(new End("end", UsageView.of(usage))));
     }

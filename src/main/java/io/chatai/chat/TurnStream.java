@@ -12,5 +12,9 @@ public interface TurnStream {
 
     void content(String text);
 
+    /** Reasoning the model produced, for a client that asked for {@code reasoning} events. */
+    default void reasoning(String text) {
+    }
+
     void end(TokenUsage usage);
 }

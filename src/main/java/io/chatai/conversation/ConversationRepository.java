@@ -3,6 +3,7 @@ package io.chatai.conversation;
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.ImageSource;
 import io.chatai.core.message.MessageCodec;
 import io.chatai.core.message.Part;
 import io.chatai.core.message.TokenUsage;
@@ -26,7 +27,7 @@ public final class ConversationRepository {
     private static final String COLUMNS = "id, user_id, group_id, preset_id, created_at, updated_at, message_count, last_message, next_seq";
     private static final String QUALIFIED = "c.id, c.user_id, c.group_id, c.preset_id, c.created_at, c.updated_at, "
             + "c.message_count, c.last_message, c.next_seq";
-    private static final String MESSAGE_COLUMNS = "seq, role, content, parts, tokens, created_at";
+    private static final String MESSAGE_COLUMNS = "seq, role, content, parts, tokens, created_at, user_id, user_name";
     private static final int LAST_MESSAGE_CHARS = 200;
 
     private final Database database;
@@ -96,24 +97,62 @@ public final class ConversationRepository {
         return query;
     }
 
-    /** All messages, oldest first. */
+    /**
+     * All messages, oldest first. A stored image appears as a URL source naming where the API serves it
+     * ({@code /api/conversations/:id/images/:imageId}): its bytes are not read.
+     */
     public List<StoredMessage> messages(String conversationId) {
         return database.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " FROM messages "
                         + "WHERE conversation_id = :id ORDER BY seq")
                 .bind("id", conversationId)
-                .list(rs -> message(conversationId, rs)));
+                .list(Row::of)).stream()
+                .map(row -> row.decode(conversationId, (id, mimeType) -> new ImageSource.Url(imagePath(conversationId, id))))
+                .toList();
     }
 
-    /** The newest messages, newest first: the history a turn may draw its context from. */
+    /** Where the API serves a stored image of a conversation. */
+    public static String imagePath(String conversationId, String imageId) {
+        return "/api/conversations/" + conversationId + "/images/" + imageId;
+    }
+
+    /**
+     * The newest messages, newest first: the history a turn may draw its context from, with the bytes of
+     * their stored images loaded (a later turn sends them again, inline).
+     */
     public List<StoredMessage> recentMessages(String conversationId, int limit) {
         if (limit <= 0) {
             return List.of();
         }
-        return database.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " "
-                        + "FROM messages WHERE conversation_id = :id ORDER BY seq DESC LIMIT :limit")
-                .bind("id", conversationId)
-                .bind("limit", limit)
-                .list(rs -> message(conversationId, rs)));
+        return database.read(sql -> {
+            List<Row> rows = sql.query("SELECT " + MESSAGE_COLUMNS + " "
+                            + "FROM messages WHERE conversation_id = :id ORDER BY seq DESC LIMIT :limit")
+                    .bind("id", conversationId)
+                    .bind("limit", limit)
+                    .list(Row::of);
+            ConversationImages.Loader loader = new ConversationImages.Loader(sql);
+            return rows.stream().map(row -> row.decode(conversationId, loader::resolve)).toList();
+        });
+    }
+
+    /** The conversation's images without their bytes, in message order. */
+    public List<ConversationImages.Meta> images(String conversationId) {
+        return database.read(sql -> ConversationImages.list(sql, conversationId));
+    }
+
+    /** The bytes of an image that a message of this conversation holds. */
+    public Optional<ConversationImages.Bytes> image(String conversationId, String imageId) {
+        return database.read(sql -> ConversationImages.bytes(sql, conversationId, imageId));
+    }
+
+    /** Keeps a caption written for a stored image that had none (a caption is never replaced). */
+    public void saveCaption(String imageId, String caption) {
+        database.update(sql -> sql.update("UPDATE images SET caption = :caption WHERE id = :id AND caption IS NULL")
+                .bind("caption", caption).bind("id", imageId).execute());
+    }
+
+    /** The captions already written for these images (by content hash), whichever conversation they came with. */
+    public java.util.Map<String, String> captions(List<String> imageIds) {
+        return imageIds.isEmpty() ? java.util.Map.of() : database.read(sql -> ConversationImages.captions(sql, imageIds));
     }
 
     /** The stored result of an earlier turn with this requestId in this scope. */
@@ -138,20 +177,24 @@ public final class ConversationRepository {
     public void commit(TurnCommit turn, Fence fence) {
         database.update(sql -> {
             fence.check(sql);
-            refuseIfErased(sql, turn.scope().userId(), turn.userAt());
-            long nextSeq = nextSeq(sql, turn);
+            refuseIfErased(sql, turn.requesterId(), turn.userAt());
+            long nextSeq = nextSeq(sql, turn.conversationId(), turn.create(), turn.scope(), turn.presetId(), turn.userAt());
             String reply = turn.reply().text();
-            sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at) "
-                            + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt), "
-                            + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt)")
+            var storedIds = ConversationImages.store(sql, turn.conversationId(), nextSeq, turn.images(),
+                    imageSources(turn.user()), turn.userAt());
+            sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
+                            + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt, :speakerId, :speakerName), "
+                            + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt, NULL, NULL)")
                     .bindFields(turn)
+                    .bind("speakerId", turn.speaker() == null ? null : turn.speaker().userId())
+                    .bind("speakerName", turn.speaker() == null ? null : turn.speaker().name())
                     .bind("id", turn.conversationId())
                     .bind("userSeq", nextSeq)
                     .bind("userContent", turn.user().text())
-                    .bind("userParts", parts(turn.user()))
+                    .bind("userParts", parts(turn.user(), storedIds::get))
                     .bind("replySeq", nextSeq + 1)
                     .bind("replyContent", reply)
-                    .bind("replyParts", parts(turn.reply()))
+                    .bind("replyParts", parts(turn.reply(), source -> null))
                     .execute();
             sql.update("UPDATE conversations SET preset_id = :presetId, updated_at = :replyAt, "
                             + "message_count = message_count + 2, last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
@@ -184,26 +227,69 @@ public final class ConversationRepository {
     }
 
     /** The conversation's next sequence number, creating the conversation if the turn may. */
-    private static long nextSeq(Sql sql, TurnCommit turn) {
+    private static long nextSeq(Sql sql, String conversationId, boolean create, Scope scope, String presetId, long at) {
         Optional<Long> next = sql.query("SELECT next_seq FROM conversations WHERE id = :id")
-                .bind("id", turn.conversationId())
+                .bind("id", conversationId)
                 .findOne(RowMapper.LONG);
         if (next.isPresent()) {
             return next.get();
         }
-        if (!turn.create()) {
+        if (!create) {
             throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "The conversation was deleted while this turn was running");
         }
         sql.update("INSERT INTO conversations (" + COLUMNS + ") VALUES (:id, :userId, :groupId, :presetId, :userAt, :userAt, 0, NULL, 0)")
-                .bind("id", turn.conversationId())
-                .bind("userId", turn.scope().userId())
-                .bind("groupId", turn.scope().groupKey())
-                .bind("presetId", turn.presetId())
-                .bind("userAt", turn.userAt())
+                .bind("id", conversationId)
+                .bind("userId", scope.userId())
+                .bind("groupId", scope.groupKey())
+                .bind("presetId", presetId)
+                .bind("userAt", at)
                 .execute();
         sql.update("UPDATE conversation_total SET total = total + 1 WHERE id = 1").execute();
         return 0;
     }
+
+    /**
+     * Writes an observed group message (recorded without a reply): the one message, the conversation's
+     * counters and the requestId, or nothing at all. Refused like a turn's commit.
+     */
+    public void observe(Observation observed, Fence fence) {
+        database.update(sql -> {
+            fence.check(sql);
+            refuseIfErased(sql, observed.speaker().userId(), observed.at());
+            long seq = nextSeq(sql, observed.conversationId(), observed.create(), observed.scope(), observed.presetId(),
+                    observed.at());
+            sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
+                            + "VALUES (:id, :seq, 'user', :content, NULL, :tokens, :at, :speakerId, :speakerName)")
+                    .bind("id", observed.conversationId()).bind("seq", seq).bind("content", observed.text())
+                    .bind("tokens", observed.tokens()).bind("at", observed.at())
+                    .bind("speakerId", observed.speaker().userId()).bind("speakerName", observed.speaker().name())
+                    .execute();
+            sql.update("UPDATE conversations SET updated_at = :at, message_count = message_count + 1, "
+                            + "last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
+                    .bind("at", observed.at()).bind("lastMessage", cut(observed.text())).bind("nextSeq", seq + 1)
+                    .bind("id", observed.conversationId())
+                    .execute();
+            if (observed.requestId() != null) {
+                // model NULL marks a stored observation: a retry answers "observed" again
+                sql.update("INSERT INTO turn_requests (user_id, group_id, request_id, conversation_id, response, model, "
+                                + "prompt_tokens, completion_tokens, estimated, created_at) VALUES (:userId, :groupId, "
+                                + ":requestId, :conversationId, '', NULL, 0, 0, :estimated, :at) "
+                                + "ON CONFLICT (user_id, group_id, request_id) DO NOTHING")
+                        .bind("userId", observed.speaker().userId()).bind("groupId", observed.scope().groupKey())
+                        .bind("requestId", observed.requestId()).bind("conversationId", observed.conversationId())
+                        .bind("estimated", false).bind("at", observed.at())
+                        .execute();
+            }
+        });
+    }
+
+    /**
+     * A group message the bot saw but was not asked to answer. Immutable.
+     *
+     * @param tokens its cost in a prompt, with its speaker's label
+     */
+    public record Observation(String conversationId, Scope scope, String presetId, boolean create, String text, int tokens,
+                              long at, Speaker speaker, String requestId) { }
 
     private static void storeTurn(Sql sql, TurnCommit turn) {
         sql.update("INSERT INTO turn_requests (user_id, group_id, request_id, conversation_id, response, model, "
@@ -212,7 +298,7 @@ public final class ConversationRepository {
                         + "ON CONFLICT (user_id, group_id, request_id) DO NOTHING")
                 .bindFields(turn)
                 .bind("response", turn.reply().text())
-                .bind("userId", turn.scope().userId())
+                .bind("userId", turn.requesterId())
                 .bind("groupId", turn.scope().groupKey())
                 .bind("promptTokens", turn.usage().promptTokens())
                 .bind("completionTokens", turn.usage().completionTokens())
@@ -223,16 +309,21 @@ public final class ConversationRepository {
     /** Removes the messages but keeps the conversation, its id and scope; false when it does not exist. */
     public boolean clear(String id, long now) {
         return database.write(sql -> {
+            List<String> images = ConversationImages.idsOf(sql, id);
+            sql.update("DELETE FROM message_images WHERE conversation_id = :id").bind("id", id).execute();
+            ConversationImages.removeUnused(sql, images);
             sql.update("DELETE FROM messages WHERE conversation_id = :id").bind("id", id).execute();
             return sql.update("UPDATE conversations SET message_count = 0, last_message = NULL, updated_at = :now "
                     + "WHERE id = :id").bind("id", id).bind("now", now).execute() == 1;
         });
     }
 
-    /** Deletes the conversation and, by cascade, its messages and stored turns. */
+    /** Deletes the conversation and, by cascade, its messages and stored turns; then the images no one else holds. */
     public boolean delete(String id) {
         return database.write(sql -> {
+            List<String> images = ConversationImages.idsOf(sql, id);
             boolean deleted = sql.update("DELETE FROM conversations WHERE id = :id").bind("id", id).execute() == 1;
+            ConversationImages.removeUnused(sql, images);
             if (deleted) {
                 sql.update("UPDATE conversation_total SET total = total - 1 WHERE id = 1").execute();
             }
@@ -259,23 +350,48 @@ public final class ConversationRepository {
      * text part, or none), since {@code content} already holds that; the parts document otherwise.
      */
     static String parts(ChatMessage message) {
-        List<Part> content = message.content();
-        boolean onlyText = content.isEmpty() || content.size() == 1 && content.getFirst() instanceof Part.Text;
-        return onlyText ? null : MessageCodec.encodeParts(content);
+        return parts(message, source -> null);
     }
 
-    private static StoredMessage message(String conversationId, ResultSet rs) throws SQLException {
-        long seq = rs.getLong("seq");
-        ChatMessage.Role role = ChatMessage.Role.fromWire(rs.getString("role"));
-        String content = rs.getString("content");
-        String parts = rs.getString("parts");
-        int tokens = rs.getInt("tokens");
-        long createdAt = rs.getLong("created_at");
+    /** As {@link #parts(ChatMessage)}, with each inline image that {@code storedId} names written as a reference. */
+    static String parts(ChatMessage message, java.util.function.Function<ImageSource, String> storedId) {
+        List<Part> content = message.content();
+        boolean onlyText = content.isEmpty() || content.size() == 1 && content.getFirst() instanceof Part.Text;
+        return onlyText ? null : MessageCodec.encodeParts(content, storedId::apply);
+    }
+
+    /** The sources of the message's images, in order (the order {@code TurnCommit.images} follows). */
+    private static List<ImageSource> imageSources(ChatMessage message) {
+        return message.content().stream().filter(Part.Image.class::isInstance).map(p -> ((Part.Image) p).source()).toList();
+    }
+
+    /** A message row as read, before its parts are decoded (which may need further reads for images). */
+    private record Row(long seq, ChatMessage.Role role, String content, String parts, int tokens, long createdAt,
+                       Speaker speaker) {
+        static Row of(ResultSet rs) throws SQLException {
+            String userId = rs.getString("user_id");
+            return new Row(rs.getLong("seq"), ChatMessage.Role.fromWire(rs.getString("role")), rs.getString("content"),
+                    rs.getString("parts"), rs.getInt("tokens"), rs.getLong("created_at"),
+                    userId == null ? null : new Speaker(userId, rs.getString("user_name")));
+        }
+
+        StoredMessage decode(String conversationId, MessageCodec.StoredImages images) {
+            return message(conversationId, this, images).withSpeaker(speaker);
+        }
+    }
+
+    private static StoredMessage message(String conversationId, Row row, MessageCodec.StoredImages images) {
+        long seq = row.seq();
+        ChatMessage.Role role = row.role();
+        String content = row.content();
+        String parts = row.parts();
+        int tokens = row.tokens();
+        long createdAt = row.createdAt();
         if (parts == null) {
             return new StoredMessage(seq, role, content, tokens, createdAt);
         }
         try {
-            return new StoredMessage(seq, withParts(role, MessageCodec.decodeParts(parts)), content, tokens, createdAt);
+            return new StoredMessage(seq, withParts(role, MessageCodec.decodeParts(parts, images)), content, tokens, createdAt);
         } catch (IllegalArgumentException e) {
             // Parts this server cannot read (written by a newer version, say) must not break the conversation:
             // its text still is the message the user saw. The row itself stays as it is.

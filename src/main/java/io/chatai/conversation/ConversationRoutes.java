@@ -38,6 +38,7 @@ public final class ConversationRoutes implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/", this::list)
                 .get("/{id}", this::get)
+                .get("/{id}/images/{imageId}", this::image)
                 .delete("/{id}", this::delete)
                 .post("/{id}/clear", this::clear);
     }
@@ -62,11 +63,29 @@ public final class ConversationRoutes implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         Conversation conversation = visible(req);
+        String include = Requests.textQuery(req, "include", 64);
+        if (include != null && !include.equals("reasoning")) {
+            throw ApiException.invalid("include may only be 'reasoning'");
+        }
         Map<String, Object> data = summary(conversation);
-        data.put("messages", conversations.messages(conversation.id()).stream()
-                .map(m -> new MessageView(m.role().wire(), m.content(), m.createdAt()))
-                .toList());
+        data.put("messages", MessageView.of(conversation, conversations.messages(conversation.id()),
+                conversations.images(conversation.id()), include != null));
         Responses.ok(res, data);
+    }
+
+    /** The bytes of an image that a message of a visible conversation holds; anything else is 404. */
+    private void image(ServerRequest req, ServerResponse res) {
+        Conversation conversation = visible(req);
+        String imageId = req.path().pathParameters().get("imageId");
+        ConversationImages.Bytes image = imageId.matches("[0-9a-f]{64}")
+                ? conversations.image(conversation.id(), imageId).orElse(null) : null;
+        if (image == null) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "No image " + imageId + " in conversation " + conversation.id());
+        }
+        res.header("Content-Type", image.mimeType());
+        res.header("Cache-Control", "private, max-age=86400"); // content-addressed: the bytes never change
+        res.header("X-Content-Type-Options", "nosniff");
+        res.send(image.data());
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -98,13 +117,11 @@ public final class ConversationRoutes implements HttpService {
                 .orElseThrow(() -> notFound(id));
     }
 
-    /** A message as the API shows it; a record keeps the contract's field order and costs one object. */
-    private record MessageView(String role, String content, long timestamp) { }
 
     private static Map<String, Object> summary(Conversation c) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", c.id());
-        view.put("userId", c.scope().userId());
+        view.put("userId", c.scope().visibleUserId());
         view.put("groupId", c.scope().groupId());
         view.put("preset", c.presetId());
         view.put("messageCount", c.messageCount());

@@ -41,6 +41,9 @@ public final class PresetForm {
                 body.has("maxContextMessages") ? body.optionalInteger("maxContextMessages", 0, 10_000) : base.maxContextMessages(),
                 body.has("maxContextTokens") ? body.optionalInteger("maxContextTokens", 0, 10_000_000) : base.maxContextTokens(),
                 base.createdAt(), now,
+                body.present("reasoningEffort") ? oneOf(body, "reasoningEffort", "low", "medium", "high", "off") : base.reasoningEffort(),
+                body.present("imageMode") ? oneOf(body, "imageMode", "caption", "refuse") : base.imageMode(),
+                body.present("captionModel") ? body.optionalString("captionModel", 128) : base.captionModel(),
                 body.present("memory") ? memory(body) : base.memory(),
                 body.present("context") ? context(body) : base.context());
     }
@@ -50,16 +53,17 @@ public final class PresetForm {
         return memory == null ? null : MemorySettings.parse(memory);
     }
 
+    /** {@code "group"} is stored; {@code "user"} (the default) and null are stored as null. */
     private static String context(JsonBody body) {
-        String context = body.optionalString("context", 16);
-        if (Preset.GROUP_CONTEXT.equals(context)) {
-            // Refused rather than stored and ignored: a group bot would silently keep per-user conversations.
-            throw ApiException.invalid("context \"group\" (one shared conversation per group) is not available yet; "
-                    + "omit context or send \"user\"");
+        String context = oneOf(body, "context", "user", Preset.GROUP_CONTEXT);
+        return Preset.GROUP_CONTEXT.equals(context) ? context : null;
+    }
+
+    private static String oneOf(JsonBody body, String field, String... allowed) {
+        String value = body.optionalString(field, 16);
+        if (value != null && !java.util.List.of(allowed).contains(value)) {
+            throw ApiException.invalid(field + " must be one of " + String.join(", ", allowed) + " (or null), got '" + value + "'");
         }
-        if (context != null && !context.equals("user")) {
-            throw ApiException.invalid("context must be \"user\"");
-        }
-        return null;
+        return value;
     }
 }

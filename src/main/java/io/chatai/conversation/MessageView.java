@@ -1,0 +1,56 @@
+package io.chatai.conversation;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.chatai.core.message.Part;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A message as {@code GET /api/conversations/:id} shows it: role, text, time, the user's images (with the
+ * URL that serves them) and, when asked for, the assistant's reasoning. A record keeps the contract's
+ * field order. Immutable.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record MessageView(String role, String content, long timestamp, List<ImageView> images, String reasoning,
+                   @JsonInclude(JsonInclude.Include.ALWAYS) String userId,
+                   @JsonInclude(JsonInclude.Include.ALWAYS) String userName) {
+
+    /** An image of a message, without its bytes. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ImageView(String id, String mimeType, int width, int height, String url, String caption) { }
+
+    /**
+     * The messages as shown: a user message names its user (its speaker in a group's conversation, the
+     * conversation's user elsewhere, whose name is not stored); an answer names none.
+     */
+    static List<MessageView> of(Conversation conversation, List<StoredMessage> messages, List<ConversationImages.Meta> images,
+                                boolean withReasoning) {
+        String conversationId = conversation.id();
+        Map<Long, List<ImageView>> bySeq = new HashMap<>();
+        for (ConversationImages.Meta image : images) {
+            bySeq.computeIfAbsent(image.seq(), seq -> new ArrayList<>()).add(new ImageView(image.id(), image.mimeType(),
+                    image.width(), image.height(), ConversationRepository.imagePath(conversationId, image.id()), image.caption()));
+        }
+        List<MessageView> views = new ArrayList<>(messages.size());
+        for (StoredMessage m : messages) {
+            boolean user = m.role() == io.chatai.core.message.ChatMessage.Role.USER;
+            String userId = !user ? null : m.speaker() != null ? m.speaker().userId() : conversation.scope().visibleUserId();
+            views.add(new MessageView(m.role().wire(), m.content(), m.createdAt(), bySeq.get(m.seq()),
+                    withReasoning ? reasoning(m) : null, userId, user && m.speaker() != null ? m.speaker().name() : null));
+        }
+        return views;
+    }
+
+    /** The readable reasoning of a message, its parts joined; null when it has none. */
+    private static String reasoning(StoredMessage message) {
+        StringBuilder text = new StringBuilder();
+        for (Part part : message.message().content()) {
+            if (part instanceof Part.Reasoning r && r.text() != null) {
+                text.append(r.text());
+            }
+        }
+        return text.isEmpty() ? null : text.toString();
+    }
+}
