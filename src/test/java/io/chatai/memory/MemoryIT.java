@@ -224,16 +224,19 @@ class MemoryIT {
     }
 
     @Test
-    void should_validate_a_presets_memory_settings_and_refuse_group_context_until_it_exists() {
+    void should_validate_a_presets_memory_and_context_settings() {
         JsonNode stored = api.get("/api/presets/remembers").data().path("memory");
         assertThat(stored.toString()).isEqualTo("{\"enabled\":true,\"scope\":\"user\",\"extractModel\":null,\"maxTokens\":200}");
         assertThat(api.post("/api/presets", Map.of("id", "bad-scope", "name", "x", "memory", Map.of("enabled", true,
                 "scope", "everyone"))).status()).isEqualTo(400);
         assertThat(api.post("/api/presets", Map.of("id", "bad-tokens", "name", "x", "memory", Map.of("enabled", true,
                 "maxTokens", 0))).status()).isEqualTo(400);
-        Api.Response group = api.post("/api/presets", Map.of("id", "group-bot", "name", "x", "context", "group"));
-        assertThat(group.status()).isEqualTo(400);
-        assertThat(group.json().path("error").asText()).contains("not available yet");
-        assertThat(api.get("/api/presets/group-bot").status()).isEqualTo(404);
+        assertThat(api.post("/api/presets", Map.of("id", "group-bot", "name", "x", "context", "group")).status()).isEqualTo(201);
+        assertThat(api.get("/api/presets/group-bot").data().path("context").asText()).isEqualTo("group");
+        assertThat(api.put("/api/presets/group-bot", Map.of("context", "user")).data().path("context").isNull()).isTrue();
+        Api.Response bad = api.post("/api/presets", Map.of("id", "room-bot", "name", "x", "context", "room"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("error").asText()).contains("context must be one of user, group");
+        assertThat(api.get("/api/presets/room-bot").status()).isEqualTo(404);
     }
 }
