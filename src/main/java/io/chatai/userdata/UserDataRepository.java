@@ -191,11 +191,16 @@ public final class UserDataRepository {
             List<String> ids = sql.query("SELECT id FROM conversations WHERE updated_at < :cutoff "
                     + "ORDER BY updated_at, id LIMIT :batch").bind("cutoff", cutoff).bind("batch", batch).list(RowMapper.STRING);
             int deleted = 0;
+            Set<String> images = new LinkedHashSet<>();
             for (String id : ids) {
+                images.addAll(sql.query("SELECT DISTINCT image_id FROM message_images WHERE conversation_id = :id")
+                        .bind("id", id).list(RowMapper.STRING));
+                sql.update("DELETE FROM message_images WHERE conversation_id = :id").bind("id", id).execute();
                 sql.update("DELETE FROM turn_requests WHERE conversation_id = :id").bind("id", id).execute();
                 sql.update("DELETE FROM messages WHERE conversation_id = :id").bind("id", id).execute();
                 deleted += sql.update("DELETE FROM conversations WHERE id = :id").bind("id", id).execute();
             }
+            ConversationImages.removeUnused(sql, List.copyOf(images)); // images no other message holds go with them
             sql.update("UPDATE conversation_total SET total = total - :n WHERE id = 1").bind("n", deleted).execute();
             return deleted;
         });

@@ -31,6 +31,15 @@ class RetentionSweepIT {
             store.execute("INSERT INTO messages (conversation_id, seq, role, content, tokens, created_at) VALUES "
                     + "('conv_" + String.format("%024d", 0) + "', 0, 'user', 'old words', 2, " + old + "), "
                     + "('conv_" + String.format("%024d", stale) + "', 0, 'user', 'recent words', 2, " + recent + ")");
+            for (int conversation : new int[] {0, stale}) { // an image each: the stale one's goes with it
+                String id = (conversation == 0 ? "a" : "b").repeat(64);
+                store.database().update(sql -> {
+                    sql.update("INSERT INTO images (id, mime_type, width, height, size, data, caption, created_at) "
+                            + "VALUES (:id, 'image/png', 1, 1, 1, :data, NULL, 0)").bind("id", id).bind("data", new byte[] {1}).execute();
+                    sql.update("INSERT INTO message_images (conversation_id, seq, position, image_id) VALUES (:c, 0, 0, :id)")
+                            .bind("c", "conv_" + String.format("%024d", conversation)).bind("id", id).execute();
+                });
+            }
             UserDataRepository data = new UserDataRepository(store.database(), new MemoryRepository(store.database()));
             RetentionSweep sweep = new RetentionSweep(data, Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC), 30);
 
@@ -41,6 +50,7 @@ class RetentionSweepIT {
             assertThat(conversations).doesNotContain("conv_" + String.format("%024d", 0));
             assertThat(conversations).contains("conv_" + String.format("%024d", stale));
             assertThat(store.dump("messages")).doesNotContain("old words").contains("recent words");
+            assertThat(store.dump("images")).doesNotContain("a".repeat(64)).contains("b".repeat(64));
         }
     }
 }

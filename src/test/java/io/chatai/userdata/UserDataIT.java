@@ -145,4 +145,34 @@ class UserDataIT {
         Thread.sleep(3_000); // the extraction answers after 1.5 s and would store its fact at once
         assertThat(api.get("/api/users/" + user + "/data").data().path("memories")).isEmpty();
     }
+
+    @Test
+    void should_erase_the_images_of_the_users_messages_and_list_them_in_the_export() {
+        String user = user();
+        String other = user();
+        byte[] own = io.chatai.testing.TestImages.image("png", 20, 10, 3);
+        byte[] shared = io.chatai.testing.TestImages.image("png", 30, 10, 4);
+        java.util.function.Function<byte[], Map<String, Object>> inline = bytes -> Map.of("data",
+                java.util.Base64.getEncoder().encodeToString(bytes), "mimeType", "image/png");
+        Api.Response mine = api.post("/api/chat", Map.of("message", "Look", "userId", user,
+                "images", java.util.List.of(inline.apply(own), inline.apply(shared))));
+        Api.Response theirs = api.post("/api/chat", Map.of("message", "Me too", "userId", other,
+                "images", java.util.List.of(inline.apply(shared))));
+        assertThat(mine.status()).isEqualTo(200);
+        assertThat(theirs.status()).isEqualTo(200);
+
+        JsonNode images = api.get("/api/users/" + user + "/data").data().path("conversations").get(0)
+                .path("messages").get(0).path("images");
+        assertThat(images).hasSize(2);
+        assertThat(images.get(0).path("mimeType").asText()).isEqualTo("image/png");
+        String ownUrl = images.get(0).path("url").asText();
+        assertThat(api.get(ownUrl).status()).isEqualTo(200);
+
+        JsonNode erased = api.delete("/api/users/" + user + "/data").data();
+        assertThat(erased.path("images").asInt()).isEqualTo(2);
+        assertThat(api.get(ownUrl).status()).isEqualTo(404);
+        String sharedId = images.get(1).path("id").asText();
+        assertThat(api.get("/api/conversations/" + theirs.data().path("conversationId").asText() + "/images/" + sharedId)
+                .status()).as("the same bytes in another user's message stay for that message").isEqualTo(200);
+    }
 }
