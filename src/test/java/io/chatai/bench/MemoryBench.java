@@ -92,7 +92,7 @@ public final class MemoryBench {
                     ranked.recordValue((t3 - t2) / 1000);
                 }
             }
-            System.out.printf("%n| %s, %,d memories in one scope | p50 ms | p99 ms |%n|---|---:|---:|%n", database, MEMORIES);
+            System.out.printf("%n| %s, %,d memories in one scope | p50 ms | p99 ms | min ms |%n|---|---:|---:|---:|%n", database, MEMORIES);
             row("embed the message (local-embedding)", embed);
             row("recall for a turn (embed + scan + rank + read texts)", turn);
             row("recall without the embedding (scan + rank + read texts)", ranked);
@@ -111,7 +111,7 @@ public final class MemoryBench {
             for (int i = 0; i < 100; i++) {
                 api.post("/api/memories", Map.of("userId", "bench-on", "text", "The user mentioned hobby number " + i));
             }
-            System.out.printf("%n| %s, POST /api/chat, one client, fake upstream answering at once | p50 ms | p99 ms |%n|---|---:|---:|%n",
+            System.out.printf("%n| %s, POST /api/chat, one client, fake upstream answering at once | p50 ms | p99 ms | min ms |%n|---|---:|---:|---:|%n",
                     database);
             for (int round = 0; round < 2; round++) {
                 for (String preset : List.of("off", "on")) {
@@ -134,7 +134,8 @@ public final class MemoryBench {
     }
 
     private static void row(String name, Histogram histogram) {
-        System.out.printf("| %s | %.2f | %.2f |%n", name, histogram.getValueAtPercentile(50) / 1000.0,
-                histogram.getValueAtPercentile(99) / 1000.0);
+        // The minimum is what a free core pays: on a shared machine the percentiles measure the scheduler too.
+        System.out.printf("| %s | %.2f | %.2f | %.2f |%n", name, histogram.getValueAtPercentile(50) / 1000.0,
+                histogram.getValueAtPercentile(99) / 1000.0, histogram.getMinValue() / 1000.0);
     }
 }
