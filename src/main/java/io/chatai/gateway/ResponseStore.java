@@ -38,8 +38,17 @@ public final class ResponseStore {
      * @param input  the request's new input (without the chain it continued and without its instructions)
      * @param output the answer as an assistant message
      */
-    record Stored(String id, String keyId, String userId, String previousId, String model, long createdAt,
-                  List<ChatMessage> input, ChatMessage output, String response) {
+    record Stored(String id, String keyId, String userId, String previousId, String channelId, String model,
+                  long createdAt, List<ChatMessage> input, ChatMessage output, String response) {
+    }
+
+    /**
+     * A chain read back.
+     *
+     * @param messages  the conversation up to and including the response, oldest first
+     * @param channelId the channel whose upstream holds the response itself (it passed the request through), or null
+     */
+    record Chain(List<ChatMessage> messages, String channelId) {
     }
 
     /** Keeps the response; false (nothing kept) when it is over {@link #MAX_ROW_CHARS}. */
@@ -50,9 +59,9 @@ public final class ResponseStore {
         if (chars > MAX_ROW_CHARS) {
             return false;
         }
-        database.update(sql -> sql.update("INSERT INTO responses (id, key_id, user_id, previous_id, model, created_at, input, "
-                        + "output, response, chars) VALUES (:id, :keyId, :userId, :previousId, :model, :createdAt, :input, "
-                        + ":output, :response, :chars)")
+        database.update(sql -> sql.update("INSERT INTO responses (id, key_id, user_id, previous_id, channel_id, model, created_at, "
+                        + "input, output, response, chars) VALUES (:id, :keyId, :userId, :previousId, :channelId, :model, :createdAt, "
+                        + ":input, :output, :response, :chars)")
                 .bindFields(stored).bind("input", input).bind("output", output).bind("chars", chars).execute());
         return true;
     }
@@ -74,9 +83,10 @@ public final class ResponseStore {
      * @throws OpenAiError 404 when {@code keyId} owns no response {@code id} (or a link of its chain is gone),
      *                     400 when the chain is over the bounds
      */
-    List<ChatMessage> chain(String id, String keyId) {
-        record Link(String previousId, String input, String output, long chars) {
+    Chain chain(String id, String keyId) {
+        record Link(String previousId, String input, String output, long chars, String channelId) {
         }
+        String[] head = {null};
         List<List<ChatMessage>> links = database.read(sql -> {
             List<List<ChatMessage>> read = new ArrayList<>();
             long chars = 0;
@@ -88,10 +98,14 @@ public final class ResponseStore {
                                     + MAX_CHAIN_CHARS + " characters): send the whole input without previous_response_id.");
                 }
                 String current = next;
-                Link link = sql.query("SELECT previous_id, input, output, chars FROM responses WHERE id = :id AND key_id = :keyId")
+                Link link = sql.query("SELECT previous_id, input, output, chars, channel_id FROM responses "
+                                + "WHERE id = :id AND key_id = :keyId")
                         .bind("id", current).bind("keyId", keyId)
-                        .findOne(rs -> new Link(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+                        .findOne(rs -> new Link(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)))
                         .orElseThrow(() -> notFound(current));
+                if (read.isEmpty()) {
+                    head[0] = link.channelId();
+                }
                 chars += link.chars();
                 List<ChatMessage> messages = new ArrayList<>(decode(link.input()));
                 messages.addAll(decode(link.output()));
@@ -103,7 +117,7 @@ public final class ResponseStore {
         Collections.reverse(links);
         List<ChatMessage> context = new ArrayList<>();
         links.forEach(context::addAll);
-        return context;
+        return new Chain(context, head[0]);
     }
 
     static OpenAiError notFound(String id) {

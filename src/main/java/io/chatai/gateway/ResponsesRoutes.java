@@ -14,6 +14,9 @@ import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.Part;
 import io.chatai.observe.AccessLog;
 import io.chatai.observe.Metrics;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chatai.core.Json;
+import io.chatai.provider.RawRelay;
 import io.chatai.web.ErrorResponses;
 import io.chatai.web.KeepAlives;
 import io.chatai.web.OpenAiError;
@@ -88,30 +91,46 @@ public final class ResponsesRoutes implements HttpService {
         Caller caller = AuthFilter.caller(req);
         Requests.JsonText body = Requests.jsonText(req);
         ResponsesRequest request = ResponsesRequest.parse(body.text(), body.body().node());
-        List<ChatMessage> context = request.previousResponseId() == null ? List.of()
+        ResponseStore.Chain chain = request.previousResponseId() == null ? new ResponseStore.Chain(List.of(), null)
                 : store.chain(request.previousResponseId(), caller.keyId());
-        List<ChatMessage> input = request.input(context);
-        ModelRequest model = request.modelRequest(context, input);
-        if (!request.tools().omitted().isEmpty()) {
-            res.header(OMITTED_TOOLS, String.join(", ", request.tools().omitted()));
-        }
+        List<ChatMessage> input = request.input(chain.messages());
+        ModelRequest model = request.modelRequest(chain.messages(), input);
+        // A continued response passes through only to the upstream that holds the one it continues.
+        RawRelay.Request raw = request.previousResponseId() != null && chain.channelId() == null ? null
+                : new RawRelay.Request(request.body(), request.stream(), false, RawRelay.Api.RESPONSES, chain.channelId());
         CallContext call = admission.admit(caller, request.user(), CallPurpose.CHAT, res::header);
         String id = ResponsesFormat.id("resp_");
         long createdAt = clock.millis() / 1000;
+        Runnable omitted = () -> {
+            if (!request.tools().omitted().isEmpty()) {
+                res.header(OMITTED_TOOLS, String.join(", ", request.tools().omitted()));
+            }
+        };
         if (!request.stream()) {
             ModelCalls.Result result;
             try {
-                result = calls.complete(model, call, new Cancellation());
+                result = calls.relay(model, raw, null, call, new Cancellation(), null, () -> false);
             } catch (ApiException e) {
                 throw GatewayErrors.translate(e, request.model());
             }
             AccessLog.channel(req, result.channel().name());
             Completion completion = result.completion();
+            if (result.body() != null) { // passed through: the upstream's own response
+                if (request.store()) {
+                    JsonNode relayed = Json.parseObject(result.body());
+                    keep(caller, call, request, relayed.path("id").asText(id), result.channel().id(), createdAt, input,
+                            completion.message(), result.body());
+                }
+                Responses.sendJson(res, result.body());
+                return;
+            }
+            omitted.run();
             var output = ResponsesFormat.output(completion, request);
             String status = ResponsesFormat.status(completion.finishReason());
             var response = ResponsesFormat.response(id, createdAt, request, status, output, completion.usage(),
                     completion.finishReason(), null);
-            if (request.store() && !keep(caller, call, request, id, createdAt, input, completion.message(), response)) {
+            if (request.store() && !keep(caller, call, request, id, null, createdAt, input, completion.message(),
+                    Json.writeString(response))) {
                 response.put("store", false);
             }
             Responses.send(res, 200, response);
@@ -120,17 +139,22 @@ public final class ResponsesRoutes implements HttpService {
         Cancellation cancellation = new Cancellation();
         metrics.streamOpened();
         try (SseChannel sse = new SseChannel(req, res, cancellation, keepAlives, metrics::streamClosed)) {
-            ResponsesStream stream = new ResponsesStream(sse, id, createdAt, request);
+            ResponsesStream stream = new ResponsesStream(sse, id, createdAt, request, omitted);
             try {
-                ModelCalls.Result result = calls.stream(model, call, cancellation, stream::sinkForAttempt, stream::started);
+                ModelCalls.Result result = calls.relay(model, raw, null, call, cancellation, stream::sinkForAttempt, stream::started);
                 AccessLog.channel(req, result.channel().name());
                 Completion completion = result.completion();
                 stream.finish(completion);
-                if (request.store()) {
+                if (request.store() && stream.relayedResponse() != null) {
+                    JsonNode relayed = stream.relayedResponse();
+                    keep(caller, call, request, relayed.path("id").asText(id), result.channel().id(), createdAt, input,
+                            completion.message(), Json.writeString(relayed));
+                } else if (request.store()) {
                     String status = ResponsesFormat.status(completion.finishReason());
                     var response = ResponsesFormat.response(id, createdAt, request, status, stream.output(),
                             completion.usage(), completion.finishReason(), null);
-                    keep(caller, call, request, id, createdAt, input, withCallIds(completion.message(), stream.output()), response);
+                    keep(caller, call, request, id, null, createdAt, input, withCallIds(completion.message(), stream.output()),
+                            Json.writeString(response));
                 }
             } catch (CallCancelledException gone) {
                 // the client left: the upstream call is already aborted
@@ -142,10 +166,10 @@ public final class ResponsesRoutes implements HttpService {
         }
     }
 
-    private boolean keep(Caller caller, CallContext call, ResponsesRequest request, String id, long createdAt,
-                         List<ChatMessage> input, ChatMessage.Assistant output, Map<String, Object> response) {
-        return store.save(new ResponseStore.Stored(id, caller.keyId(), call.userId(), request.previousResponseId(),
-                request.model(), createdAt, input, output, io.chatai.core.Json.writeString(response)));
+    private boolean keep(Caller caller, CallContext call, ResponsesRequest request, String id, String channelId, long createdAt,
+                         List<ChatMessage> input, ChatMessage.Assistant output, String response) {
+        return store.save(new ResponseStore.Stored(id, caller.keyId(), call.userId(), request.previousResponseId(), channelId,
+                request.model(), createdAt, input, output, response));
     }
 
     /** The answer with the call ids the stream sent (an upstream without ids got them from the stream). */

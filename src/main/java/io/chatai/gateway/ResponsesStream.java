@@ -6,7 +6,8 @@ import io.chatai.core.Json;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.Part;
 import io.chatai.core.message.StreamEvent;
-import io.chatai.core.message.StreamSink;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chatai.provider.RawRelay;
 import io.chatai.provider.DeltaJoiner;
 import io.chatai.web.ErrorResponses;
 import io.chatai.web.SseChannel;
@@ -31,11 +32,16 @@ final class ResponsesStream {
     private final long createdAt;
     private final ResponsesRequest request;
     private final List<Map<String, Object>> output = new ArrayList<>();
+    private final Runnable beforeTranslatedStart;
     private int sequence;
     private boolean started;
+    private boolean relayed;
+    private JsonNode relayedResponse;
     private Open open; // the item receiving deltas, or null
 
-    ResponsesStream(SseChannel sse, String id, long createdAt, ResponsesRequest request) {
+    /** @param beforeTranslatedStart runs before the first event of a translated answer (its headers are still open) */
+    ResponsesStream(SseChannel sse, String id, long createdAt, ResponsesRequest request, Runnable beforeTranslatedStart) {
+        this.beforeTranslatedStart = beforeTranslatedStart;
         this.sse = sse;
         this.id = id;
         this.createdAt = createdAt;
@@ -51,21 +57,50 @@ final class ResponsesStream {
         return output;
     }
 
-    /** A sink for one upstream attempt: a failover only happens while nothing was sent, so one state serves all. */
-    StreamSink sinkForAttempt() {
-        return event -> {
-            switch (event) {
-                case StreamEvent.TextDelta text -> text(text);
-                case StreamEvent.ReasoningDelta reasoning -> reasoning(reasoning);
-                case StreamEvent.ToolCallDelta call -> toolCall(call);
-                case StreamEvent.Done done -> {
-                    // the last event is sent by finish(), with the accounted usage
+    /**
+     * A sink for one upstream attempt: a failover only happens while nothing was sent, so one state serves all.
+     * A relaying attempt's events go out as the upstream sent them; a translating one's become events here.
+     */
+    RawRelay.Sink sinkForAttempt() {
+        return new RawRelay.Sink() {
+            @Override
+            public void forward(String data) {
+                started = true;
+                relayed = true;
+                JsonNode event = Json.parseObject(data);
+                String type = event.path("type").asText();
+                if (type.equals("response.completed") || type.equals("response.incomplete")) {
+                    relayedResponse = event.get("response");
+                }
+                sse.send(type, data);
+            }
+
+            @Override
+            public void accept(StreamEvent event) {
+                if (relayed) {
+                    return; // counted by the call; the upstream's own events already went out
+                }
+                switch (event) {
+                    case StreamEvent.TextDelta text -> text(text);
+                    case StreamEvent.ReasoningDelta reasoning -> reasoning(reasoning);
+                    case StreamEvent.ToolCallDelta call -> toolCall(call);
+                    case StreamEvent.Done done -> {
+                        // the last event is sent by finish(), with the accounted usage
+                    }
                 }
             }
         };
     }
 
+    /** The upstream's final response when the answer was passed through, else null. */
+    JsonNode relayedResponse() {
+        return relayedResponse;
+    }
+
     void finish(Completion completion) {
+        if (relayed) {
+            return; // the upstream's own last event has gone out
+        }
         start();
         close();
         String status = ResponsesFormat.status(completion.finishReason());
@@ -95,6 +130,7 @@ final class ResponsesStream {
     private void start() {
         if (!started) {
             started = true;
+            beforeTranslatedStart.run();
             emit("response.created", Map.of("response", ResponsesFormat.response(id, createdAt, request, "in_progress", null, null, null, null)));
             emit("response.in_progress", Map.of("response", ResponsesFormat.response(id, createdAt, request, "in_progress", null, null, null, null)));
         }

@@ -21,7 +21,27 @@ public interface RawRelay {
      * @param callerWantsUsage whether the caller asked for the usage chunk ({@code stream_options.include_usage});
      *                         the relay always asks the upstream for it, and passes it on only then
      */
-    record Request(String body, boolean stream, boolean callerWantsUsage) {
+    record Request(String body, boolean stream, boolean callerWantsUsage, Api api, String onlyChannelId) {
+        /** A chat-completions request, which any channel of a relaying type may take. */
+        public Request(String body, boolean stream, boolean callerWantsUsage) {
+            this(body, stream, callerWantsUsage, Api.CHAT_COMPLETIONS, null);
+        }
+    }
+
+    /**
+     * The API a caller's request is written for. {@code onlyChannelId} on a {@link Request} names the one channel
+     * that may relay it (state the upstream keeps, such as a stored response, lives there); null: any channel.
+     */
+    enum Api {
+        /** OpenAI chat completions: every channel of a relaying type takes it. */
+        CHAT_COMPLETIONS,
+        /** OpenAI's Responses API: only channels that say they serve it ({@link #relays}). */
+        RESPONSES
+    }
+
+    /** Whether a channel with these type options relays {@code request}; the others translate it. */
+    default boolean relays(java.util.Map<String, Object> options, Request request) {
+        return request.api() == Api.CHAT_COMPLETIONS;
     }
 
     /**
