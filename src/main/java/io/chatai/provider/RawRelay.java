@@ -5,7 +5,8 @@ import io.chatai.core.message.Completion;
 import io.chatai.core.message.StreamSink;
 
 /**
- * A provider whose wire format is the caller's own (OpenAI chat completions behind {@code /v1/chat/completions}),
+ * A provider whose wire format is the caller's own (OpenAI chat completions behind {@code /v1/chat/completions};
+ * OpenAI's Responses API behind {@code /v1/responses}, for the channels that say they serve it, see {@link #relays}),
  * so a request can go through it unchanged instead of being translated: the caller's body goes upstream with
  * only its {@code model} (and the usage option of a stream) changed, and the upstream's answer comes back with
  * only its {@code model} changed. Failures are reported like every other call, as {@link UpstreamException}s.
@@ -49,7 +50,7 @@ public interface RawRelay {
      * {@link StreamSink#accept}) the answer's pieces read from them, for accounting only.
      */
     interface Sink extends StreamSink {
-        /** One {@code data:} payload for the caller, {@code model} already rewritten; {@code [DONE]} last. */
+        /** One {@code data:} payload for the caller, {@code model} already rewritten; {@code [DONE]} last (chat completions only). */
         void forward(String data);
     }
 

@@ -61,8 +61,10 @@ class ResponsesPassthroughIT {
     @Test
     void should_pass_the_request_through_and_the_answer_back_with_every_field() throws Exception {
         upstream.always(answer());
+        Map<String, Object> body = request(false);
+        body.put("user", "passthrough-user");
 
-        Api.Response answer = admin.post("/v1/responses", request(false));
+        Api.Response answer = admin.post("/v1/responses", body);
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode response = answer.json();
@@ -72,7 +74,7 @@ class ResponsesPassthroughIT {
         assertThat(response.path("output").path(1).path("call_id").asText()).isEqualTo("call_up_1");
         assertThat(answer.header("X-ChatAI-Omitted-Tools")).as("nothing was left out").isNull();
         JsonNode sent = upstream.requests().getLast().body();
-        Map<String, Object> expected = new HashMap<>(request(false));
+        Map<String, Object> expected = new HashMap<>(body);
         expected.put("model", "gpt-upstream");
         assertThat(sent).isEqualTo(JSON.valueToTree(expected));
         assertThat(upstream.requests().getLast().path()).isEqualTo("/v1/responses");
@@ -81,7 +83,7 @@ class ResponsesPassthroughIT {
         assertThat(stored.status()).as(stored.body()).isEqualTo(200);
         assertThat(stored.json().path("upstream_only_field").asText()).isEqualTo("kept");
         server.flushUsage();
-        JsonNode totals = admin.get("/api/stats/usage?groupBy=channel").json().path("data").path("totals");
+        JsonNode totals = admin.get("/api/stats/usage?userId=passthrough-user").json().path("data").path("totals");
         assertThat(totals.path("promptTokens").asLong()).isEqualTo(40);
         assertThat(totals.path("completionTokens").asLong()).isEqualTo(12);
     }

@@ -1,13 +1,17 @@
 package io.chatai.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.message.ChatMessage;
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.Reply;
+import io.chatai.testing.TestDatabases;
+import io.chatai.testing.TestServer;
 import io.chatai.testing.TestServerExtension;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +82,37 @@ class ResponsesStoreIT {
         assertThat(deleted.json().path("deleted").asBoolean()).isTrue();
         assertThat(owner.get("/v1/responses/" + id).status()).isEqualTo(404);
         assertThat(owner.post("/v1/responses", continued).status()).isEqualTo(404);
+    }
+
+    @Test
+    void should_continue_read_and_delete_a_response_on_another_instance_sharing_postgresql() throws Exception {
+        assumeTrue(TestDatabases.postgresql(), "several instances share PostgreSQL");
+        Path dataDir = TestServer.newDataDir();
+        try (FakeOpenAi shared = new FakeOpenAi();
+             TestServer first = TestServer.start(dataDir, Map.of());
+             TestServer second = TestServer.start(dataDir, Map.of())) {
+            first.addChannel(shared, Map.of("name", "shared", "models", List.of("*")));
+            String key = first.createKey("bot", null, null);
+            shared.always(Reply.text("Paris."));
+            String id = first.as(key).post("/v1/responses", ask("Capital of France?")).json().path("id").asText();
+            Map<String, Object> continued = ask("And of Italy?");
+            continued.put("previous_response_id", id);
+            shared.always(Reply.text("Rome."));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            Api.Response next = second.as(key).post("/v1/responses", continued);
+            while (next.status() == 404 && next.body().contains("model_not_found") && System.nanoTime() < deadline) {
+                Thread.sleep(200); // until the second instance's config poll sees the channel
+                next = second.as(key).post("/v1/responses", continued);
+            }
+
+            assertThat(next.status()).as(next.body()).isEqualTo(200);
+            assertThat(shared.received(shared.requests().getLast()).messages()).extracting(ChatMessage::text)
+                    .containsExactly("Capital of France?", "Paris.", "And of Italy?");
+            assertThat(second.as(key).get("/v1/responses/" + id).status()).isEqualTo(200);
+            assertThat(second.admin().get("/v1/responses/" + id).status()).as("another key").isEqualTo(404);
+            assertThat(second.as(key).delete("/v1/responses/" + id).status()).isEqualTo(200);
+            assertThat(first.as(key).get("/v1/responses/" + id).status()).isEqualTo(404);
+        }
     }
 
     @Test
