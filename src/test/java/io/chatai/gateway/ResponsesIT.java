@@ -247,6 +247,32 @@ class ResponsesIT {
         assertThat(fake.received(fake.requests().getLast()).schema()).isEqualTo(JSON.valueToTree(schema));
     }
 
+    @org.junit.jupiter.api.Test
+    void should_end_an_answer_cut_by_the_token_limit_as_incomplete_and_a_broken_stream_as_failed() {
+        FakeUpstream fake = FAKES.getFirst();
+        use(fake);
+        fake.always(Reply.rich(FinishReason.LENGTH, USAGE, new Part.Text("Paris is the cap")));
+        Map<String, Object> body = request("Capital of France?", false);
+        body.put("max_output_tokens", 5);
+
+        JsonNode cut = server.admin().post("/v1/responses", body).json();
+        body.put("stream", true);
+        Api.Stream cutStream = server.admin().stream("/v1/responses", body);
+        fake.always(Reply.text("Paris ", "is ", "the ").failingMidStream(500, "upstream broke"));
+        Api.Stream broken = server.admin().stream("/v1/responses", request("Capital of France?", true));
+
+        assertThat(cut.path("status").asText()).isEqualTo("incomplete");
+        assertThat(cut.path("incomplete_details").path("reason").asText()).isEqualTo("max_output_tokens");
+        assertThat(cut.path("max_output_tokens").asInt()).isEqualTo(5);
+        assertThat(cutStream.types().getLast()).isEqualTo("response.incomplete");
+        assertThat(broken.status()).isEqualTo(200);
+        assertThat(broken.types()).contains("response.output_text.delta");
+        assertThat(broken.types().getLast()).isEqualTo("response.failed");
+        JsonNode failed = broken.events().getLast().path("response");
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("error").path("message").asText()).isNotBlank();
+    }
+
     static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
