@@ -116,6 +116,26 @@ class ResponsesStoreIT {
     }
 
     @Test
+    void should_apply_the_key_limit_and_the_users_a_key_may_act_for() {
+        oneChannel();
+        upstream.always(Reply.text("Hi."));
+        Api limited = server.as(server.createKey("limited", null, 1));
+        Api bound = server.as(server.createKey("bound", "ann", null));
+
+        assertThat(limited.post("/v1/responses", ask("one")).status()).isEqualTo(200);
+        Api.Response refused = limited.post("/v1/responses", ask("two"));
+        Map<String, Object> other = ask("hello");
+        other.put("user", "bob");
+        Api.Response foreignUser = bound.post("/v1/responses", other);
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Retry-After")).isNotBlank();
+        assertThat(refused.json().path("error").path("type").asText()).isEqualTo("rate_limit_error");
+        assertThat(foreignUser.status()).isEqualTo(403);
+        assertThat(foreignUser.json().path("error").path("message").asText()).isNotBlank();
+    }
+
+    @Test
     void should_keep_nothing_with_store_false() {
         oneChannel();
         upstream.always(Reply.text("Paris."));
