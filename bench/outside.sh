@@ -11,13 +11,14 @@
 #   bench/outside.sh --jvm-opts "-XX:+UseSerialGC" --jfr /tmp/x.jfr
 #   bench/outside.sh --b-jar /tmp/before.jar   # a second server (B) measured in the same rounds: A/B of a change
 #   bench/outside.sh --b-jvm-opts "-Djdk.pollerMode=1"  # B = the same jar with other JVM flags
+#   bench/outside.sh --clients 64 --b-jar /tmp/before.jar  # 64 connections per target (threads; CPU/req under overlap)
 #
 # Environment: JAVA_HOME (JDK 25), CHATAI_* passed on to the server. Results also go to
 # bench/results/outside-<timestamp>/ (raw per-round JSON, server log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
-WARMUP=12000 REQUESTS=3000 ROUNDS=5 JAR=target/chatai-server.jar JVM_OPTS="" JFR="" ONLY="direct,v1,chat" B_JAR="" B_OPTS="" B=0
+WARMUP=12000 REQUESTS=3000 ROUNDS=5 JAR=target/chatai-server.jar JVM_OPTS="" JFR="" ONLY="direct,v1,chat" CLIENTS=1 B_JAR="" B_OPTS="" B=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --warmup) WARMUP=$2; shift 2 ;;
@@ -27,9 +28,10 @@ while [ $# -gt 0 ]; do
     --jvm-opts) JVM_OPTS=$2; shift 2 ;;
     --jfr) JFR=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
+    --clients) CLIENTS=$2; shift 2 ;;
     --b-jar) B_JAR=$2; B=1; shift 2 ;;
     --b-jvm-opts) B_OPTS=$2; B=1; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -77,7 +79,7 @@ B_PID=0 B_PORT=0 B_KEY=""
 if [ "$B" = 1 ]; then start_server b "${B_JAR:-$JAR}" "$B_OPTS"; B_PID=$PID; B_PORT=$PORT; B_KEY=$KEY; fi
 
 BODY='{"model":"fake","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say lorem six times."}]}'
-CONFIG=$(ONLY="$ONLY" python3 - "$MOCK_PORT" "$A_PORT" "$A_KEY" "$BODY" "$MOCK_PID" "$SERVER_PID" "$WARMUP" "$REQUESTS" "$ROUNDS" \
+CONFIG=$(ONLY="$ONLY" CLIENTS="$CLIENTS" python3 - "$MOCK_PORT" "$A_PORT" "$A_KEY" "$BODY" "$MOCK_PID" "$SERVER_PID" "$WARMUP" "$REQUESTS" "$ROUNDS" \
     "$B_PORT" "$B_KEY" "$B_PID" <<'PY'
 import json, os, sys
 mock, port, key, body, mpid, spid, warm, n, rounds, bport, bkey, bpid = sys.argv[1:]
@@ -97,7 +99,7 @@ a, b = chatai('', port, key, spid), (chatai('-b', bport, bkey, bpid) if int(bpid
 targets = []
 for t in os.environ['ONLY'].split(','):
   targets += [all_targets[t]] if t == 'direct' else [a[t]] + ([b[t]] if b else [])
-print(json.dumps(dict(warmup=int(warm), requests=int(n), rounds=int(rounds), targets=targets)))
+print(json.dumps(dict(warmup=int(warm), requests=int(n), rounds=int(rounds), clients=int(os.environ['CLIENTS']), targets=targets)))
 PY
 )
 echo "outside: load before: $(cut -d' ' -f1-3 /proc/loadavg)  (mock pid $MOCK_PID, chatai pid $SERVER_PID, B pid $B_PID, results in $RUN)" >&2
