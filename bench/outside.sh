@@ -103,7 +103,7 @@ print(json.dumps(dict(warmup=int(warm), requests=int(n), rounds=int(rounds), cli
 PY
 )
 echo "outside: load before: $(cut -d' ' -f1-3 /proc/loadavg)  (mock pid $MOCK_PID, chatai pid $SERVER_PID, B pid $B_PID, results in $RUN)" >&2
-{ echo "A: jar $JAR, JVM options: ${JVM_OPTS:-none}"; [ "$B" = 1 ] && echo "B: jar ${B_JAR:-$JAR}, JVM options: ${B_OPTS:-none}"; } | tee "$RUN/setup.txt" >&2
+{ echo "A: jar $JAR, JVM options: ${JVM_OPTS:-none}"; if [ "$B" = 1 ]; then echo "B: jar ${B_JAR:-$JAR}, JVM options: ${B_OPTS:-none}"; fi; } | tee "$RUN/setup.txt" >&2
 python3 bench/outside/client.py "$CONFIG" >"$RUN/rounds.json" 2>"$RUN/client.log" || { cat "$RUN/client.log" >&2; exit 1; }
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ -n "$JFR" ]; then "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump filename="$JFR" >/dev/null 2>&1 || true; fi
