@@ -9,6 +9,7 @@ import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.StreamSink;
 import io.chatai.core.message.TokenUsage;
+import io.chatai.provider.Provider;
 import io.chatai.provider.RawRelay;
 import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
@@ -118,7 +119,7 @@ public final class ModelCalls {
                          Cancellation cancellation, Supplier<StreamSink> sinks, BooleanSupplier contentSent,
                          CallListener listener) {
         ChannelRouter.Screen screen = (channel, provider, upstreamModel) -> {
-            if (raw != null && provider instanceof RawRelay) {
+            if (relayOf(provider, raw) != null) {
                 return Optional.empty(); // the upstream gets the caller's own request and judges it
             }
             return relayOnly != null ? Optional.of(relayOnly) : provider.unsupported(request.withModel(upstreamModel));
@@ -131,7 +132,8 @@ public final class ModelCalls {
             try {
                 Completion completion;
                 if (sinks == null) {
-                    if (raw != null && provider instanceof RawRelay relay) {
+                    RawRelay relay = relayOf(provider, raw);
+                    if (relay != null) {
                         RawRelay.Answer done = relay.relay(upstream, raw, upstreamModel, request.model(), null, cancellation);
                         completion = done.completion();
                         relayed[0] = done.body();
@@ -159,7 +161,8 @@ public final class ModelCalls {
                             }
                         }
                     };
-                    if (raw != null && provider instanceof RawRelay relay) {
+                    RawRelay relay = relayOf(provider, raw);
+                    if (relay != null) {
                         RawRelay.Sink target = (RawRelay.Sink) sink;
                         relay.relay(upstream, raw, upstreamModel, request.model(), new RawRelay.Sink() {
                             @Override
@@ -170,6 +173,11 @@ public final class ModelCalls {
                             @Override
                             public void forward(String data) {
                                 target.forward(data);
+                            }
+
+                            @Override
+                            public void forward(String event, String data) {
+                                target.forward(event, data);
                             }
                         }, cancellation);
                     } else {
@@ -199,6 +207,11 @@ public final class ModelCalls {
             }
         }, cancellation, contentSent);
         return new Result(routed.result(), routed.channel(), relayed[0]);
+    }
+
+    /** The provider as a relay of the caller's wire format, or null when it must translate. */
+    private static RawRelay relayOf(Provider provider, RawRelay.Request raw) {
+        return raw != null && provider instanceof RawRelay relay && relay.speaks(raw.wire()) ? relay : null;
     }
 
     private UpstreamException answerTooLong() {

@@ -3,6 +3,7 @@ package io.chatai.provider;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.StreamSink;
+import java.util.Map;
 
 /**
  * A provider whose wire format is the caller's own (OpenAI chat completions behind {@code /v1/chat/completions}),
@@ -13,6 +14,19 @@ import io.chatai.core.message.StreamSink;
  */
 public interface RawRelay {
 
+    /** The caller-facing wire formats a request can arrive in. */
+    enum Wire {
+        /** OpenAI's {@code /v1/chat/completions}. */
+        CHAT_COMPLETIONS,
+        /** Anthropic's {@code /v1/messages}. */
+        MESSAGES
+    }
+
+    /** Whether this provider relays requests in {@code wire} unchanged (by default: chat completions only). */
+    default boolean speaks(Wire wire) {
+        return wire == Wire.CHAT_COMPLETIONS;
+    }
+
     /**
      * One caller's request as it arrived.
      *
@@ -20,8 +34,19 @@ public interface RawRelay {
      * @param stream           whether the caller asked for a stream
      * @param callerWantsUsage whether the caller asked for the usage chunk ({@code stream_options.include_usage});
      *                         the relay always asks the upstream for it, and passes it on only then
+     * @param wire             the wire format of {@code body}
+     * @param headers          the caller's headers the upstream should see (Anthropic's {@code anthropic-version}
+     *                         and {@code anthropic-beta}), by lower-case name
      */
-    record Request(String body, boolean stream, boolean callerWantsUsage) {
+    record Request(String body, boolean stream, boolean callerWantsUsage, Wire wire, Map<String, String> headers) {
+        public Request {
+            headers = Map.copyOf(headers);
+        }
+
+        /** A chat-completions request. */
+        public Request(String body, boolean stream, boolean callerWantsUsage) {
+            this(body, stream, callerWantsUsage, Wire.CHAT_COMPLETIONS, Map.of());
+        }
     }
 
     /**
@@ -31,6 +56,11 @@ public interface RawRelay {
     interface Sink extends StreamSink {
         /** One {@code data:} payload for the caller, {@code model} already rewritten; {@code [DONE]} last. */
         void forward(String data);
+
+        /** One named SSE event for the caller, as the upstream sent it (Anthropic names every event). */
+        default void forward(String event, String data) {
+            forward(data);
+        }
     }
 
     /**
