@@ -180,6 +180,47 @@ class AnthropicFrontTranslationIT {
         assertThat(fake.calls()).isEqualTo(before);
     }
 
+    @Test
+    void should_fail_over_across_channel_types_and_record_usage_for_the_hashed_user() throws Exception {
+        FakeUpstream openai = FAKES.get(0);
+        FakeUpstream gemini = FAKES.get(1);
+        server.deleteChannels();
+        server.addChannel(openai, Map.of("name", "first", "priority", 10, "models", List.of("*")));
+        server.addChannel(gemini, Map.of("name", "second", "priority", 0, "models", List.of("*")));
+        openai.always(Reply.status(503, "overloaded"));
+        gemini.always(answer(gemini));
+        String userId = "{\"device_id\":\"" + "e".repeat(64) + "\",\"session_id\":\"s-2\"}";
+        Map<String, Object> body = request(true, QUESTION);
+        body.put("metadata", Map.of("user_id", userId));
+
+        Api.Stream stream = server.admin().stream("/v1/messages", body);
+
+        assertAnswer(gemini, AnthropicEvents.parse(stream.raw()).assemble());
+        server.flushUsage();
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(userId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String counted = "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        JsonNode totals = server.admin().get("/api/stats/usage?userId=" + counted).data().path("totals");
+        assertThat(totals.path("promptTokens").asLong()).isEqualTo(100);
+        assertThat(totals.path("completionTokens").asLong()).isEqualTo(20);
+        openai.resetScript();
+    }
+
+    @Test
+    void should_apply_the_keys_rate_limit_with_anthropics_429() {
+        FakeUpstream fake = FAKES.getFirst();
+        use(fake);
+        fake.always(Reply.text("hi"));
+        String key = server.createKey("limited-messages", null, 1);
+
+        Api.Response first = server.as(key).post("/v1/messages", request(false, QUESTION));
+        Api.Response second = server.as(key).post("/v1/messages", request(false, QUESTION));
+
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(second.status()).isEqualTo(429);
+        assertThat(second.json().path("error").path("type").asText()).isEqualTo("rate_limit_error");
+        assertThat(second.header("retry-after")).isNotBlank();
+    }
+
     private static JsonNode json(String text) {
         try {
             return JSON.readTree(text);

@@ -113,6 +113,11 @@ class ClaudeCodeIT {
         assertThat(session).as("Claude Code's model names reach the upstream mapped")
                 .allSatisfy(r -> assertThat(r.model()).isIn(fake.type().equals("anthropic") ? List.of(MODEL, SMALL_MODEL)
                         : List.of("gpt-4.1", "gpt-4.1-mini")));
+        if (fake.type().equals("anthropic")) {
+            assertThat(session.getFirst().body().path("metadata").path("user_id").asText())
+                    .as("Claude Code's own metadata.user_id, a JSON string, accepted").startsWith("{").hasSizeGreaterThan(64);
+            assertThat(session.getFirst().header("anthropic-beta")).as("its betas reach Anthropic").contains("claude-code-");
+        }
         FakeUpstream.Recorded answered = session.stream().filter(r -> r.raw().contains(secret)).findFirst().orElseThrow();
         String toolResultId = fake.type().equals("anthropic")
                 ? toolResultIdOf(answered.body().path("messages"))
