@@ -79,7 +79,9 @@ final class AnthropicFrontStream {
             return;
         }
         start();
-        translation.close();
+        if (translation != null) {
+            translation.close();
+        }
         Map<String, Object> delta = new LinkedHashMap<>();
         delta.put("stop_reason", AnthropicFrontFormat.stopReason(completion.finishReason()));
         delta.put("stop_sequence", null);
