@@ -10,7 +10,10 @@ import io.chatai.provider.DeltaJoiner;
 import io.chatai.provider.RawRelay;
 import io.chatai.web.AnthropicErrors;
 import io.chatai.web.SseChannel;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,6 +28,9 @@ import java.util.TreeMap;
  * {@code error} event in Anthropic's shape. Used by one request's thread.
  */
 final class AnthropicFrontStream {
+    private static final Set<String> OPENING = Set.of("message_start", "content_block_start", "ping");
+    /** Opening events held at most (a stream of nothing but openings is sent as it comes after these). */
+    private static final int MAX_HELD = 16;
     private final SseChannel sse;
     private final String id;
     private final String model;
@@ -33,6 +39,8 @@ final class AnthropicFrontStream {
     private boolean relayed;
     private boolean relayEnded;
     private Translation translation;
+    /** A relayed attempt's opening events, not yet sent. */
+    private final List<String[]> held = new ArrayList<>();
 
     AnthropicFrontStream(SseChannel sse, String id, String model, int estimatedInput) {
         this.sse = sse;
@@ -45,10 +53,16 @@ final class AnthropicFrontStream {
         return started;
     }
 
-    /** A sink for one upstream attempt; a failover only happens while nothing was sent. */
+    /**
+     * A sink for one upstream attempt; a failover only happens while nothing was sent. A relayed attempt's
+     * opening events ({@code message_start}, {@code content_block_start}, {@code ping}) are held until its first
+     * delta or closing event: Anthropic reports an overload as an {@code error} event right after them, and
+     * holding them lets that attempt fail over instead of reaching the caller.
+     */
     RawRelay.Sink sinkForAttempt() {
         Translation attempt = new Translation();
         translation = attempt;
+        held.clear();
         return new RawRelay.Sink() {
             @Override
             public void forward(String data) {
@@ -57,8 +71,12 @@ final class AnthropicFrontStream {
 
             @Override
             public void forward(String event, String data) {
-                started = true;
                 relayed = true;
+                if (!started && OPENING.contains(event) && held.size() < MAX_HELD) {
+                    held.add(new String[] {event, data});
+                    return;
+                }
+                releaseHeld();
                 sse.sendEvent(event, data);
                 relayEnded |= event.equals("message_stop");
             }
@@ -70,9 +88,18 @@ final class AnthropicFrontStream {
         };
     }
 
+    private void releaseHeld() {
+        started = true;
+        for (String[] event : held) {
+            sse.sendEvent(event[0], event[1]);
+        }
+        held.clear();
+    }
+
     /** Ends the answer: a translated one with its stop reason and the accounted usage. */
     void finish(Completion completion) {
         if (relayed) {
+            releaseHeld();
             if (!relayEnded) {
                 send("message_stop", Map.of("type", "message_stop")); // the upstream ended after its stop reason
             }

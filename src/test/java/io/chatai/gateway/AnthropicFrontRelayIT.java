@@ -125,6 +125,27 @@ class AnthropicFrontRelayIT {
     }
 
     @Test
+    void should_fail_over_when_an_overloaded_error_follows_the_opening_events() throws Exception {
+        server.deleteChannels();
+        server.addChannel(UPSTREAM, Map.of("name", "first", "priority", 10, "models", List.of("claude-x"),
+                "apiKeys", List.of("sk-ant-first-0000000")));
+        server.addChannel(UPSTREAM, Map.of("name", "second", "priority", 0, "models", List.of("claude-x"),
+                "apiKeys", List.of("sk-ant-second-000000")));
+        UPSTREAM.scriptRequests(recorded -> "sk-ant-first-0000000".equals(recorded.apiKey())
+                ? Reply.text().failingMidStream(529, "Overloaded") : ANSWER);
+        String body = REQUEST.formatted("u", ", \"stream\": true");
+        HttpResponse<String> direct = CLIENT.send(HttpRequest.newBuilder(URI.create(UPSTREAM.baseUrl() + "/v1/messages"))
+                .header("Content-Type", "application/json").header("x-api-key", "sk-ant-second-000000")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+
+        HttpResponse<String> response = post("/v1/messages", body, "x-api-key", TestServer.ADMIN_KEY);
+
+        assertThat(response.body().replace(": keep-alive\n\n", "")).isEqualTo(direct.body());
+        assertThat(UPSTREAM.requests().subList(UPSTREAM.requests().size() - 2, UPSTREAM.requests().size()))
+                .extracting(FakeUpstream.Recorded::apiKey).containsExactly("sk-ant-first-0000000", "sk-ant-second-000000");
+    }
+
+    @Test
     void should_pass_an_upstream_error_through_with_its_status_type_and_text() {
         String message = "messages.0.content.1: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9";
         UPSTREAM.always(Reply.status(400, message));
