@@ -201,6 +201,11 @@ public final class ModelCalls {
                             public void forward(String data) {
                                 target.forward(data);
                             }
+
+                            @Override
+                            public void forward(String event, String data) {
+                                target.forward(event, data);
+                            }
                         }, cancellation);
                     } else {
                         provider.stream(upstream, request.withModel(upstreamModel), event -> {

@@ -3,6 +3,7 @@ package io.chatai.provider;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.StreamSink;
+import java.util.Map;
 
 /**
  * A provider whose wire format is the caller's own (OpenAI chat completions behind {@code /v1/chat/completions};
@@ -14,6 +15,19 @@ import io.chatai.core.message.StreamSink;
  */
 public interface RawRelay {
 
+    /** The caller-facing wire formats a request can arrive in. */
+    enum Wire {
+        /** OpenAI's {@code /v1/chat/completions}. */
+        CHAT_COMPLETIONS,
+        /** Anthropic's {@code /v1/messages}. */
+        MESSAGES
+    }
+
+    /** Whether this provider relays requests in {@code wire} unchanged (by default: chat completions only). */
+    default boolean speaks(Wire wire) {
+        return wire == Wire.CHAT_COMPLETIONS;
+    }
+
     /**
      * One caller's request as it arrived.
      *
@@ -21,11 +35,24 @@ public interface RawRelay {
      * @param stream           whether the caller asked for a stream
      * @param callerWantsUsage whether the caller asked for the usage chunk ({@code stream_options.include_usage});
      *                         the relay always asks the upstream for it, and passes it on only then
+     * @param api              the API {@code body} is written for
+     * @param headers          the caller's headers the upstream should see (Anthropic's {@code anthropic-version}
+     *                         and {@code anthropic-beta}), by lower-case name
      */
-    record Request(String body, boolean stream, boolean callerWantsUsage, Api api, String onlyChannelId) {
+    record Request(String body, boolean stream, boolean callerWantsUsage, Api api, String onlyChannelId,
+                   Map<String, String> headers) {
+        public Request {
+            headers = Map.copyOf(headers);
+        }
+
         /** A chat-completions request, which any channel of a relaying type may take. */
         public Request(String body, boolean stream, boolean callerWantsUsage) {
-            this(body, stream, callerWantsUsage, Api.CHAT_COMPLETIONS, null);
+            this(body, stream, callerWantsUsage, Api.CHAT_COMPLETIONS, null, Map.of());
+        }
+
+        /** A request in {@code api} with no caller headers to forward. */
+        public Request(String body, boolean stream, boolean callerWantsUsage, Api api, String onlyChannelId) {
+            this(body, stream, callerWantsUsage, api, onlyChannelId, Map.of());
         }
     }
 
@@ -37,11 +64,16 @@ public interface RawRelay {
         /** OpenAI chat completions: every channel of a relaying type takes it. */
         CHAT_COMPLETIONS,
         /** OpenAI's Responses API: only channels that say they serve it ({@link #relays}). */
-        RESPONSES
+        RESPONSES,
+        /** Anthropic's {@code /v1/messages}. */
+        MESSAGES
     }
 
-    /** Whether a channel with these type options relays {@code request}; the others translate it. */
-    default boolean relays(java.util.Map<String, Object> options, Request request) {
+    /**
+     * Whether a channel with these type options relays {@code request} unchanged; the others translate it.
+     * By default a relaying provider takes chat completions only.
+     */
+    default boolean relays(Map<String, Object> options, Request request) {
         return request.api() == Api.CHAT_COMPLETIONS;
     }
 
@@ -52,6 +84,11 @@ public interface RawRelay {
     interface Sink extends StreamSink {
         /** One {@code data:} payload for the caller, {@code model} already rewritten; {@code [DONE]} last (chat completions only). */
         void forward(String data);
+
+        /** One named SSE event for the caller, as the upstream sent it (Anthropic names every event). */
+        default void forward(String event, String data) {
+            forward(data);
+        }
     }
 
     /**

@@ -55,7 +55,7 @@ public final class SseChannel implements KeepAlives.Watched, AutoCloseable {
         }
     }
 
-    /** Sends {@code event: <name>}, {@code data: <json>} and a blank line (the Responses API names each event). */
+    /** Sends {@code event: <name>}, {@code data: <json>} and a blank line (the Responses API and Anthropic's Messages name each event). */
     public void send(String event, String json) {
         byte[] bytes = ("event: " + event + "\ndata: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
         lock.lock();

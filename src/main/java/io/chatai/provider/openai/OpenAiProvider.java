@@ -61,6 +61,7 @@ public final class OpenAiProvider implements Provider, RawRelay {
         return switch (request.api()) {
             case CHAT_COMPLETIONS -> relay.relay(upstream, request, upstreamModel, callerModel, sink, cancellation);
             case RESPONSES -> responses.relay(upstream, request, upstreamModel, callerModel, sink, cancellation);
+            case MESSAGES -> throw new IllegalStateException("an openai channel never relays /v1/messages"); // relays() says no
         };
     }
 
@@ -69,6 +70,7 @@ public final class OpenAiProvider implements Provider, RawRelay {
         return switch (request.api()) {
             case CHAT_COMPLETIONS -> true;
             case RESPONSES -> Boolean.TRUE.equals(options.get(RESPONSES_API));
+            case MESSAGES -> false;
         };
     }
 
