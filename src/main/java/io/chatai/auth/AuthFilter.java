@@ -2,6 +2,7 @@ package io.chatai.auth;
 
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * other paths ({@code /health}, {@code /ready}, the panel's files) pass. Thread-safe.
  */
 public final class AuthFilter implements Filter {
+    private static final HeaderName X_API_KEY = HeaderNames.create("x-api-key");
     private final Authenticator authenticator;
     private final Sessions sessions;
 
@@ -37,6 +39,9 @@ public final class AuthFilter implements Filter {
 
     private Caller authenticate(RoutingRequest req) {
         String key = bearer(req);
+        if (key == null && req.prologue().uriPath().path().startsWith("/v1/")) {
+            key = apiKeyHeader(req); // Anthropic's clients send the key as x-api-key
+        }
         if (key != null) {
             return authenticator.authenticate(key)
                     .orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "Unknown or revoked key"));
@@ -58,6 +63,11 @@ public final class AuthFilter implements Filter {
                 .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(value -> value.substring(7).strip())
                 .orElse(null);
+    }
+
+    /** The key of an {@code x-api-key} header (Anthropic's spelling), or null. */
+    static String apiKeyHeader(ServerRequest req) {
+        return req.headers().first(X_API_KEY).map(String::strip).filter(value -> !value.isEmpty()).orElse(null);
     }
 
     /** The panel session cookie of the request, if any. */

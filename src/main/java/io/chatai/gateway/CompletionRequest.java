@@ -138,8 +138,15 @@ public record CompletionRequest(ModelRequest model, String body, boolean stream,
     }
 
     /** The user as sent; a longer value (some clients send JSON there) counts through a hash of it, never failing. */
-    private static String user(JsonNode user) {
-        String value = string(user, "user", Integer.MAX_VALUE);
+    static String user(JsonNode user) {
+        return userKey(string(user, "user", Integer.MAX_VALUE));
+    }
+
+    /**
+     * The user a {@code /v1} front counts (OpenAI's {@code user}, Anthropic's {@code metadata.user_id}): the
+     * value as sent, or past 64 characters a hash of it, so the same long value is always the same user.
+     */
+    static String userKey(String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }

@@ -3,15 +3,30 @@ package io.chatai.provider;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.Completion;
 import io.chatai.core.message.StreamSink;
+import java.util.Map;
 
 /**
- * A provider whose wire format is the caller's own (OpenAI chat completions behind {@code /v1/chat/completions}),
+ * A provider whose wire format is the caller's own (OpenAI chat completions behind {@code /v1/chat/completions};
+ * OpenAI's Responses API behind {@code /v1/responses}, for the channels that say they serve it, see {@link #relays}),
  * so a request can go through it unchanged instead of being translated: the caller's body goes upstream with
  * only its {@code model} (and the usage option of a stream) changed, and the upstream's answer comes back with
  * only its {@code model} changed. Failures are reported like every other call, as {@link UpstreamException}s.
  * Implementations are thread-safe and do not retry.
  */
 public interface RawRelay {
+
+    /** The caller-facing wire formats a request can arrive in. */
+    enum Wire {
+        /** OpenAI's {@code /v1/chat/completions}. */
+        CHAT_COMPLETIONS,
+        /** Anthropic's {@code /v1/messages}. */
+        MESSAGES
+    }
+
+    /** Whether this provider relays requests in {@code wire} unchanged (by default: chat completions only). */
+    default boolean speaks(Wire wire) {
+        return wire == Wire.CHAT_COMPLETIONS;
+    }
 
     /**
      * One caller's request as it arrived.
@@ -20,8 +35,46 @@ public interface RawRelay {
      * @param stream           whether the caller asked for a stream
      * @param callerWantsUsage whether the caller asked for the usage chunk ({@code stream_options.include_usage});
      *                         the relay always asks the upstream for it, and passes it on only then
+     * @param api              the API {@code body} is written for
+     * @param headers          the caller's headers the upstream should see (Anthropic's {@code anthropic-version}
+     *                         and {@code anthropic-beta}), by lower-case name
      */
-    record Request(String body, boolean stream, boolean callerWantsUsage) {
+    record Request(String body, boolean stream, boolean callerWantsUsage, Api api, String onlyChannelId,
+                   Map<String, String> headers) {
+        public Request {
+            headers = Map.copyOf(headers);
+        }
+
+        /** A chat-completions request, which any channel of a relaying type may take. */
+        public Request(String body, boolean stream, boolean callerWantsUsage) {
+            this(body, stream, callerWantsUsage, Api.CHAT_COMPLETIONS, null, Map.of());
+        }
+
+        /** A request in {@code api} with no caller headers to forward. */
+        public Request(String body, boolean stream, boolean callerWantsUsage, Api api, String onlyChannelId) {
+            this(body, stream, callerWantsUsage, api, onlyChannelId, Map.of());
+        }
+    }
+
+    /**
+     * The API a caller's request is written for. {@code onlyChannelId} on a {@link Request} names the one channel
+     * that may relay it (state the upstream keeps, such as a stored response, lives there); null: any channel.
+     */
+    enum Api {
+        /** OpenAI chat completions: every channel of a relaying type takes it. */
+        CHAT_COMPLETIONS,
+        /** OpenAI's Responses API: only channels that say they serve it ({@link #relays}). */
+        RESPONSES,
+        /** Anthropic's {@code /v1/messages}. */
+        MESSAGES
+    }
+
+    /**
+     * Whether a channel with these type options relays {@code request} unchanged; the others translate it.
+     * By default a relaying provider takes chat completions only.
+     */
+    default boolean relays(Map<String, Object> options, Request request) {
+        return request.api() == Api.CHAT_COMPLETIONS;
     }
 
     /**
@@ -29,8 +82,13 @@ public interface RawRelay {
      * {@link StreamSink#accept}) the answer's pieces read from them, for accounting only.
      */
     interface Sink extends StreamSink {
-        /** One {@code data:} payload for the caller, {@code model} already rewritten; {@code [DONE]} last. */
+        /** One {@code data:} payload for the caller, {@code model} already rewritten; {@code [DONE]} last (chat completions only). */
         void forward(String data);
+
+        /** One named SSE event for the caller, as the upstream sent it (Anthropic names every event). */
+        default void forward(String event, String data) {
+            forward(data);
+        }
     }
 
     /**

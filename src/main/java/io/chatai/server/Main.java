@@ -42,6 +42,7 @@ import io.chatai.conversation.ClusterConversationLocks;
 import io.chatai.embedding.EmbeddingCalls;
 import io.chatai.embedding.EmbeddingRoutes;
 import io.chatai.embedding.LocalEmbeddingModel;
+import io.chatai.gateway.AnthropicFrontRoutes;
 import io.chatai.memory.MemoryExtractor;
 import io.chatai.memory.MemoryRecall;
 import io.chatai.memory.MemoryRepository;
@@ -52,6 +53,8 @@ import io.chatai.userdata.RetentionSweep;
 import io.chatai.userdata.UserDataRepository;
 import io.chatai.userdata.UserDataRoutes;
 import io.chatai.gateway.GatewayRoutes;
+import io.chatai.gateway.ResponseStore;
+import io.chatai.gateway.ResponsesRoutes;
 import io.chatai.gateway.ModelDirectory;
 import io.chatai.gateway.V1Admission;
 import io.chatai.observe.AccessLog;
@@ -292,6 +295,9 @@ public final class Main {
                     .register("/v1", new GatewayRoutes(modelCalls, v1Admission, new ModelDirectory(catalog, presets, config.defaultModel(),
                             List.of(LocalEmbeddingModel.NAME)), metrics, clock, keepAlives))
                     .register("/v1", new EmbeddingRoutes(embeddingCalls, v1Admission))
+                    .register("/v1", new ResponsesRoutes(modelCalls, v1Admission, new ResponseStore(database), metrics, clock,
+                            keepAlives))
+                    .register("/v1", new AnthropicFrontRoutes(modelCalls, router, v1Admission, tokens, metrics, keepAlives))
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey,
                     new ToolExecutor(toolServers));

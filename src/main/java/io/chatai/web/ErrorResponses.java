@@ -36,8 +36,13 @@ public final class ErrorResponses {
 
     /** Writes an error response in the envelope of the route's API. */
     public static void send(ServerRequest req, ServerResponse res, ApiException e) {
+        String path = req.prologue().uriPath().path();
+        if (AnthropicErrors.isAnthropicRoute(path)) {
+            AnthropicErrors.send(res, e);
+            return;
+        }
         res.status(e instanceof OpenAiError openAi ? openAi.status() : e.code().status());
-        boolean v1 = req.prologue().uriPath().path().startsWith("/v1/");
+        boolean v1 = path.startsWith("/v1/");
         // A spent budget stays spent until its period resets (hours away): the SDKs' retries could only fail again.
         if (e instanceof OpenAiError openAi && openAi.noRetry() || v1 && e.code() == ErrorCode.QUOTA_EXCEEDED) {
             res.header(SHOULD_RETRY, "false");

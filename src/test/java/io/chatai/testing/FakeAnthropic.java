@@ -16,12 +16,34 @@ import java.util.Map;
  * A fake Anthropic Messages server ({@code POST /v1/messages}): the message object, and the named SSE
  * events {@code message_start}, {@code content_block_*}, {@code ping}, {@code message_delta} (with the
  * output usage) and {@code message_stop}; errors as {@code {"type":"error","error":{type,message}}}.
+ * {@code POST /v1/messages/count_tokens} answers {@code {"input_tokens": N}} ({@link #tokensCounted}).
  * Thread-safe.
  */
 public final class FakeAnthropic extends FakeUpstream {
 
+    private volatile boolean countsTokens = true;
+
     public FakeAnthropic() {
-        super("/v1/messages");
+        super("/v1/messages", "/v1/messages/count_tokens");
+    }
+
+    /** Whether {@code /v1/messages/count_tokens} answers (true) or is a 404, as on servers without it. */
+    public void offerCountTokens(boolean offered) {
+        countsTokens = offered;
+    }
+
+    /** What this fake's count_tokens answers for a request: a number no tokenizer would give. */
+    public static int tokensCounted(JsonNode body) {
+        return 1000 + body.path("messages").toString().length();
+    }
+
+    @Override
+    protected Reply special(Recorded request) {
+        if (!request.path().endsWith("/count_tokens")) {
+            return null;
+        }
+        return countsTokens ? Reply.rawError(200, "{\"input_tokens\":" + tokensCounted(request.body()) + "}")
+                : Reply.rawError(404, errorBody(404, "Not found"));
     }
 
     @Override

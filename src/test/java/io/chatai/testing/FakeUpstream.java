@@ -184,7 +184,8 @@ public abstract class FakeUpstream implements AutoCloseable {
         req.headers().forEach(h -> headers.put(h.name().toLowerCase(Locale.ROOT), h.get()));
         Recorded recorded = new Recorded(req.path().path(), req.query().rawValue(), headers, body, modelOf(req, body), apiKeyOf(headers), raw);
         requests.add(recorded);
-        Reply reply = script.apply(recorded);
+        Reply special = special(recorded);
+        Reply reply = special != null ? special : script.apply(recorded);
         if (reply.hang()) {
             Thread.sleep(Duration.ofMinutes(10));
             return;
@@ -272,6 +273,11 @@ public abstract class FakeUpstream implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             disconnected();
         }
+    }
+
+    /** The reply to a call outside the scripted chat (e.g. Anthropic's count_tokens), or null for the script's. */
+    protected Reply special(Recorded request) {
+        return null;
     }
 
     /**

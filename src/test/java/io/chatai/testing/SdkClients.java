@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The official OpenAI SDKs for Python and Node.js, made ready for a test: the machine's {@code python3} when it
+ * The official OpenAI and Anthropic SDKs for Python and Node.js, and Claude Code, made ready for a test: the machine's {@code python3} when it
  * has the {@code openai} package, else a virtual environment in {@code target/python-sdk} with it installed by
  * pip; the npm packages of {@code src/test/sdk-node} installed by {@code npm ci} when missing or stale (a stamp
  * holds the SHA-256 of the package files, as for the panel's). Each returns null when the machine cannot
@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 public final class SdkClients {
     private static final Path NODE_DIR = Path.of("src/test/sdk-node");
     private static final Path VENV = Path.of("target/python-sdk");
+    private static final Path ANTHROPIC_VENV = Path.of("target/python-anthropic");
+    private static final Path CLAUDE_CODE_DIR = Path.of("src/test/claude-code");
 
     private SdkClients() {
     }
@@ -42,27 +44,60 @@ public final class SdkClients {
         return null;
     }
 
+    /**
+     * A Python interpreter that imports {@code anthropic}: the machine's, else a virtual environment in
+     * {@code target/python-anthropic} with it installed by pip; null when neither can be had.
+     */
+    public static synchronized String anthropicPython() {
+        if (succeeds(List.of("python3", "-c", "import anthropic"), 60)) {
+            return "python3";
+        }
+        String venvPython = ANTHROPIC_VENV.resolve("bin/python").toString();
+        if (!Files.exists(ANTHROPIC_VENV.resolve("bin/python"))
+                && !succeeds(List.of("python3", "-m", "venv", ANTHROPIC_VENV.toString()), 120)) {
+            return null;
+        }
+        if (succeeds(List.of(venvPython, "-c", "import anthropic"), 60)
+                || succeeds(List.of(venvPython, "-m", "pip", "install", "-q", "anthropic"), 600)) {
+            return venvPython;
+        }
+        return null;
+    }
+
     /** {@code src/test/sdk-node} with its packages installed, or null when Node.js 20+ and npm are not there. */
     public static synchronized Path nodeSdk() {
+        return npmInstalled(NODE_DIR);
+    }
+
+    /** {@code src/test/claude-code} with Claude Code installed (its platform binary included), or null. */
+    public static synchronized Path claudeCode() {
+        return npmInstalled(CLAUDE_CODE_DIR);
+    }
+
+    /**
+     * {@code directory} with the packages of its {@code package-lock.json} installed by {@code npm ci} (again only
+     * when the package files changed), or null when Node.js 20+ and npm are not there or the install failed.
+     */
+    public static synchronized Path npmInstalled(Path directory) {
         String version = NodeTools.version();
         if (version == null || !NodeTools.atLeast20(version)) {
             return null;
         }
-        Path stamp = NODE_DIR.resolve("node_modules/.package-files.sha256");
+        Path stamp = directory.resolve("node_modules/.package-files.sha256");
         try {
-            String wanted = sha256(NODE_DIR.resolve("package.json")) + " " + sha256(NODE_DIR.resolve("package-lock.json"));
+            String wanted = sha256(directory.resolve("package.json")) + " " + sha256(directory.resolve("package-lock.json"));
             if (Files.exists(stamp) && Files.readString(stamp).strip().equals(wanted)) {
-                return NODE_DIR;
+                return directory;
             }
             ProcessBuilder npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--no-update-notifier", "--loglevel=error")
-                    .directory(NODE_DIR.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                    .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             Process process = npm.start();
             if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 process.destroyForcibly();
                 return null;
             }
             Files.writeString(stamp, wanted + "\n");
-            return NODE_DIR;
+            return directory;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

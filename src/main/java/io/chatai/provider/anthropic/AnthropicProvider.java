@@ -14,7 +14,9 @@ import io.chatai.core.message.RequestOptions;
 import io.chatai.core.message.StreamSink;
 import io.chatai.provider.ChannelRules;
 import io.chatai.provider.HttpChannelRules;
+import io.chatai.provider.InputTokenCounting;
 import io.chatai.provider.Provider;
+import io.chatai.provider.RawRelay;
 import io.chatai.provider.SseReader;
 import io.chatai.provider.Upstream;
 import io.chatai.provider.UpstreamException;
@@ -24,6 +26,7 @@ import io.chatai.provider.UpstreamResponse;
 import io.chatai.provider.WireSupport;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Anthropic Messages ({@code POST {baseUrl}/v1/messages} with {@code x-api-key} and
@@ -33,12 +36,33 @@ import java.util.Optional;
  * {@code stop_reason}; one that ends before a stop reason is broken. An {@code error} event is classified
  * like the HTTP status Anthropic gives that error type. Thread-safe.
  */
-public final class AnthropicProvider implements Provider {
+public final class AnthropicProvider implements Provider, RawRelay, InputTokenCounting {
     private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://api.anthropic.com");
     private final UpstreamHttp http;
+    private final AnthropicRelay relay;
 
     public AnthropicProvider(UpstreamHttp http) {
         this.http = http;
+        this.relay = new AnthropicRelay(http);
+    }
+
+    /** Relays {@code /v1/messages} requests unchanged but for {@code model} ({@link AnthropicRelay}). */
+    @Override
+    public boolean relays(java.util.Map<String, Object> options, Request request) {
+        return request.api() == Api.MESSAGES;
+    }
+
+    /** The answer keeps the upstream's own {@code model}: the Messages front passes it through unchanged. */
+    @Override
+    public Answer relay(Upstream upstream, Request request, String upstreamModel, String callerModel, Sink sink,
+                        Cancellation cancellation) {
+        return relay.relay(upstream, request, upstreamModel, sink, cancellation);
+    }
+
+    @Override
+    public OptionalInt countInputTokens(Upstream upstream, String body, String upstreamModel, Map<String, String> headers,
+                                        Cancellation cancellation) {
+        return relay.countInputTokens(upstream, body, upstreamModel, headers, cancellation);
     }
 
     @Override
