@@ -355,6 +355,37 @@ async function run() {
     const revoked = await page.evaluate(async (key) => (await fetch('/api/conversations', { headers: { Authorization: `Bearer ${key}` } })).status, result.createdKey);
     assert.equal(revoked, 401, 'a revoked key is refused');
 
+    step('Memories: add for one user, search by meaning, edit, delete; secrets refused');
+    await open('Memories');
+    await page.getByLabel('User ID').fill('panel-user');
+    await page.getByRole('button', { name: 'Show memories' }).click();
+    await page.getByText('Nothing is remembered about this user yet.').waitFor();
+    for (const text of ['The user is vegetarian and avoids meat', 'The user plays the cello in an orchestra']) {
+      await page.getByLabel('Memory', { exact: true }).fill(text);
+      await page.getByRole('button', { name: 'Add memory' }).click();
+      await page.getByRole('rowheader', { name: text }).waitFor();
+    }
+    await page.getByLabel('Memory', { exact: true }).fill('The user\'s card number is 4111 1111 1111 1111');
+    await page.getByRole('button', { name: 'Add memory' }).click();
+    const secretRefused = page.getByRole('alert').filter({ hasText: 'The memory was not added' });
+    await secretRefused.getByText('INVALID_REQUEST').waitFor();
+    await page.getByLabel('Search by meaning').fill('what food they eat');
+    await page.getByRole('button', { name: 'Show memories' }).click();
+    await page.getByText('ranked by relevance').waitFor();
+    assert.equal(await page.locator('tbody tr th').first().textContent(), 'The user is vegetarian and avoids meat');
+    await checkAccessible('memories');
+    await shot('memories');
+    await page.getByRole('button', { name: 'Edit memory: The user plays the cello in an orchestra' }).click();
+    const memoryEditor = page.getByRole('dialog');
+    await memoryEditor.getByLabel('Memory').fill('The user plays the violin');
+    await memoryEditor.getByRole('button', { name: 'Save memory' }).click();
+    await page.getByRole('rowheader', { name: 'The user plays the violin' }).waitFor();
+    await page.getByRole('button', { name: 'Delete memory: The user plays the violin' }).click();
+    await confirmDialog('Delete');
+    await page.getByRole('rowheader', { name: 'The user plays the violin' }).waitFor({ state: 'detached' });
+    const stored = await page.evaluate(async () => (await (await fetch('/api/memories?userId=panel-user')).json()).data);
+    assert.deepEqual(stored.memories.map((m) => m.text), ['The user is vegetarian and avoids meat']);
+
     step('Usage: charts, the cost of every call, and the breakdowns by model, channel, user and group');
     await open('Usage');
     await page.locator('svg.chart').first().waitFor();
@@ -447,7 +478,7 @@ async function run() {
 
     step('A phone-sized screen: every page fits, and the chat still works');
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const title of ['Conversations', 'Channels', 'Presets', 'Keys', 'Usage']) {
+    for (const title of ['Conversations', 'Channels', 'Presets', 'Memories', 'Keys', 'Usage']) {
       await open(title);
       await page.waitForLoadState('networkidle');
       await checkAccessible(`${title} on a phone`);

@@ -11,12 +11,14 @@ import * as channels from './pages/channels.js';
 import * as presets from './pages/presets.js';
 import * as keys from './pages/keys.js';
 import * as usage from './pages/usage.js';
+import * as memories from './pages/memories.js';
 
 const PAGES = [
   { path: 'chat', title: 'Chat', icon: 'chat', page: chat },
   { path: 'conversations', title: 'Conversations', icon: 'conversations', page: conversations },
   { path: 'channels', title: 'Channels', icon: 'channels', page: channels },
   { path: 'presets', title: 'Presets', icon: 'presets', page: presets },
+  { path: 'memories', title: 'Memories', icon: 'memories', page: memories },
   { path: 'keys', title: 'Keys', icon: 'keys', page: keys },
   { path: 'usage', title: 'Usage', icon: 'usage', page: usage },
 ];

@@ -7,9 +7,11 @@ public enum CallPurpose {
     /** A chat answer: {@code /api/chat} and the chat fronts of {@code /v1}. */
     CHAT,
     /** Vectors for texts: {@code /v1/embeddings} and features that embed. */
-    EMBEDDING;
+    EMBEDDING,
+    /** Facts extracted from a committed turn for long-term memory. */
+    MEMORY;
 
-    /** The lower-case name stored in usage records: {@code chat}, {@code embedding}. */
+    /** The lower-case name stored in usage records: {@code chat}, {@code embedding}, {@code memory}. */
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -23,10 +23,12 @@ import java.util.Map;
  * @param images           the images sent with the message, in order (not yet fetched or checked)
  * @param includeReasoning whether {@code POST /api/chat} answers with {@code data.reasoning}
  * @param reasoningEvents  whether the stream carries {@code reasoning} events ({@code "events": ["reasoning"]})
+ * @param userName         the speaker's name (1-64 characters, no control characters), or null
+ * @param reply            false to record a group message without calling a model ({@code reply: false})
  */
 public record ChatRequest(String message, String userId, String groupId, String preset, String conversationId,
                           boolean newConversation, String model, String requestId, List<ImageInput> images,
-                          boolean includeReasoning, boolean reasoningEvents) {
+                          boolean includeReasoning, boolean reasoningEvents, String userName, boolean reply) {
 
     /** Parses and validates; a message over the limit is 413, every other problem 400. */
     public static ChatRequest parse(JsonBody body, int maxMessageChars, int maxImages) {
@@ -53,6 +55,17 @@ public record ChatRequest(String message, String userId, String groupId, String 
         String requestId = body.optionalString("requestId", 128);
         boolean includeReasoning = Boolean.TRUE.equals(body.optionalBoolean("includeReasoning"));
         List<String> events = body.optionalStringList("events", 16, 64);
+        String userName = body.optionalString("userName", 64);
+        if (userName != null && (userName.isBlank() || userName.codePoints().anyMatch(Character::isISOControl))) {
+            throw ApiException.invalid("userName must be 1-64 characters without line breaks or other control characters");
+        }
+        boolean reply = !Boolean.FALSE.equals(body.optionalBoolean("reply"));
+        if (!reply && groupId == null) {
+            throw ApiException.invalid("reply: false records a group message the bot saw: it needs groupId");
+        }
+        if (!reply && !images.isEmpty()) {
+            throw ApiException.invalid("reply: false records text only; send images with a message that asks for a reply");
+        }
         if (conversationId != null && newConversation) {
             throw ApiException.invalid("Send either conversationId or newConversation: true, not both");
         }
@@ -60,7 +73,8 @@ public record ChatRequest(String message, String userId, String groupId, String 
             throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + conversationId);
         }
         return new ChatRequest(message, userId, groupId, preset == null ? Preset.DEFAULT_ID : preset, conversationId,
-                newConversation, model, requestId, images, includeReasoning, events != null && events.contains("reasoning"));
+                newConversation, model, requestId, images, includeReasoning, events != null && events.contains("reasoning"),
+                userName, reply);
     }
 
     private static List<ImageInput> images(JsonBody body, int maxImages) {

@@ -48,8 +48,11 @@ public final class ChatRoutes implements HttpService {
     }
 
     /** Authentication, validation, permission, then the rate limits: a refused request costs no token. */
-    private ChatRequest accept(ServerRequest req, ServerResponse res, Caller caller) {
+    private ChatRequest accept(ServerRequest req, ServerResponse res, Caller caller, boolean streaming) {
         ChatRequest chat = ChatRequest.parse(Requests.json(req), maxMessageChars, maxImages);
+        if (streaming && !chat.reply()) {
+            throw ApiException.invalid("reply: false has nothing to stream; send it to POST /api/chat");
+        }
         // The listener admits a body as large as the images may make it; without them the body limit stands.
         long length = req.headers().contentLength().orElse(0L);
         long images = chat.images().stream().mapToLong(i -> i.data() != null ? i.data().length() : i.url().length()).sum();
@@ -64,7 +67,14 @@ public final class ChatRoutes implements HttpService {
 
     private void chat(ServerRequest req, ServerResponse res) {
         Caller caller = AuthFilter.caller(req);
-        ChatRequest chat = accept(req, res, caller);
+        ChatRequest chat = accept(req, res, caller, false);
+        if (!chat.reply()) {
+            Map<String, Object> observed = new LinkedHashMap<>();
+            observed.put("status", "observed");
+            observed.put("conversationId", turns.observe(chat));
+            Responses.ok(res, observed);
+            return;
+        }
         TurnResult result = turns.chat(chat, caller.keyId(), new Cancellation());
         AccessLog.channel(req, result.channel());
         Map<String, Object> data = new LinkedHashMap<>();
@@ -80,7 +90,7 @@ public final class ChatRoutes implements HttpService {
 
     private void stream(ServerRequest req, ServerResponse res) {
         Caller caller = AuthFilter.caller(req);
-        ChatRequest chat = accept(req, res, caller);
+        ChatRequest chat = accept(req, res, caller, true);
         Cancellation cancellation = new Cancellation();
         metrics.streamOpened();
         try (SseChannel sse = new SseChannel(req, res, cancellation, keepAlives, metrics::streamClosed)) {

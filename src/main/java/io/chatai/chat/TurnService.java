@@ -8,8 +8,10 @@ import io.chatai.conversation.ContextWindow;
 import io.chatai.conversation.ConversationLocks;
 import io.chatai.conversation.ConversationRepository;
 import io.chatai.conversation.Scope;
+import io.chatai.conversation.Speaker;
 import io.chatai.conversation.StoredTurn;
 import io.chatai.conversation.TurnCommit;
+import io.chatai.memory.TurnMemory;
 import io.chatai.preset.Preset;
 import io.chatai.preset.PresetRepository;
 import io.chatai.preset.PromptTemplate;
@@ -40,6 +42,9 @@ import java.util.List;
  * request's virtual thread.
  */
 public final class TurnService {
+    /** The one line a group-context turn's system prompt gains, after the preset's own. */
+    static final String GROUP_LINE = "This is a group chat with several people; each of their messages starts with "
+            + "[name(id)] of its speaker.";
     private final PresetRepository presets;
     private final ConversationRepository conversations;
     private final ConversationLocks locks;
@@ -50,10 +55,11 @@ public final class TurnService {
     private final Duration turnWait;
     private final ImageIntake images;
     private final ImageCaptions captions;
+    private final TurnMemory memory;
 
     public TurnService(PresetRepository presets, ConversationRepository conversations, ConversationLocks locks,
                        ModelCalls calls, TokenCounter tokens, Clock clock,
-                       String defaultModel, Duration turnWait, ImageIntake images) {
+                       String defaultModel, Duration turnWait, ImageIntake images, TurnMemory memory) {
         this.images = images;
         this.captions = new ImageCaptions(calls, conversations);
         this.presets = presets;
@@ -64,6 +70,7 @@ public final class TurnService {
         this.clock = clock;
         this.defaultModel = defaultModel;
         this.turnWait = turnWait;
+        this.memory = memory;
     }
 
     /** A non-streamed turn: the whole answer, committed. */
@@ -76,14 +83,59 @@ public final class TurnService {
         return run(request, keyId, cancellation, out);
     }
 
+    /**
+     * Records a group message the bot saw but was not addressed by ({@code reply: false}): no model call, no
+     * usage; the next turn of the group's conversation sends it as history. Serialized with the turns.
+     *
+     * @return the id of the group's conversation
+     */
+    public String observe(ChatRequest request) {
+        long receivedAt = clock.millis();
+        Preset preset = preset(request);
+        if (!preset.sharesGroupConversation()) {
+            throw ApiException.invalid("reply: false needs a preset with context \"group\" (one shared conversation per "
+                    + "group); preset '" + preset.id() + "' keeps per-user conversations");
+        }
+        Scope scope = Scope.group(request.groupId());
+        Scope requester = new Scope(request.userId(), request.groupId());
+        Speaker speaker = new Speaker(request.userId(), request.userName());
+        if (request.requestId() != null) {
+            var stored = conversations.findTurn(requester, request.requestId());
+            if (stored.isPresent()) {
+                return stored.get().conversationId();
+            }
+        }
+        try (ConversationLocks.TurnLease target = locks.beginTurn(scope, request.conversationId(), request.newConversation(),
+                turnWait)) {
+            if (request.requestId() != null) {
+                var stored = conversations.findTurn(requester, request.requestId());
+                if (stored.isPresent()) {
+                    return stored.get().conversationId();
+                }
+            }
+            conversations.observe(new ConversationRepository.Observation(target.conversationId(), scope, preset.id(),
+                    target.mayCreate(), request.message(), tokens.count(speaker.label() + request.message()), receivedAt,
+                    speaker, request.requestId()), target::verify);
+            return target.conversationId();
+        }
+    }
+
+    private Preset preset(ChatRequest request) {
+        return presets.find(request.preset()).orElseThrow(() -> new ApiException(ErrorCode.PRESET_NOT_FOUND,
+                "No preset '" + request.preset() + "'"));
+    }
+
     private TurnResult run(ChatRequest request, String keyId, Cancellation cancellation, TurnStream out) {
         long receivedAt = clock.millis();
-        Preset preset = presets.find(request.preset()).orElseThrow(() -> new ApiException(ErrorCode.PRESET_NOT_FOUND,
-                "No preset '" + request.preset() + "'"));
-        Scope scope = new Scope(request.userId(), request.groupId());
+        Preset preset = preset(request);
+        // A group-context preset shares one conversation among a group's members; private chats stay per user.
+        boolean shared = preset.sharesGroupConversation() && request.groupId() != null;
+        Scope scope = shared ? Scope.group(request.groupId()) : new Scope(request.userId(), request.groupId());
+        Scope requester = new Scope(request.userId(), request.groupId()); // whose idempotency records
+        Speaker speaker = shared ? new Speaker(request.userId(), request.userName()) : null;
         String model = request.model() != null ? request.model() : preset.model() != null ? preset.model() : defaultModel;
         if (request.requestId() != null) {
-            var stored = conversations.findTurn(scope, request.requestId());
+            var stored = conversations.findTurn(requester, request.requestId());
             if (stored.isPresent()) {
                 return replay(stored.get(), out);
             }
@@ -95,16 +147,20 @@ public final class TurnService {
                 turnWait)) {
             // Everything below sees every turn committed before this one: we own the conversation now.
             if (request.requestId() != null) {
-                var stored = conversations.findTurn(scope, request.requestId());
+                var stored = conversations.findTurn(requester, request.requestId());
                 if (stored.isPresent()) {
                     return replay(stored.get(), out);
                 }
             }
             // A conversation deleted while this turn waited is refused by the commit (CONVERSATION_NOT_FOUND):
             // no extra read per turn for a race that is rare and costs only the model call.
-            String system = PromptTemplate.render(preset.systemPrompt(), scope.userId(), scope.groupId(),
+            String system = PromptTemplate.render(preset.systemPrompt(), request.userId(), request.groupId(),
                     ZonedDateTime.now(clock));
-            int userTokens = tokens.count(request.message());
+            if (shared) {
+                system = system.isEmpty() ? GROUP_LINE : system + "\n" + GROUP_LINE;
+            }
+            system = memory.systemPrompt(preset, system, request.userId(), request.groupId(), request.message());
+            int userTokens = tokens.count(speaker == null ? request.message() : speaker.label() + request.message());
             List<Part> userParts = new ArrayList<>(accepted.size() + 1);
             if (!request.message().isEmpty()) {
                 userParts.add(new Part.Text(request.message()));
@@ -115,12 +171,13 @@ public final class TurnService {
                 userParts.add(image.part());
                 userTokens += ImageTokens.estimate(imageProviders, image.width(), image.height());
             }
-            ChatMessage.User userMessage = new ChatMessage.User(userParts, null);
+            ChatMessage.User userMessage = new ChatMessage.User(userParts, null); // stored as sent, the speaker beside it
             List<ChatMessage> messages = ContextWindow.build(system, tokens.countRepeated(system),
                     conversations.recentMessages(target.conversationId(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
-                    userMessage, userTokens, preset.maxContextMessages(), preset.maxContextTokens());
-            CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, scope.userId(),
-                    scope.groupId(), target.conversationId());
+                    speaker == null ? userMessage : speaker.attribute(userMessage), userTokens, preset.maxContextMessages(),
+                    preset.maxContextTokens());
+            CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, request.userId(),
+                    request.groupId(), target.conversationId());
             if (hasImages(messages) && !calls.seesImages(model)) {
                 messages = captions.describe(messages, accepted, preset, context, cancellation);
             }
@@ -141,7 +198,9 @@ public final class TurnService {
             String text = reply.text();
             conversations.commit(new TurnCommit(target.conversationId(), scope, preset.id(), target.mayCreate(),
                     userMessage, userTokens, receivedAt, reply, tokens.count(text),
-                    clock.millis(), request.requestId(), model, answer.usage(), accepted), target::verify);
+                    clock.millis(), request.requestId(), model, answer.usage(), accepted, speaker), target::verify);
+            memory.committed(preset, model, keyId, request.userId(), request.groupId(), request.userName(),
+                    target.conversationId(), request.message(), text, receivedAt);
             TurnResult result = new TurnResult(target.conversationId(), text, model, answer.usage(), answer.channel().name(),
                     ThinkTags.reasoningOf(reply));
             if (out != null) {

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param shutdownGrace      how long a stopping server lets running requests finish
  * @param cooldownAfter      how many failures in a row cool a channel down (a 429 cools it at once)
  * @param maxAnswerChars     the longest answer text one upstream call may produce before it is stopped
+ * @param retentionDays      conversations not updated for this many days are deleted; 0 keeps them for ever
  * @param allowStdioTools    whether tool servers may be local commands (stdio), which run programs on this host
  * @param maxImages          images one chat message may carry
  * @param maxImageBytes      the largest image accepted, decoded (a fetch stops reading past it)
@@ -50,6 +51,7 @@ public record Config(
         Duration shutdownGrace,
         int cooldownAfter,
         int maxAnswerChars,
+        int retentionDays,
         boolean allowStdioTools,
         int maxImages,
         int maxImageBytes,

@@ -111,7 +111,7 @@ public final class ConversationImages {
     }
 
     /** Deletes those of the images that no message holds any more. */
-    static void removeUnused(Sql sql, List<String> ids) {
+    public static void removeUnused(Sql sql, List<String> ids) {
         for (String id : ids) {
             sql.update("DELETE FROM images WHERE id = :id AND NOT EXISTS (SELECT 1 FROM message_images WHERE image_id = :id)")
                     .bind("id", id).execute();

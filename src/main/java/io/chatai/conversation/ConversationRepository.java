@@ -27,13 +27,15 @@ public final class ConversationRepository {
     private static final String COLUMNS = "id, user_id, group_id, preset_id, created_at, updated_at, message_count, last_message, next_seq";
     private static final String QUALIFIED = "c.id, c.user_id, c.group_id, c.preset_id, c.created_at, c.updated_at, "
             + "c.message_count, c.last_message, c.next_seq";
-    private static final String MESSAGE_COLUMNS = "seq, role, content, parts, tokens, created_at";
+    private static final String MESSAGE_COLUMNS = "seq, role, content, parts, tokens, created_at, user_id, user_name";
     private static final int LAST_MESSAGE_CHARS = 200;
 
     private final Database database;
+    private final UserErasures erasures;
 
     public ConversationRepository(Database database) {
         this.database = database;
+        this.erasures = new UserErasures(database);
     }
 
     /** One page of a listing and the number of all matches. */
@@ -175,14 +177,17 @@ public final class ConversationRepository {
     public void commit(TurnCommit turn, Fence fence) {
         database.update(sql -> {
             fence.check(sql);
-            long nextSeq = nextSeq(sql, turn);
+            refuseIfErased(sql, turn.requesterId(), turn.userAt());
+            long nextSeq = nextSeq(sql, turn.conversationId(), turn.create(), turn.scope(), turn.presetId(), turn.userAt());
             String reply = turn.reply().text();
             var storedIds = ConversationImages.store(sql, turn.conversationId(), nextSeq, turn.images(),
                     imageSources(turn.user()), turn.userAt());
-            sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at) "
-                            + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt), "
-                            + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt)")
+            sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
+                            + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt, :speakerId, :speakerName), "
+                            + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt, NULL, NULL)")
                     .bindFields(turn)
+                    .bind("speakerId", turn.speaker() == null ? null : turn.speaker().userId())
+                    .bind("speakerName", turn.speaker() == null ? null : turn.speaker().name())
                     .bind("id", turn.conversationId())
                     .bind("userSeq", nextSeq)
                     .bind("userContent", turn.user().text())
@@ -205,6 +210,13 @@ public final class ConversationRepository {
         });
     }
 
+    /** A turn that began before its user's data was erased writes nothing: the erase must not be undone. */
+    private void refuseIfErased(Sql sql, String userId, long since) {
+        if (erasures.erasedSince(sql, userId, since)) {
+            throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "This user's data was erased while the turn was running");
+        }
+    }
+
     /**
      * Checks, first thing in the commit's transaction, that the turn may still commit (a lease not
      * lost); it throws to veto. Its statements run in the commit's transaction.
@@ -215,26 +227,69 @@ public final class ConversationRepository {
     }
 
     /** The conversation's next sequence number, creating the conversation if the turn may. */
-    private static long nextSeq(Sql sql, TurnCommit turn) {
+    private static long nextSeq(Sql sql, String conversationId, boolean create, Scope scope, String presetId, long at) {
         Optional<Long> next = sql.query("SELECT next_seq FROM conversations WHERE id = :id")
-                .bind("id", turn.conversationId())
+                .bind("id", conversationId)
                 .findOne(RowMapper.LONG);
         if (next.isPresent()) {
             return next.get();
         }
-        if (!turn.create()) {
+        if (!create) {
             throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "The conversation was deleted while this turn was running");
         }
         sql.update("INSERT INTO conversations (" + COLUMNS + ") VALUES (:id, :userId, :groupId, :presetId, :userAt, :userAt, 0, NULL, 0)")
-                .bind("id", turn.conversationId())
-                .bind("userId", turn.scope().userId())
-                .bind("groupId", turn.scope().groupKey())
-                .bind("presetId", turn.presetId())
-                .bind("userAt", turn.userAt())
+                .bind("id", conversationId)
+                .bind("userId", scope.userId())
+                .bind("groupId", scope.groupKey())
+                .bind("presetId", presetId)
+                .bind("userAt", at)
                 .execute();
         sql.update("UPDATE conversation_total SET total = total + 1 WHERE id = 1").execute();
         return 0;
     }
+
+    /**
+     * Writes an observed group message (recorded without a reply): the one message, the conversation's
+     * counters and the requestId, or nothing at all. Refused like a turn's commit.
+     */
+    public void observe(Observation observed, Fence fence) {
+        database.update(sql -> {
+            fence.check(sql);
+            refuseIfErased(sql, observed.speaker().userId(), observed.at());
+            long seq = nextSeq(sql, observed.conversationId(), observed.create(), observed.scope(), observed.presetId(),
+                    observed.at());
+            sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
+                            + "VALUES (:id, :seq, 'user', :content, NULL, :tokens, :at, :speakerId, :speakerName)")
+                    .bind("id", observed.conversationId()).bind("seq", seq).bind("content", observed.text())
+                    .bind("tokens", observed.tokens()).bind("at", observed.at())
+                    .bind("speakerId", observed.speaker().userId()).bind("speakerName", observed.speaker().name())
+                    .execute();
+            sql.update("UPDATE conversations SET updated_at = :at, message_count = message_count + 1, "
+                            + "last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
+                    .bind("at", observed.at()).bind("lastMessage", cut(observed.text())).bind("nextSeq", seq + 1)
+                    .bind("id", observed.conversationId())
+                    .execute();
+            if (observed.requestId() != null) {
+                // model NULL marks a stored observation: a retry answers "observed" again
+                sql.update("INSERT INTO turn_requests (user_id, group_id, request_id, conversation_id, response, model, "
+                                + "prompt_tokens, completion_tokens, estimated, created_at) VALUES (:userId, :groupId, "
+                                + ":requestId, :conversationId, '', NULL, 0, 0, :estimated, :at) "
+                                + "ON CONFLICT (user_id, group_id, request_id) DO NOTHING")
+                        .bind("userId", observed.speaker().userId()).bind("groupId", observed.scope().groupKey())
+                        .bind("requestId", observed.requestId()).bind("conversationId", observed.conversationId())
+                        .bind("estimated", false).bind("at", observed.at())
+                        .execute();
+            }
+        });
+    }
+
+    /**
+     * A group message the bot saw but was not asked to answer. Immutable.
+     *
+     * @param tokens its cost in a prompt, with its speaker's label
+     */
+    public record Observation(String conversationId, Scope scope, String presetId, boolean create, String text, int tokens,
+                              long at, Speaker speaker, String requestId) { }
 
     private static void storeTurn(Sql sql, TurnCommit turn) {
         sql.update("INSERT INTO turn_requests (user_id, group_id, request_id, conversation_id, response, model, "
@@ -243,7 +298,7 @@ public final class ConversationRepository {
                         + "ON CONFLICT (user_id, group_id, request_id) DO NOTHING")
                 .bindFields(turn)
                 .bind("response", turn.reply().text())
-                .bind("userId", turn.scope().userId())
+                .bind("userId", turn.requesterId())
                 .bind("groupId", turn.scope().groupKey())
                 .bind("promptTokens", turn.usage().promptTokens())
                 .bind("completionTokens", turn.usage().completionTokens())
@@ -311,14 +366,17 @@ public final class ConversationRepository {
     }
 
     /** A message row as read, before its parts are decoded (which may need further reads for images). */
-    private record Row(long seq, ChatMessage.Role role, String content, String parts, int tokens, long createdAt) {
+    private record Row(long seq, ChatMessage.Role role, String content, String parts, int tokens, long createdAt,
+                       Speaker speaker) {
         static Row of(ResultSet rs) throws SQLException {
+            String userId = rs.getString("user_id");
             return new Row(rs.getLong("seq"), ChatMessage.Role.fromWire(rs.getString("role")), rs.getString("content"),
-                    rs.getString("parts"), rs.getInt("tokens"), rs.getLong("created_at"));
+                    rs.getString("parts"), rs.getInt("tokens"), rs.getLong("created_at"),
+                    userId == null ? null : new Speaker(userId, rs.getString("user_name")));
         }
 
         StoredMessage decode(String conversationId, MessageCodec.StoredImages images) {
-            return message(conversationId, this, images);
+            return message(conversationId, this, images).withSpeaker(speaker);
         }
     }
 

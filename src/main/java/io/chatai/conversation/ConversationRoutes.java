@@ -68,7 +68,7 @@ public final class ConversationRoutes implements HttpService {
             throw ApiException.invalid("include may only be 'reasoning'");
         }
         Map<String, Object> data = summary(conversation);
-        data.put("messages", MessageView.of(conversation.id(), conversations.messages(conversation.id()),
+        data.put("messages", MessageView.of(conversation, conversations.messages(conversation.id()),
                 conversations.images(conversation.id()), include != null));
         Responses.ok(res, data);
     }
@@ -121,7 +121,7 @@ public final class ConversationRoutes implements HttpService {
     private static Map<String, Object> summary(Conversation c) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", c.id());
-        view.put("userId", c.scope().userId());
+        view.put("userId", c.scope().visibleUserId());
         view.put("groupId", c.scope().groupId());
         view.put("preset", c.presetId());
         view.put("messageCount", c.messageCount());

@@ -13,14 +13,21 @@ import java.util.Map;
  * field order. Immutable.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record MessageView(String role, String content, long timestamp, List<ImageView> images, String reasoning) {
+record MessageView(String role, String content, long timestamp, List<ImageView> images, String reasoning,
+                   @JsonInclude(JsonInclude.Include.ALWAYS) String userId,
+                   @JsonInclude(JsonInclude.Include.ALWAYS) String userName) {
 
     /** An image of a message, without its bytes. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ImageView(String id, String mimeType, int width, int height, String url, String caption) { }
 
-    static List<MessageView> of(String conversationId, List<StoredMessage> messages, List<ConversationImages.Meta> images,
+    /**
+     * The messages as shown: a user message names its user (its speaker in a group's conversation, the
+     * conversation's user elsewhere, whose name is not stored); an answer names none.
+     */
+    static List<MessageView> of(Conversation conversation, List<StoredMessage> messages, List<ConversationImages.Meta> images,
                                 boolean withReasoning) {
+        String conversationId = conversation.id();
         Map<Long, List<ImageView>> bySeq = new HashMap<>();
         for (ConversationImages.Meta image : images) {
             bySeq.computeIfAbsent(image.seq(), seq -> new ArrayList<>()).add(new ImageView(image.id(), image.mimeType(),
@@ -28,8 +35,10 @@ record MessageView(String role, String content, long timestamp, List<ImageView> 
         }
         List<MessageView> views = new ArrayList<>(messages.size());
         for (StoredMessage m : messages) {
+            boolean user = m.role() == io.chatai.core.message.ChatMessage.Role.USER;
+            String userId = !user ? null : m.speaker() != null ? m.speaker().userId() : conversation.scope().visibleUserId();
             views.add(new MessageView(m.role().wire(), m.content(), m.createdAt(), bySeq.get(m.seq()),
-                    withReasoning ? reasoning(m) : null));
+                    withReasoning ? reasoning(m) : null, userId, user && m.speaker() != null ? m.speaker().name() : null));
         }
         return views;
     }

@@ -13,17 +13,23 @@ import java.util.List;
  * @param reply     the assistant's message as the model produced it (reasoning and tool calls included)
  * @param requestId the client's idempotency key, or null
  * @param images    the images of the user message, in the order of its image parts (stored with the turn)
+ * @param speaker   who asked, in a group's shared conversation (stored with the user message); null otherwise
  */
 public record TurnCommit(String conversationId, Scope scope, String presetId, boolean create,
                          ChatMessage.User user, int userTokens, long userAt,
                          ChatMessage.Assistant reply, int replyTokens, long replyAt,
-                         String requestId, String model, TokenUsage usage, List<StoredImage> images) {
+                         String requestId, String model, TokenUsage usage, List<StoredImage> images, Speaker speaker) {
+
+    /** The user the turn is for: the speaker in a group's conversation, else the conversation's user. */
+    public String requesterId() {
+        return speaker != null ? speaker.userId() : scope.userId();
+    }
 
     /** A turn without images. */
     public TurnCommit(String conversationId, Scope scope, String presetId, boolean create, ChatMessage.User user,
                       int userTokens, long userAt, ChatMessage.Assistant reply, int replyTokens, long replyAt,
                       String requestId, String model, TokenUsage usage) {
         this(conversationId, scope, presetId, create, user, userTokens, userAt, reply, replyTokens, replyAt,
-                requestId, model, usage, List.of());
+                requestId, model, usage, List.of(), null);
     }
 }

@@ -10,23 +10,36 @@ package io.chatai.preset;
  * @param imageMode          what a text-only model gets for images: {@code caption} or {@code refuse}; null means
  *                           {@code caption} when a caption model is named, else {@code refuse}
  * @param captionModel       the (vision) model that describes images for text-only models, or null
+ * @param memory             long-term memory settings, or null when the preset remembers nothing
+ * @param context            {@code group} (one conversation per group), or null for per-user conversations
  */
 public record Preset(String id, String name, String description, String systemPrompt, String model,
                      Double temperature, Double topP, Integer maxTokens, int maxContextMessages,
                      int maxContextTokens, long createdAt, long updatedAt, String reasoningEffort,
-                     String imageMode, String captionModel) {
+                     String imageMode, String captionModel, MemorySettings memory, String context) {
     public static final String DEFAULT_ID = "default";
+    public static final String GROUP_CONTEXT = "group";
 
-    /** A preset without reasoning or image settings. */
+    /** A preset without reasoning, image or memory settings, with per-user conversations. */
     public Preset(String id, String name, String description, String systemPrompt, String model, Double temperature,
                   Double topP, Integer maxTokens, int maxContextMessages, int maxContextTokens, long createdAt,
                   long updatedAt) {
         this(id, name, description, systemPrompt, model, temperature, topP, maxTokens, maxContextMessages,
-                maxContextTokens, createdAt, updatedAt, null, null, null);
+                maxContextTokens, createdAt, updatedAt, null, null, null, null, null);
     }
 
     /** Whether images for a text-only model are described by the caption model (else refused). */
     public boolean captionsImages() {
         return imageMode == null ? captionModel != null : imageMode.equals("caption") && captionModel != null;
+    }
+
+    /** Whether turns of this preset recall memories and extract new ones. */
+    public boolean remembers() {
+        return memory != null && memory.enabled();
+    }
+
+    /** Whether a group's members share one conversation (in private chats, each user still has their own). */
+    public boolean sharesGroupConversation() {
+        return GROUP_CONTEXT.equals(context);
     }
 }

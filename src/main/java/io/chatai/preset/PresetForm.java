@@ -43,7 +43,20 @@ public final class PresetForm {
                 base.createdAt(), now,
                 body.present("reasoningEffort") ? oneOf(body, "reasoningEffort", "low", "medium", "high", "off") : base.reasoningEffort(),
                 body.present("imageMode") ? oneOf(body, "imageMode", "caption", "refuse") : base.imageMode(),
-                body.present("captionModel") ? body.optionalString("captionModel", 128) : base.captionModel());
+                body.present("captionModel") ? body.optionalString("captionModel", 128) : base.captionModel(),
+                body.present("memory") ? memory(body) : base.memory(),
+                body.present("context") ? context(body) : base.context());
+    }
+
+    private static MemorySettings memory(JsonBody body) {
+        JsonBody memory = body.optionalObject("memory");
+        return memory == null ? null : MemorySettings.parse(memory);
+    }
+
+    /** {@code "group"} is stored; {@code "user"} (the default) and null are stored as null. */
+    private static String context(JsonBody body) {
+        String context = oneOf(body, "context", "user", Preset.GROUP_CONTEXT);
+        return Preset.GROUP_CONTEXT.equals(context) ? context : null;
     }
 
     private static String oneOf(JsonBody body, String field, String... allowed) {

@@ -15,10 +15,10 @@ import java.util.concurrent.CompletionException;
 /** Stores presets, and keeps the ones turns ask for in a cache. Thread-safe. */
 public final class PresetRepository {
     private static final String COLUMNS = "id, name, description, system_prompt, model, temperature, top_p, max_tokens, "
-            + "max_context_messages, max_context_tokens, created_at, updated_at, reasoning_effort, image_mode, caption_model";
+            + "max_context_messages, max_context_tokens, created_at, updated_at, reasoning_effort, image_mode, caption_model, memory, context";
     private static final String INSERT = "INSERT INTO presets (" + COLUMNS + ") VALUES (:id, :name, :description, "
             + ":systemPrompt, :model, :temperature, :topP, :maxTokens, :maxContextMessages, :maxContextTokens, "
-            + ":createdAt, :updatedAt, :reasoningEffort, :imageMode, :captionModel)";
+            + ":createdAt, :updatedAt, :reasoningEffort, :imageMode, :captionModel, :memoryJson, :context)";
     /** Unknown ids are cached too (as empty), so the ids clients ask for bound it. */
     private static final int MAX_CACHED = 1_000;
     /** Writes clear the cache at once; this only bounds how long an entry can outlive a missed change. */
@@ -81,7 +81,7 @@ public final class PresetRepository {
             if (taken) {
                 return false;
             }
-            sql.update(INSERT).bindFields(preset).execute();
+            sql.update(INSERT).bindFields(preset).bind("memoryJson", MemorySettings.toJson(preset.memory())).execute();
             return true;
         }));
     }
@@ -100,7 +100,7 @@ public final class PresetRepository {
     public void save(Preset preset) {
         database.updateConfig(sql -> {
             if (!updateIn(sql, preset)) {
-                sql.update(INSERT).bindFields(preset).execute();
+                sql.update(INSERT).bindFields(preset).bind("memoryJson", MemorySettings.toJson(preset.memory())).execute();
             }
         });
         changing(null);
@@ -111,8 +111,8 @@ public final class PresetRepository {
                 + "system_prompt = :systemPrompt, model = :model, temperature = :temperature, top_p = :topP, "
                 + "max_tokens = :maxTokens, max_context_messages = :maxContextMessages, "
                 + "max_context_tokens = :maxContextTokens, updated_at = :updatedAt, reasoning_effort = :reasoningEffort, "
-                + "image_mode = :imageMode, caption_model = :captionModel WHERE id = :id")
-                .bindFields(preset).execute() == 1;
+                + "image_mode = :imageMode, caption_model = :captionModel, memory = :memoryJson, context = :context WHERE id = :id")
+                .bindFields(preset).bind("memoryJson", MemorySettings.toJson(preset.memory())).execute() == 1;
     }
 
     private static Preset map(ResultSet rs) throws SQLException {
@@ -120,6 +120,7 @@ public final class PresetRepository {
                 rs.getString("system_prompt"), rs.getString("model"), RowMapper.nullableDouble(rs, "temperature"),
                 RowMapper.nullableDouble(rs, "top_p"), RowMapper.nullableInt(rs, "max_tokens"), rs.getInt("max_context_messages"),
                 rs.getInt("max_context_tokens"), rs.getLong("created_at"), rs.getLong("updated_at"),
-                rs.getString("reasoning_effort"), rs.getString("image_mode"), rs.getString("caption_model"));
+                rs.getString("reasoning_effort"), rs.getString("image_mode"), rs.getString("caption_model"),
+                MemorySettings.fromJson(rs.getString("memory")), rs.getString("context"));
     }
 }

@@ -43,6 +43,15 @@ import io.chatai.embedding.EmbeddingCalls;
 import io.chatai.embedding.EmbeddingRoutes;
 import io.chatai.embedding.LocalEmbeddingModel;
 import io.chatai.gateway.AnthropicFrontRoutes;
+import io.chatai.memory.MemoryExtractor;
+import io.chatai.memory.MemoryRecall;
+import io.chatai.memory.MemoryRepository;
+import io.chatai.memory.MemoryRoutes;
+import io.chatai.memory.MemoryWriter;
+import io.chatai.memory.TurnMemory;
+import io.chatai.userdata.RetentionSweep;
+import io.chatai.userdata.UserDataRepository;
+import io.chatai.userdata.UserDataRoutes;
 import io.chatai.gateway.GatewayRoutes;
 import io.chatai.gateway.ResponseStore;
 import io.chatai.gateway.ResponsesRoutes;
@@ -119,6 +128,8 @@ public final class Main {
     private static final java.time.Duration IMAGE_FETCH_TIMEOUT = java.time.Duration.ofSeconds(10);
     /** Texts that may wait for the built-in embedding model: two requests of OpenAI's 2048 inputs each, and more. */
     private static final int LOCAL_EMBEDDING_QUEUE = 8192;
+    /** Committed turns that may wait for memory extraction; past it a turn's facts are dropped, never its reply. */
+    private static final int MEMORY_QUEUE = 1024;
 
     private Main() {
     }
@@ -230,9 +241,19 @@ public final class Main {
             ConversationLocks locks = shared
                     ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
+            MemoryRepository memories = new MemoryRepository(database);
+            MemoryWriter memoryWriter = new MemoryWriter(memories, localEmbedding, LocalEmbeddingModel.NAME, clock);
+            MemoryRecall memoryRecall = new MemoryRecall(memories, localEmbedding, LocalEmbeddingModel.NAME, tokens);
+            MemoryExtractor memoryExtractor = new MemoryExtractor(modelCalls, memoryWriter, MEMORY_QUEUE);
+            memoryExtractor.start(background);
+            UserDataRepository userData = new UserDataRepository(database, memories);
+            if (config.retentionDays() > 0) {
+                new RetentionSweep(userData, clock, config.retentionDays()).start(background);
+            }
             TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
                     config.defaultModel(), config.turnWait(), new ImageIntake(new ImageFetcher(config.imageFetchAllowPrivate(),
-                    IMAGE_FETCH_TIMEOUT, config.maxImageBytes()), config.maxImageBytes()));
+                    IMAGE_FETCH_TIMEOUT, config.maxImageBytes()), config.maxImageBytes()),
+                    new TurnMemory(memoryRecall, memoryExtractor));
 
             Authenticator authenticator = new Authenticator(adminKey, keys);
             Sessions sessions = new Sessions(database, adminKey, clock);
@@ -262,6 +283,8 @@ public final class Main {
                             config.maxBodyBytes(), keepAlives))
                     .register("/api/conversations", new ConversationRoutes(conversations, locks, clock, config.turnWait()))
                     .register("/api/presets", new PresetRoutes(presets, clock))
+                    .register("/api/memories", new MemoryRoutes(memories, memoryWriter, memoryRecall))
+                    .register("/api/users", new UserDataRoutes(userData, clock))
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,
                             new ChannelTester(providers, health, config.defaultModel()), clock))
                     .register("/api/stats", new UsageRoutes(usage, clock))

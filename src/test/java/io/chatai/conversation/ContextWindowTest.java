@@ -58,6 +58,24 @@ class ContextWindowTest {
     }
 
     @Test
+    void should_take_observed_messages_as_units_of_their_own_oldest_first_out() {
+        // seq: q1 a1 (a turn), then o1 o2 o3 observed (user messages without an answer), newest first below
+        List<StoredMessage> newestFirst = List.of(new StoredMessage(4, Role.USER, "o3", 1, 0),
+                new StoredMessage(3, Role.USER, "o2", 1, 0), new StoredMessage(2, Role.USER, "o1", 1, 0),
+                new StoredMessage(1, Role.ASSISTANT, "a1", 1, 0), new StoredMessage(0, Role.USER, "q1", 1, 0));
+
+        assertThat(contents(ContextWindow.build("sys", 1, newestFirst, NEW, 1, 20, 10_000)))
+                .containsExactly("sys", "q1", "a1", "o1", "o2", "o3", "new");
+        assertThat(contents(ContextWindow.build("sys", 1, newestFirst, NEW, 1, 4, 10_000)))
+                .containsExactly("sys", "o1", "o2", "o3", "new"); // the turn would make 5
+        assertThat(contents(ContextWindow.build("sys", 1, newestFirst, NEW, 1, 2, 10_000)))
+                .containsExactly("sys", "o2", "o3", "new");
+        assertThat(contents(ContextWindow.build("sys", 1, newestFirst.subList(0, 4), NEW, 1, 20, 10_000)))
+                .as("an answer whose question was not read is left out, and what is older with it")
+                .containsExactly("sys", "o1", "o2", "o3", "new");
+    }
+
+    @Test
     void should_never_drop_the_system_prompt_or_the_new_message() {
         assertThat(contents(ContextWindow.build("a very long system prompt", 5_000, history(3, 1), NEW, 3_000, 20, 100)))
                 .containsExactly("a very long system prompt", "new");

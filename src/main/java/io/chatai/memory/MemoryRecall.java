@@ -1,0 +1,182 @@
+package io.chatai.memory;
+
+import io.chatai.embedding.Embeddings;
+import io.chatai.preset.MemorySettings;
+import io.chatai.tokens.TokenCounter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the memories most relevant to a text by the cosine similarity of their embeddings (a brute-force
+ * scan of one scope's stored vectors), for a turn's system prompt and for the memories API's search.
+ * Thread-safe.
+ */
+public final class MemoryRecall {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryRecall.class);
+    /** A turn carries at most this many memories, whatever its token budget. */
+    static final int MAX_RECALLED = 20;
+    static final String HEADING = "What you remember about the people in this chat from earlier conversations "
+            + "(most relevant first; it may be out of date):";
+
+    private final MemoryRepository memories;
+    private final Embeddings embeddings;
+    private final String embeddingModel;
+    private final TokenCounter tokens;
+
+    public MemoryRecall(MemoryRepository memories, Embeddings embeddings, String embeddingModel, TokenCounter tokens) {
+        this.memories = memories;
+        this.embeddings = embeddings;
+        this.embeddingModel = embeddingModel;
+        this.tokens = tokens;
+    }
+
+    /** A memory and how close it is to the text searched for (cosine, -1 to 1). */
+    public record Scored(String id, double score) { }
+
+    /**
+     * The block of memories for a turn's system prompt ({@code ""} when there is none): the most relevant
+     * first, as many whole memories as fit in the preset's {@code maxTokens}. Never fails the turn: a
+     * memory that cannot be recalled costs only the memory.
+     */
+    public String forTurn(MemorySettings settings, String userId, String groupId, String message) {
+        return recall(settings, userId, groupId, () -> embeddings.embed(List.of(message))[0]);
+    }
+
+    /** {@link #forTurn} for a message already embedded (what the benchmark times apart from the embedding). */
+    public String forTurn(MemorySettings settings, String userId, String groupId, float[] messageVector) {
+        return recall(settings, userId, groupId, () -> messageVector);
+    }
+
+    private String recall(MemorySettings settings, String userId, String groupId, Supplier<float[]> message) {
+        try {
+            MemoryScope scope = MemoryScope.of(settings.scope(), userId, groupId);
+            VectorSet candidates = memories.scopeVectors(scope, embeddingModel);
+            if (candidates.size() == 0) {
+                return ""; // nothing to rank: the message is not even embedded
+            }
+            List<Scored> ranked = rank(candidates, message.get(), MAX_RECALLED);
+            StringBuilder block = new StringBuilder(HEADING);
+            int budget = settings.maxTokens() - tokens.count(HEADING);
+            int used = 0;
+            for (Memory memory : memories.byIds(ranked.stream().map(Scored::id).toList())) {
+                String line = "\n- " + memory.text();
+                int cost = tokens.count(line);
+                if (used + cost > budget) {
+                    break;
+                }
+                block.append(line);
+                used += cost;
+            }
+            return used == 0 ? "" : block.toString();
+        } catch (RuntimeException e) {
+            LOG.warn("Memories not recalled for this turn: {}", e.toString());
+            return "";
+        }
+    }
+
+    /**
+     * The {@code limit} memories of {@code set} closest to {@code query}, best first (ties: the smaller id): one
+     * pass of dot products over the set's unit rows with the query made unit length once, the best kept in a
+     * heap of {@code limit} on primitive arrays, so a scan allocates nothing per memory.
+     */
+    static List<Scored> rank(VectorSet set, float[] query, int limit) {
+        int n = set.size();
+        if (limit <= 0 || n == 0 || query.length != set.dimensions()) {
+            return List.of();
+        }
+        float[] unit = unit(query);
+        int k = Math.min(limit, n);
+        int[] heapRows = new int[k]; // a min-heap by rank: the root is the worst of the best so far
+        double[] heapScores = new double[k];
+        int size = 0;
+        for (int row = 0; row < n; row++) {
+            double score = set.dot(row, unit);
+            if (size < k) {
+                heapRows[size] = row;
+                heapScores[size] = score;
+                siftUp(set, heapRows, heapScores, size++);
+            } else if (better(set, score, row, heapScores[0], heapRows[0])) {
+                heapRows[0] = row;
+                heapScores[0] = score;
+                siftDown(set, heapRows, heapScores, size);
+            }
+        }
+        List<Scored> ranked = new ArrayList<>(size);
+        while (size > 0) { // popping the worst first: fill from the end
+            ranked.add(new Scored(set.id(heapRows[0]), heapScores[0]));
+            size--;
+            heapRows[0] = heapRows[size];
+            heapScores[0] = heapScores[size];
+            siftDown(set, heapRows, heapScores, size);
+        }
+        return ranked.reversed();
+    }
+
+    private static float[] unit(float[] vector) {
+        double norm = 0;
+        for (float value : vector) {
+            norm += (double) value * value;
+        }
+        float scale = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0;
+        float[] unit = new float[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            unit[i] = vector[i] * scale;
+        }
+        return unit;
+    }
+
+    private static boolean better(VectorSet set, double score, int row, double otherScore, int otherRow) {
+        return score > otherScore || score == otherScore && set.id(row).compareTo(set.id(otherRow)) < 0;
+    }
+
+    private static void siftUp(VectorSet set, int[] rows, double[] scores, int at) {
+        while (at > 0) {
+            int parent = (at - 1) / 2;
+            if (!better(set, scores[parent], rows[parent], scores[at], rows[at])) {
+                return;
+            }
+            swap(rows, scores, at, parent);
+            at = parent;
+        }
+    }
+
+    private static void siftDown(VectorSet set, int[] rows, double[] scores, int size) {
+        int at = 0;
+        while (true) {
+            int worst = at;
+            for (int child = 2 * at + 1; child <= 2 * at + 2 && child < size; child++) {
+                if (better(set, scores[worst], rows[worst], scores[child], rows[child])) {
+                    worst = child;
+                }
+            }
+            if (worst == at) {
+                return;
+            }
+            swap(rows, scores, at, worst);
+            at = worst;
+        }
+    }
+
+    private static void swap(int[] rows, double[] scores, int a, int b) {
+        int row = rows[a];
+        rows[a] = rows[b];
+        rows[b] = row;
+        double score = scores[a];
+        scores[a] = scores[b];
+        scores[b] = score;
+    }
+
+    /** One page of a search, best first, and how many memories were ranked. */
+    public record SearchPage(List<Scored> page, long total) { }
+
+    /** The memories of a listing filter ranked by relevance to {@code q}. */
+    public SearchPage search(String userId, String groupId, String q, int limit, int offset) {
+        float[] query = embeddings.embed(List.of(q))[0];
+        VectorSet candidates = memories.vectors(userId, groupId, embeddingModel);
+        List<Scored> ranked = rank(candidates, query, (int) Math.min(Integer.MAX_VALUE, (long) offset + limit));
+        return new SearchPage(ranked.subList(Math.min(offset, ranked.size()), ranked.size()), candidates.size());
+    }
+}
