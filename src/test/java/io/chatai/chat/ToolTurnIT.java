@@ -91,6 +91,7 @@ class ToolTurnIT {
     void should_run_a_tool_round_and_answer_the_same_way_on_every_channel_type(FakeUpstream fake) {
         use(fake);
         scriptAddition(fake);
+        int before = fake.requests().size();
 
         Api.Response response = api.post("/api/chat", Map.of("message", "What is 2+40?", "userId", ToolTurns.user(),
                 "preset", "tooled"));
@@ -110,8 +111,8 @@ class ToolTurnIT {
         // usage of both model calls together
         assertThat(data.path("usage").path("promptTokens").asInt()).isGreaterThan(20);
 
-        assertThat(fake.requests()).hasSize(2);
-        Received first = fake.received(fake.requests().getFirst());
+        assertThat(fake.requests().size() - before).isEqualTo(2);
+        Received first = fake.received(fake.requests().get(before));
         assertThat(first.toolNames()).contains("kit__add", "kit__echo").doesNotContain("kit__bad.name");
         Received second = fake.received(fake.requests().getLast());
         List<ChatMessage> sent = second.messages();
@@ -162,6 +163,33 @@ class ToolTurnIT {
         assertThat(withEvents.raw()).doesNotContain("SECRET-THOUGHT");
         ToolTurns.assertStoredAdditionTurn(api, withEvents.events().getFirst().path("conversationId").asText(),
                 "The sum is 42.");
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("fakes")
+    void should_send_a_committed_tool_turn_back_as_history_with_its_steps(FakeUpstream fake) {
+        use(fake);
+        scriptAddition(fake);
+        String user = ToolTurns.user();
+        String conversationId = api.post("/api/chat", Map.of("message", "What is 2+40?", "userId", user,
+                "preset", "tooled")).data().path("conversationId").asText();
+        fake.always(Reply.text("You asked about 42."));
+
+        Api.Response next = api.post("/api/chat", Map.of("message", "What did I ask?", "userId", user,
+                "conversationId", conversationId, "preset", "tooled"));
+
+        assertThat(next.status()).as(next.body()).isEqualTo(200);
+        assertThat(next.data().path("toolCalls")).isEmpty();
+        List<ChatMessage> sent = fake.received(fake.requests().getLast()).messages();
+        assertThat(sent).extracting(ChatMessage::role).containsExactly(ChatMessage.Role.USER, ChatMessage.Role.ASSISTANT,
+                ChatMessage.Role.TOOL, ChatMessage.Role.ASSISTANT, ChatMessage.Role.USER);
+        ChatMessage.Assistant call = (ChatMessage.Assistant) sent.get(1);
+        ChatMessage.Tool result = (ChatMessage.Tool) sent.get(2);
+        assertThat(call.toolCalls()).extracting(Part.ToolCall::name).containsExactly("kit__add");
+        assertThat(result.toolCallId()).isEqualTo(call.toolCalls().getFirst().id());
+        assertThat(result.text()).isEqualTo("42");
+        assertThat(sent.get(3).text()).isEqualTo("The sum is 42.");
+        assertThat(api.get("/api/conversations/" + conversationId).data().path("messageCount").asInt()).isEqualTo(4);
     }
 
     /** What must come back byte for byte: signatures, and DeepSeek-style reasoning text. */
