@@ -11,6 +11,7 @@ import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.StreamEvent;
 import io.chatai.core.message.StreamSink;
 import io.chatai.core.message.TokenUsage;
+import io.chatai.provider.Provider;
 import io.chatai.provider.RawRelay;
 import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
@@ -141,7 +142,7 @@ public final class ModelCalls {
                          Cancellation cancellation, Supplier<StreamSink> sinks, BooleanSupplier contentSent,
                          CallListener listener) {
         ChannelRouter.Screen screen = (channel, provider, upstreamModel) -> {
-            if (raw != null && provider instanceof RawRelay) {
+            if (relayOf(channel, provider, raw) != null) {
                 return Optional.empty(); // the upstream gets the caller's own request and judges it
             }
             return relayOnly != null ? Optional.of(relayOnly) : provider.unsupported(request.withModel(upstreamModel));
@@ -158,7 +159,8 @@ public final class ModelCalls {
             try {
                 Completion completion;
                 if (sinks == null) {
-                    if (raw != null && provider instanceof RawRelay relay) {
+                    RawRelay relay = relayOf(channel, provider, raw);
+                    if (relay != null) {
                         RawRelay.Answer done = relay.relay(upstream, raw, upstreamModel, request.model(), null, cancellation);
                         completion = done.completion();
                         relayed[0] = done.body();
@@ -186,7 +188,8 @@ public final class ModelCalls {
                             }
                         }
                     };
-                    if (raw != null && provider instanceof RawRelay relay) {
+                    RawRelay relay = relayOf(channel, provider, raw);
+                    if (relay != null) {
                         RawRelay.Sink target = (RawRelay.Sink) sink;
                         relay.relay(upstream, raw, upstreamModel, request.model(), new RawRelay.Sink() {
                             @Override
@@ -226,6 +229,14 @@ public final class ModelCalls {
             }
         }, cancellation, contentSent);
         return new Result(routed.result(), routed.channel(), relayed[0]);
+    }
+
+    /** The channel's provider as the relay of {@code raw}, or null when this channel translates the request. */
+    private static RawRelay relayOf(Channel channel, Provider provider, RawRelay.Request raw) {
+        if (raw == null || !(provider instanceof RawRelay relay) || !relay.relays(channel.options(), raw)) {
+            return null;
+        }
+        return raw.onlyChannelId() == null || raw.onlyChannelId().equals(channel.id()) ? relay : null;
     }
 
     private UpstreamException answerTooLong() {

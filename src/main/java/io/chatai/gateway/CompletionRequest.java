@@ -138,7 +138,7 @@ public record CompletionRequest(ModelRequest model, String body, boolean stream,
     }
 
     /** The user as sent; a longer value (some clients send JSON there) counts through a hash of it, never failing. */
-    private static String user(JsonNode user) {
+    static String user(JsonNode user) {
         String value = string(user, "user", Integer.MAX_VALUE);
         if (value == null || value.isEmpty()) {
             return null;

@@ -1,6 +1,5 @@
 package io.chatai.observe;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -20,7 +19,7 @@ public final class Logging {
             return;
         }
         var root = context.getLogger("ROOT");
-        var appender = root.getAppender("ASYNC") instanceof AsyncAppender async ? async.getAppender("STDOUT") : root.getAppender("STDOUT");
+        var appender = root.getAppender("ASYNC") instanceof BatchingAppender batching ? batching.getAppender("STDOUT") : root.getAppender("STDOUT");
         if (appender instanceof ConsoleAppender<ILoggingEvent> console) {
             LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
             JsonLayout layout = new JsonLayout();

@@ -1,9 +1,6 @@
 package io.chatai.provider;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The channel's {@code totalTimeoutMs} for one call: when it runs out the call's thread is interrupted,
@@ -15,18 +12,18 @@ import java.util.concurrent.TimeUnit;
 final class CallDeadline implements AutoCloseable {
     private final Thread thread;
     private final Duration total;
-    private final ScheduledFuture<?> timer;
+    private final DeadlineTimer.Entry timer;
     private boolean armed = true; // guarded by this
     private volatile boolean expired;
 
-    private CallDeadline(ScheduledExecutorService timers, Duration total) {
+    private CallDeadline(DeadlineTimer timers, Duration total) {
         this.thread = Thread.currentThread();
         this.total = total;
-        this.timer = timers.schedule(this::expire, total.toNanos(), TimeUnit.NANOSECONDS);
+        this.timer = timers.schedule(total, this::expire);
     }
 
     /** Starts the clock for a call on the current thread. */
-    static CallDeadline start(ScheduledExecutorService timers, Duration total) {
+    static CallDeadline start(DeadlineTimer timers, Duration total) {
         return new CallDeadline(timers, total);
     }
 
@@ -55,7 +52,7 @@ final class CallDeadline implements AutoCloseable {
         synchronized (this) {
             armed = false;
         }
-        timer.cancel(false);
+        timer.cancel();
         if (expired) {
             Thread.interrupted(); // the interrupt was ours: the thread goes on with the failure, not with it
         }

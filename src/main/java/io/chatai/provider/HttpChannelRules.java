@@ -14,10 +14,20 @@ import java.util.List;
  */
 public final class HttpChannelRules implements ChannelRules {
     private final String defaultBaseUrl;
+    private final java.util.Set<String> switches;
 
     /** @param defaultBaseUrl the provider's public endpoint, used when a channel names none */
     public HttpChannelRules(String defaultBaseUrl) {
+        this(defaultBaseUrl, java.util.Set.of());
+    }
+
+    /**
+     * @param switches the boolean {@code options} this type takes (an {@code openai} channel's {@code responsesApi});
+     *                 {@code PUT} merges them key by key, null removes one
+     */
+    public HttpChannelRules(String defaultBaseUrl, java.util.Set<String> switches) {
         this.defaultBaseUrl = defaultBaseUrl;
+        this.switches = java.util.Set.copyOf(switches);
     }
 
     @Override
@@ -27,13 +37,29 @@ public final class HttpChannelRules implements ChannelRules {
 
     @Override
     public TypeFields merge(TypeFields stored, boolean sameType, JsonBody body) {
-        if (body.has("modelPath") || body.has("options")) {
+        if (body.has("modelPath") || (body.has("options") && switches.isEmpty())) {
             throw ApiException.invalid("modelPath and options are for a model run in-process; this channel type reaches "
                     + "its upstream at baseUrl with apiKeys");
         }
+        java.util.Map<String, Object> options = new java.util.TreeMap<>(sameType ? stored.options() : java.util.Map.of());
+        JsonBody sent = body.optionalObject("options");
+        if (sent != null) {
+            for (String name : sent.fieldNames()) {
+                if (!switches.contains(name)) {
+                    throw ApiException.invalid("options." + name + " is not an option of this channel type; its options are "
+                            + String.join(", ", new java.util.TreeSet<>(switches)));
+                }
+                Boolean value = sent.optionalBoolean(name);
+                if (value == null) {
+                    options.remove(name);
+                } else {
+                    options.put(name, value);
+                }
+            }
+        }
         String baseUrl = body.present("baseUrl") ? httpUrl("baseUrl", body.optionalString("baseUrl", 2000)) : stored.baseUrl();
         List<String> keys = body.has("apiKeys") ? keys(body.optionalStringList("apiKeys", 100, 4096), stored.apiKeys()) : stored.apiKeys();
-        return TypeFields.NONE.withBaseUrl(baseUrl != null ? baseUrl : defaultBaseUrl).withApiKeys(keys);
+        return TypeFields.NONE.withBaseUrl(baseUrl != null ? baseUrl : defaultBaseUrl).withApiKeys(keys).withOptions(options);
     }
 
     /** The value when it is an {@code http://} or {@code https://} URL with a host; null stays null; else a 400 naming the field. */

@@ -5,7 +5,8 @@ import io.chatai.core.message.Completion;
 import io.chatai.core.message.StreamSink;
 
 /**
- * A provider whose wire format is the caller's own (OpenAI chat completions behind {@code /v1/chat/completions}),
+ * A provider whose wire format is the caller's own (OpenAI chat completions behind {@code /v1/chat/completions};
+ * OpenAI's Responses API behind {@code /v1/responses}, for the channels that say they serve it, see {@link #relays}),
  * so a request can go through it unchanged instead of being translated: the caller's body goes upstream with
  * only its {@code model} (and the usage option of a stream) changed, and the upstream's answer comes back with
  * only its {@code model} changed. Failures are reported like every other call, as {@link UpstreamException}s.
@@ -21,7 +22,27 @@ public interface RawRelay {
      * @param callerWantsUsage whether the caller asked for the usage chunk ({@code stream_options.include_usage});
      *                         the relay always asks the upstream for it, and passes it on only then
      */
-    record Request(String body, boolean stream, boolean callerWantsUsage) {
+    record Request(String body, boolean stream, boolean callerWantsUsage, Api api, String onlyChannelId) {
+        /** A chat-completions request, which any channel of a relaying type may take. */
+        public Request(String body, boolean stream, boolean callerWantsUsage) {
+            this(body, stream, callerWantsUsage, Api.CHAT_COMPLETIONS, null);
+        }
+    }
+
+    /**
+     * The API a caller's request is written for. {@code onlyChannelId} on a {@link Request} names the one channel
+     * that may relay it (state the upstream keeps, such as a stored response, lives there); null: any channel.
+     */
+    enum Api {
+        /** OpenAI chat completions: every channel of a relaying type takes it. */
+        CHAT_COMPLETIONS,
+        /** OpenAI's Responses API: only channels that say they serve it ({@link #relays}). */
+        RESPONSES
+    }
+
+    /** Whether a channel with these type options relays {@code request}; the others translate it. */
+    default boolean relays(java.util.Map<String, Object> options, Request request) {
+        return request.api() == Api.CHAT_COMPLETIONS;
     }
 
     /**
@@ -29,7 +50,7 @@ public interface RawRelay {
      * {@link StreamSink#accept}) the answer's pieces read from them, for accounting only.
      */
     interface Sink extends StreamSink {
-        /** One {@code data:} payload for the caller, {@code model} already rewritten; {@code [DONE]} last. */
+        /** One {@code data:} payload for the caller, {@code model} already rewritten; {@code [DONE]} last (chat completions only). */
         void forward(String data);
     }
 

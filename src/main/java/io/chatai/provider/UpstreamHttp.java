@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The HTTP transport every HTTP provider shares: keep-alive connection pools, the channel's timeout as
@@ -50,7 +49,7 @@ public final class UpstreamHttp implements AutoCloseable {
             .expireAfterAccess(Duration.ofHours(1))
             .build();
     /** Fires the deadlines; its only work is to interrupt a thread, so one thread serves every call. */
-    private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
+    private final DeadlineTimer deadlines = new DeadlineTimer("upstream-deadlines");
 
     /**
      * POSTs a JSON body and returns the open 2xx response, which the caller must close. Any other status,
@@ -161,16 +160,9 @@ public final class UpstreamHttp implements AutoCloseable {
                 .client(Http1Client.PROTOCOL));
     }
 
-    private static ScheduledThreadPoolExecutor deadlineTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("upstream-deadlines").daemon().factory());
-        timer.setRemoveOnCancelPolicy(true); // a call that ends in time takes its deadline out of the queue
-        return timer;
-    }
-
     @Override
     public void close() {
-        deadlines.shutdownNow();
+        deadlines.close();
     }
 
     private static Proxy proxy(String proxy) {

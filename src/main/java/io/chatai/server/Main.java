@@ -43,6 +43,8 @@ import io.chatai.embedding.EmbeddingCalls;
 import io.chatai.embedding.EmbeddingRoutes;
 import io.chatai.embedding.LocalEmbeddingModel;
 import io.chatai.gateway.GatewayRoutes;
+import io.chatai.gateway.ResponseStore;
+import io.chatai.gateway.ResponsesRoutes;
 import io.chatai.gateway.ModelDirectory;
 import io.chatai.gateway.V1Admission;
 import io.chatai.observe.AccessLog;
@@ -272,6 +274,8 @@ public final class Main {
                     .register("/v1", new GatewayRoutes(modelCalls, v1Admission, new ModelDirectory(catalog, presets, config.defaultModel(),
                             List.of(LocalEmbeddingModel.NAME)), metrics, clock, keepAlives))
                     .register("/v1", new EmbeddingRoutes(embeddingCalls, v1Admission))
+                    .register("/v1", new ResponsesRoutes(modelCalls, v1Admission, new ResponseStore(database), metrics, clock,
+                            keepAlives))
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey,
                     toolExecutor);

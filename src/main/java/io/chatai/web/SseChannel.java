@@ -55,6 +55,17 @@ public final class SseChannel implements KeepAlives.Watched, AutoCloseable {
         }
     }
 
+    /** Sends {@code event: <name>}, {@code data: <json>} and a blank line (the Responses API names each event). */
+    public void send(String event, String json) {
+        byte[] bytes = ("event: " + event + "\ndata: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
+        lock.lock();
+        try {
+            write(bytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the 200 went out (after which failures must be reported inside the stream). */
     public boolean committed() {
         lock.lock();

@@ -44,25 +44,33 @@ public final class SdkClients {
 
     /** {@code src/test/sdk-node} with its packages installed, or null when Node.js 20+ and npm are not there. */
     public static synchronized Path nodeSdk() {
+        return npmInstalled(NODE_DIR);
+    }
+
+    /**
+     * {@code directory} with the packages of its {@code package-lock.json} installed by {@code npm ci} (again only
+     * when the package files changed), or null when Node.js 20+ and npm are not there or the install failed.
+     */
+    public static synchronized Path npmInstalled(Path directory) {
         String version = NodeTools.version();
         if (version == null || !NodeTools.atLeast20(version)) {
             return null;
         }
-        Path stamp = NODE_DIR.resolve("node_modules/.package-files.sha256");
+        Path stamp = directory.resolve("node_modules/.package-files.sha256");
         try {
-            String wanted = sha256(NODE_DIR.resolve("package.json")) + " " + sha256(NODE_DIR.resolve("package-lock.json"));
+            String wanted = sha256(directory.resolve("package.json")) + " " + sha256(directory.resolve("package-lock.json"));
             if (Files.exists(stamp) && Files.readString(stamp).strip().equals(wanted)) {
-                return NODE_DIR;
+                return directory;
             }
             ProcessBuilder npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--no-update-notifier", "--loglevel=error")
-                    .directory(NODE_DIR.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                    .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             Process process = npm.start();
             if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 process.destroyForcibly();
                 return null;
             }
             Files.writeString(stamp, wanted + "\n");
-            return NODE_DIR;
+            return directory;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

@@ -36,20 +36,40 @@ import java.util.Optional;
  * {@link OpenAiRequests}, {@link OpenAiAnswers} and {@link OpenAiDeltas}. Thread-safe.
  */
 public final class OpenAiProvider implements Provider, RawRelay {
-    private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://api.openai.com/v1");
+    /** The channel option saying its upstream serves OpenAI's Responses API ({@code POST {baseUrl}/responses}). */
+    public static final String RESPONSES_API = "responsesApi";
+    private static final ChannelRules CHANNEL_RULES = new HttpChannelRules("https://api.openai.com/v1",
+            java.util.Set.of(RESPONSES_API));
     private final UpstreamHttp http;
     private final OpenAiRelay relay;
+    private final OpenAiResponsesRelay responses;
 
     public OpenAiProvider(UpstreamHttp http) {
         this.http = http;
         this.relay = new OpenAiRelay(http);
+        this.responses = new OpenAiResponsesRelay(http);
     }
 
-    /** {@code /v1/chat/completions} to this type: the caller's body through unchanged but for the model ({@link OpenAiRelay}). */
+    /**
+     * {@code /v1/chat/completions} to this type: the caller's body through unchanged but for the model
+     * ({@link OpenAiRelay}); {@code /v1/responses} likewise to {@code {baseUrl}/responses}, for channels whose
+     * {@code options.responsesApi} is true ({@link OpenAiResponsesRelay}).
+     */
     @Override
     public Answer relay(Upstream upstream, Request request, String upstreamModel, String callerModel, Sink sink,
                         Cancellation cancellation) {
-        return relay.relay(upstream, request, upstreamModel, callerModel, sink, cancellation);
+        return switch (request.api()) {
+            case CHAT_COMPLETIONS -> relay.relay(upstream, request, upstreamModel, callerModel, sink, cancellation);
+            case RESPONSES -> responses.relay(upstream, request, upstreamModel, callerModel, sink, cancellation);
+        };
+    }
+
+    @Override
+    public boolean relays(java.util.Map<String, Object> options, Request request) {
+        return switch (request.api()) {
+            case CHAT_COMPLETIONS -> true;
+            case RESPONSES -> Boolean.TRUE.equals(options.get(RESPONSES_API));
+        };
     }
 
     @Override
