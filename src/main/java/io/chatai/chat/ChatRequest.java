@@ -8,6 +8,7 @@ import io.chatai.conversation.ConversationIds;
 import io.chatai.image.ImageInput;
 import io.chatai.preset.Preset;
 import io.chatai.core.JsonBody;
+import io.chatai.tool.ToolPatterns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +26,23 @@ import java.util.Map;
  * @param reasoningEvents  whether the stream carries {@code reasoning} events ({@code "events": ["reasoning"]})
  * @param userName         the speaker's name (1-64 characters, no control characters), or null
  * @param reply            false to record a group message without calling a model ({@code reply: false})
+ * @param tools            null to offer the preset's tools, else the patterns that narrow them (empty: no tools)
+ * @param toolEvents       whether the stream carries {@code tool_call}/{@code tool_result} events ({@code "tools"})
  */
 public record ChatRequest(String message, String userId, String groupId, String preset, String conversationId,
                           boolean newConversation, String model, String requestId, List<ImageInput> images,
-                          boolean includeReasoning, boolean reasoningEvents, String userName, boolean reply) {
+                          boolean includeReasoning, boolean reasoningEvents, String userName, boolean reply,
+                          ToolPatterns tools, boolean toolEvents) {
+    /** The stream events a client may opt into; every other name is refused, so a typo is not silently ignored. */
+    private static final List<String> EVENTS = List.of("reasoning", "tools");
+
+    /** A request with the preset's tools and without tool events. */
+    public ChatRequest(String message, String userId, String groupId, String preset, String conversationId,
+                       boolean newConversation, String model, String requestId, List<ImageInput> images,
+                       boolean includeReasoning, boolean reasoningEvents, String userName, boolean reply) {
+        this(message, userId, groupId, preset, conversationId, newConversation, model, requestId, images,
+                includeReasoning, reasoningEvents, userName, reply, null, false);
+    }
 
     /** Parses and validates; a message over the limit is 413, every other problem 400. */
     public static ChatRequest parse(JsonBody body, int maxMessageChars, int maxImages) {
@@ -54,7 +68,7 @@ public record ChatRequest(String message, String userId, String groupId, String 
         String model = body.optionalString("model", 128);
         String requestId = body.optionalString("requestId", 128);
         boolean includeReasoning = Boolean.TRUE.equals(body.optionalBoolean("includeReasoning"));
-        List<String> events = body.optionalStringList("events", 16, 64);
+        List<String> events = events(body);
         String userName = body.optionalString("userName", 64);
         if (userName != null && (userName.isBlank() || userName.codePoints().anyMatch(Character::isISOControl))) {
             throw ApiException.invalid("userName must be 1-64 characters without line breaks or other control characters");
@@ -72,9 +86,23 @@ public record ChatRequest(String message, String userId, String groupId, String 
         if (conversationId != null && !ConversationIds.isValid(conversationId)) {
             throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + conversationId);
         }
+        List<String> tools = body.optionalStringList("tools", ToolPatterns.MAX_PATTERNS, 200);
         return new ChatRequest(message, userId, groupId, preset == null ? Preset.DEFAULT_ID : preset, conversationId,
-                newConversation, model, requestId, images, includeReasoning, events != null && events.contains("reasoning"),
-                userName, reply);
+                newConversation, model, requestId, images, includeReasoning, events.contains("reasoning"),
+                userName, reply, tools == null ? null : ToolPatterns.parse("tools", tools), events.contains("tools"));
+    }
+
+    private static List<String> events(JsonBody body) {
+        List<String> events = body.optionalStringList("events", 16, 64);
+        if (events == null) {
+            return List.of();
+        }
+        for (String event : events) {
+            if (!EVENTS.contains(event)) {
+                throw ApiException.invalid("events holds '" + event + "'; the events a stream can add are " + EVENTS);
+            }
+        }
+        return events;
     }
 
     private static List<ImageInput> images(JsonBody body, int maxImages) {

@@ -85,6 +85,7 @@ public final class ChatRoutes implements HttpService {
         if (chat.includeReasoning() && result.reasoning() != null && !result.reasoning().isEmpty()) {
             data.put("reasoning", result.reasoning());
         }
+        data.put("toolCalls", result.toolCalls());
         Responses.ok(res, data);
     }
 
@@ -94,7 +95,7 @@ public final class ChatRoutes implements HttpService {
         Cancellation cancellation = new Cancellation();
         metrics.streamOpened();
         try (SseChannel sse = new SseChannel(req, res, cancellation, keepAlives, metrics::streamClosed)) {
-            SseTurnStream out = new SseTurnStream(sse);
+            SseTurnStream out = new SseTurnStream(sse, chat.toolEvents());
             try {
                 AccessLog.channel(req, turns.stream(chat, caller.keyId(), cancellation, out).channel());
             } catch (CallCancelledException gone) {

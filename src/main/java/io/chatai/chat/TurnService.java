@@ -18,13 +18,15 @@ import io.chatai.preset.PromptTemplate;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.ChatMessage;
-import io.chatai.provider.DeltaJoiner;
-import io.chatai.core.message.Completion;
-import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.Part;
 import io.chatai.core.message.ReasoningOptions;
 import io.chatai.core.message.RequestOptions;
-import io.chatai.core.message.StreamEvent;
+import io.chatai.core.Secrets;
+import io.chatai.channel.CallPurpose;
+import io.chatai.tool.ToolExecutionRepository;
+import io.chatai.tool.ToolExecutor;
+import io.chatai.tool.ToolPatterns;
+import io.chatai.tool.ToolSet;
 import io.chatai.tokens.TokenCounter;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,10 +58,12 @@ public final class TurnService {
     private final ImageIntake images;
     private final ImageCaptions captions;
     private final TurnMemory memory;
+    private final ToolExecutor executor;
+    private final ToolLoop loop;
 
     public TurnService(PresetRepository presets, ConversationRepository conversations, ConversationLocks locks,
-                       ModelCalls calls, TokenCounter tokens, Clock clock,
-                       String defaultModel, Duration turnWait, ImageIntake images, TurnMemory memory) {
+                       ModelCalls calls, TokenCounter tokens, Clock clock, String defaultModel, Duration turnWait,
+                       ImageIntake images, TurnMemory memory, ToolExecutor executor, ToolExecutionRepository executions) {
         this.images = images;
         this.captions = new ImageCaptions(calls, conversations);
         this.presets = presets;
@@ -71,6 +75,8 @@ public final class TurnService {
         this.defaultModel = defaultModel;
         this.turnWait = turnWait;
         this.memory = memory;
+        this.executor = executor;
+        this.loop = new ToolLoop(calls, new ToolRound(executions, clock));
     }
 
     /** A non-streamed turn: the whole answer, committed. */
@@ -141,6 +147,7 @@ public final class TurnService {
             }
         }
         calls.requireCandidates(model);
+        ToolSet tools = toolsFor(preset, request); // a refused tools list costs no wait for the conversation
         // Fetched and checked before the conversation is owned: a slow image host never holds up other turns.
         List<StoredImage> accepted = new ArrayList<>(images.accept(request.images())); // gains captions below
         try (ConversationLocks.TurnLease target = locks.beginTurn(scope, request.conversationId(), request.newConversation(),
@@ -176,35 +183,37 @@ public final class TurnService {
                     conversations.recentMessages(target.conversationId(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
                     speaker == null ? userMessage : speaker.attribute(userMessage), userTokens, preset.maxContextMessages(),
                     preset.maxContextTokens());
+            String turnId = Secrets.newToken("turn_", 24);
+            // The requester, not the scope: a group's shared conversation has no user, its speaker does.
             CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, request.userId(),
-                    request.groupId(), target.conversationId());
+                    request.groupId(), target.conversationId(), CallPurpose.CHAT, turnId);
             if (hasImages(messages) && !calls.seesImages(model)) {
                 messages = captions.describe(messages, accepted, preset, context, cancellation);
             }
-            ModelRequest modelRequest = new ModelRequest(model, messages, RequestOptions.builder()
+            RequestOptions options = RequestOptions.builder()
                     .temperature(preset.temperature()).topP(preset.topP()).maxTokens(preset.maxTokens())
-                    .reasoning(reasoning(preset.reasoningEffort())).build());
-
-            ModelCalls.Result answer = out == null
-                    ? calls.complete(modelRequest, context, cancellation)
-                    : streamInto(out, request.reasoningEvents(), target.conversationId(), modelRequest, context, cancellation);
+                    .reasoning(reasoning(preset.reasoningEffort())).build();
+            TurnOutput output = out == null ? TurnOutput.none()
+                    : TurnOutput.streaming(out, target.conversationId(), request.reasoningEvents());
+            ToolLoop.Outcome outcome = loop.run(new ToolLoop.Turn(model, messages, options, tools, preset.maxToolRounds(),
+                    Preset.REQUIRED.equals(preset.toolChoice()), context), cancellation, output);
             if (cancellation.isCancelled()) {
                 throw new CallCancelledException("client left before the turn was committed");
             }
-            Completion completion = answer.completion();
-            // The Chat API answers with the text parts only; reasoning (think blocks a model wrote into its text
-            // included) and tool calls are stored with the turn but never reach its response or its stream.
-            ChatMessage.Assistant reply = ThinkTags.separate(completion.message());
-            String text = reply.text();
+            // The Chat API answers with the text parts only; reasoning and tool calls are stored with the turn
+            // (history needs them) and reach its response only when asked for (reasoning) or as toolCalls.
+            String text = outcome.text();
             conversations.commit(new TurnCommit(target.conversationId(), scope, preset.id(), target.mayCreate(),
-                    userMessage, userTokens, receivedAt, reply, tokens.count(text),
-                    clock.millis(), request.requestId(), model, answer.usage(), accepted, speaker), target::verify);
+                    userMessage, userTokens, receivedAt, outcome.steps(), outcome.steps().stream().map(this::tokensOf).toList(),
+                    outcome.answer(), text, tokens.count(text), clock.millis(), request.requestId(), model,
+                    outcome.usage(), accepted, speaker), target::verify);
             memory.committed(preset, model, keyId, request.userId(), request.groupId(), request.userName(),
                     target.conversationId(), request.message(), text, receivedAt);
-            TurnResult result = new TurnResult(target.conversationId(), text, model, answer.usage(), answer.channel().name(),
-                    ThinkTags.reasoningOf(reply));
+            TurnResult result = new TurnResult(target.conversationId(), text, model, outcome.usage(),
+                    outcome.channel().name(), outcome.reasoning(), outcome.toolCalls());
             if (out != null) {
-                out.end(answer.usage());
+                output.begin();
+                out.end(outcome.usage());
             }
             return result;
         }
@@ -219,51 +228,30 @@ public final class TurnService {
         return effort == null ? null : new ReasoningOptions(effort.equals("off") ? "none" : effort, null, null);
     }
 
-    private ModelCalls.Result streamInto(TurnStream out, boolean reasoningEvents, String conversationId,
-                                         ModelRequest modelRequest, CallContext context, Cancellation cancellation) {
-        boolean[] started = {false};
-        ThinkTags[] tags = new ThinkTags[1];
-        ModelCalls.Result result = calls.stream(modelRequest, context, cancellation, () -> {
-            // A fresh joiner and tag splitter per attempt: a failover only happens while nothing reached the client.
-            DeltaJoiner joiner = new DeltaJoiner();
-            DeltaJoiner reasoningJoiner = new DeltaJoiner();
-            tags[0] = new ThinkTags();
-            return event -> {
-                switch (event) {
-                    case StreamEvent.TextDelta delta -> send(out, conversationId, started, reasoningEvents,
-                            tags[0].accept(joiner.accept(delta.text())));
-                    case StreamEvent.ReasoningDelta delta when reasoningEvents && delta.text() != null ->
-                            send(out, conversationId, started, true,
-                                    new ThinkTags.Split("", reasoningJoiner.accept(delta.text())));
-                    default -> { }
-                }
-            };
-        }, () -> started[0]);
-        if (tags[0] != null) {
-            send(out, conversationId, started, reasoningEvents, tags[0].finish()); // a tag that never completed
+    /** The tools a turn offers: the preset's, narrowed by the request; none when either says none. */
+    private ToolSet toolsFor(Preset preset, ChatRequest request) {
+        ToolPatterns offered = preset.tools() == null ? ToolPatterns.NONE : ToolPatterns.parse("tools", preset.tools());
+        if (request.tools() == null) {
+            return offered.isEmpty() ? ToolSet.NONE : executor.tools(offered);
         }
-        if (!started[0]) {
-            out.start(conversationId); // an empty answer still gets its start before its end
+        List<String> outside = offered.outside(request.tools());
+        if (!outside.isEmpty()) {
+            throw ApiException.invalid("tools may only narrow the preset's tools; preset '" + preset.id()
+                    + "' does not offer " + String.join(", ", outside)
+                    + (offered.isEmpty() ? " (it offers no tools)" : " (it offers " + String.join(", ", offered.written()) + ")"));
         }
-        return result;
+        return request.tools().isEmpty() ? ToolSet.NONE : executor.tools(offered, request.tools());
     }
 
-    private static void send(TurnStream out, String conversationId, boolean[] started, boolean reasoningEvents,
-                             ThinkTags.Split split) {
-        boolean reasoning = reasoningEvents && !split.reasoning().isEmpty();
-        if (split.text().isEmpty() && !reasoning) {
-            return;
+    /** A tool step's cost in a prompt: its text, and for a call its tool's name and arguments. */
+    private int tokensOf(ChatMessage step) {
+        int count = tokens.count(step.text());
+        if (step instanceof ChatMessage.Assistant assistant) {
+            for (Part.ToolCall call : assistant.toolCalls()) {
+                count += tokens.count(call.name()) + tokens.count(call.arguments());
+            }
         }
-        if (!started[0]) {
-            out.start(conversationId);
-            started[0] = true;
-        }
-        if (reasoning) {
-            out.reasoning(split.reasoning());
-        }
-        if (!split.text().isEmpty()) {
-            out.content(split.text());
-        }
+        return count;
     }
 
     private static TurnResult replay(StoredTurn stored, TurnStream out) {
@@ -274,6 +262,7 @@ public final class TurnService {
             }
             out.end(stored.usage());
         }
-        return new TurnResult(stored.conversationId(), stored.response(), stored.model(), stored.usage(), null, null);
+        return new TurnResult(stored.conversationId(), stored.response(), stored.model(), stored.usage(), null, null,
+                List.of());
     }
 }

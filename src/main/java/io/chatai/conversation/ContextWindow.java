@@ -16,15 +16,16 @@ public final class ContextWindow {
     private ContextWindow() {
     }
 
-    /** The history rows worth reading for a message budget: whole turns only. */
+    /** The history rows worth reading for a message budget (tool steps count as messages). */
     public static int historyRowsFor(int maxContextMessages) {
-        return maxContextMessages - maxContextMessages % 2;
+        return maxContextMessages;
     }
 
     /**
      * @param systemTokens tokens of the system prompt's text (0 when it is empty)
-     * @param newestFirst  committed history, newest message first: whole turns (assistant, then user) and observed
-     *                     user messages
+     * @param newestFirst  committed history, newest message first; a unit is a user message and everything after
+     *                     it (tool steps, the answer), or an observed user message alone; a turn cut off at the
+     *                     oldest end is left out
      * @param userMessage  the new message
      * @param userTokens   tokens of the new message's text
      * @param maxMessages  history messages allowed (the system prompt and the new message not counted)
@@ -36,20 +37,21 @@ public final class ContextWindow {
         int used = TokenCounter.REPLY_PRIMING + userTokens + TokenCounter.PER_MESSAGE
                 + (hasSystem ? systemTokens + TokenCounter.PER_MESSAGE : 0);
         int taken = 0;
-        while (taken < newestFirst.size()) {
-            // An answer goes with the question before it; a user message on its own was observed.
-            boolean answer = newestFirst.get(taken).role() == ChatMessage.Role.ASSISTANT;
-            int size = answer ? 2 : 1;
-            if (answer && (taken + 1 >= newestFirst.size() || newestFirst.get(taken + 1).role() != ChatMessage.Role.USER)) {
-                break; // the question of this answer was not read: the window ends here
+        int turnRows = 0;
+        int turnCost = 0;
+        for (StoredMessage message : newestFirst) {
+            turnRows++;
+            turnCost += message.tokens() + TokenCounter.PER_MESSAGE;
+            if (message.role() != ChatMessage.Role.USER) {
+                continue; // the turn goes on, back to its user message
             }
-            int cost = newestFirst.get(taken).tokens() + TokenCounter.PER_MESSAGE
-                    + (answer ? newestFirst.get(taken + 1).tokens() + TokenCounter.PER_MESSAGE : 0);
-            if (taken + size > maxMessages || used + cost > maxTokens) {
-                break; // the newest units that fit, contiguous: never skip to an older, smaller one
+            if (taken + turnRows > maxMessages || used + turnCost > maxTokens) {
+                break; // the newest turns that fit, contiguous: never skip to an older, smaller one
             }
-            used += cost;
-            taken += size;
+            used += turnCost;
+            taken += turnRows;
+            turnRows = 0;
+            turnCost = 0;
         }
         List<ChatMessage> messages = new ArrayList<>(taken + 2);
         if (hasSystem) {

@@ -179,29 +179,38 @@ public final class ConversationRepository {
             fence.check(sql);
             refuseIfErased(sql, turn.requesterId(), turn.userAt());
             long nextSeq = nextSeq(sql, turn.conversationId(), turn.create(), turn.scope(), turn.presetId(), turn.userAt());
-            String reply = turn.reply().text();
+            String answer = turn.answer();
+            long replySeq = nextSeq + 1 + turn.steps().size();
             var storedIds = ConversationImages.store(sql, turn.conversationId(), nextSeq, turn.images(),
                     imageSources(turn.user()), turn.userAt());
-            sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
-                            + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt, :speakerId, :speakerName), "
-                            + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt, NULL, NULL)")
-                    .bindFields(turn)
-                    .bind("speakerId", turn.speaker() == null ? null : turn.speaker().userId())
-                    .bind("speakerName", turn.speaker() == null ? null : turn.speaker().name())
-                    .bind("id", turn.conversationId())
-                    .bind("userSeq", nextSeq)
-                    .bind("userContent", turn.user().text())
-                    .bind("userParts", parts(turn.user(), storedIds::get))
-                    .bind("replySeq", nextSeq + 1)
-                    .bind("replyContent", reply)
-                    .bind("replyParts", parts(turn.reply(), source -> null))
-                    .execute();
+            String userParts = parts(turn.user(), storedIds::get);
+            if (turn.steps().isEmpty()) {
+                sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
+                                + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt, :speakerId, :speakerName), "
+                                + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt, NULL, NULL)")
+                        .bindFields(turn)
+                        .bind("speakerId", turn.speaker() == null ? null : turn.speaker().userId())
+                        .bind("speakerName", turn.speaker() == null ? null : turn.speaker().name())
+                        .bind("id", turn.conversationId())
+                        .bind("userSeq", nextSeq)
+                        .bind("userContent", turn.user().text())
+                        .bind("userParts", userParts)
+                        .bind("replySeq", replySeq)
+                        .bind("replyContent", answer)
+                        .bind("replyParts", answerParts(turn.reply(), answer))
+                        .execute();
+            } else {
+                sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
+                                + "VALUES (:conversationId, :seq, :role, :content, :parts, :tokens, :createdAt, :userId, :userName)")
+                        .executeBatch(rows(turn, nextSeq, userParts));
+            }
+            // message_count counts what GET /api/conversations/:id shows by default: the question and the answer.
             sql.update("UPDATE conversations SET preset_id = :presetId, updated_at = :replyAt, "
                             + "message_count = message_count + 2, last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
                     .bind("presetId", turn.presetId())
                     .bind("replyAt", turn.replyAt())
-                    .bind("lastMessage", cut(reply))
-                    .bind("nextSeq", nextSeq + 2)
+                    .bind("lastMessage", cut(answer))
+                    .bind("nextSeq", replySeq + 1)
                     .bind("id", turn.conversationId())
                     .execute();
             if (turn.requestId() != null) {
@@ -215,6 +224,36 @@ public final class ConversationRepository {
         if (erasures.erasedSince(sql, userId, since)) {
             throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "This user's data was erased while the turn was running");
         }
+    }
+
+    /** One row of {@code messages}, for a batch insert; the speaker only on a group conversation's user message. */
+    private record MessageRow(String conversationId, long seq, String role, String content, String parts, int tokens,
+                              long createdAt, String userId, String userName) {
+    }
+
+    /** A tool turn's rows: the user's message, each step, the answer. */
+    private static List<MessageRow> rows(TurnCommit turn, long firstSeq, String userParts) {
+        List<MessageRow> rows = new java.util.ArrayList<>(turn.steps().size() + 2);
+        String id = turn.conversationId();
+        long seq = firstSeq;
+        rows.add(new MessageRow(id, seq++, "user", turn.user().text(), userParts, turn.userTokens(), turn.userAt(),
+                turn.speaker() == null ? null : turn.speaker().userId(), turn.speaker() == null ? null : turn.speaker().name()));
+        for (int i = 0; i < turn.steps().size(); i++) {
+            ChatMessage step = turn.steps().get(i);
+            rows.add(new MessageRow(id, seq++, step.role().wire(), step.text(), stepParts(step), turn.stepTokens().get(i),
+                    turn.replyAt(), null, null));
+        }
+        rows.add(new MessageRow(id, seq, "assistant", turn.answer(), answerParts(turn.reply(), turn.answer()),
+                turn.replyTokens(), turn.replyAt(), null, null));
+        return rows;
+    }
+
+    /**
+     * A step's {@code parts}: an assistant message's parts document; a tool result's whole message document
+     * (MessageCodec), since its call id, tool name and error flag belong to the message, not to its parts.
+     */
+    private static String stepParts(ChatMessage step) {
+        return step instanceof ChatMessage.Tool ? MessageCodec.encode(step) : MessageCodec.encodeParts(step.content());
     }
 
     /**
@@ -297,7 +336,7 @@ public final class ConversationRepository {
                         + ":conversationId, :response, :model, :promptTokens, :completionTokens, :estimated, :replyAt) "
                         + "ON CONFLICT (user_id, group_id, request_id) DO NOTHING")
                 .bindFields(turn)
-                .bind("response", turn.reply().text())
+                .bind("response", turn.answer())
                 .bind("userId", turn.requesterId())
                 .bind("groupId", turn.scope().groupKey())
                 .bind("promptTokens", turn.usage().promptTokens())
@@ -353,6 +392,16 @@ public final class ConversationRepository {
         return parts(message, source -> null);
     }
 
+    /**
+     * The answer's {@code parts}, stored with {@code content} (for a tool turn, the text of all its assistant
+     * messages): null only when the message is exactly that text.
+     */
+    static String answerParts(ChatMessage message, String content) {
+        List<Part> parts = message.content();
+        boolean onlyText = parts.isEmpty() || parts.size() == 1 && parts.getFirst() instanceof Part.Text;
+        return onlyText && message.text().equals(content) ? null : MessageCodec.encodeParts(parts);
+    }
+
     /** As {@link #parts(ChatMessage)}, with each inline image that {@code storedId} names written as a reference. */
     static String parts(ChatMessage message, java.util.function.Function<ImageSource, String> storedId) {
         List<Part> content = message.content();
@@ -391,7 +440,9 @@ public final class ConversationRepository {
             return new StoredMessage(seq, role, content, tokens, createdAt);
         }
         try {
-            return new StoredMessage(seq, withParts(role, MessageCodec.decodeParts(parts, images)), content, tokens, createdAt);
+            ChatMessage stored = role == ChatMessage.Role.TOOL ? MessageCodec.decode(parts)
+                    : withParts(role, MessageCodec.decodeParts(parts, images));
+            return new StoredMessage(seq, stored, content, tokens, createdAt);
         } catch (IllegalArgumentException e) {
             // Parts this server cannot read (written by a newer version, say) must not break the conversation:
             // its text still is the message the user saw. The row itself stays as it is.
@@ -405,7 +456,6 @@ public final class ConversationRepository {
         return switch (role) {
             case USER -> new ChatMessage.User(parts, null);
             case ASSISTANT -> new ChatMessage.Assistant(parts);
-            // Turns store only user and assistant messages; a tool result would need its call id stored too.
             case SYSTEM, TOOL -> throw new IllegalArgumentException("a " + role.wire() + " row cannot carry parts");
         };
     }

@@ -63,14 +63,29 @@ public final class ConversationRoutes implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         Conversation conversation = visible(req);
-        String include = Requests.textQuery(req, "include", 64);
-        if (include != null && !include.equals("reasoning")) {
-            throw ApiException.invalid("include may only be 'reasoning'");
-        }
+        List<String> include = includes(req);
         Map<String, Object> data = summary(conversation);
         data.put("messages", MessageView.of(conversation, conversations.messages(conversation.id()),
-                conversations.images(conversation.id()), include != null));
+                conversations.images(conversation.id()), include.contains("reasoning"), include.contains("tools")));
         Responses.ok(res, data);
+    }
+
+    /**
+     * {@code ?include=reasoning}, {@code ?include=tools} or both ({@code tools,reasoning}); any other value is
+     * refused, so a typo is not silently ignored.
+     */
+    private static List<String> includes(ServerRequest req) {
+        String include = Requests.textQuery(req, "include", 64);
+        if (include == null) {
+            return List.of();
+        }
+        List<String> names = List.of(include.split(",", -1));
+        for (String name : names) {
+            if (!name.equals("reasoning") && !name.equals("tools")) {
+                throw ApiException.invalid("include may only list 'reasoning' and 'tools', got '" + include + "'");
+            }
+        }
+        return names;
     }
 
     /** The bytes of an image that a message of a visible conversation holds; anything else is 404. */

@@ -1,7 +1,10 @@
 package io.chatai.conversation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.Part;
+import io.chatai.tool.ToolArguments;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,13 +12,18 @@ import java.util.Map;
 
 /**
  * A message as {@code GET /api/conversations/:id} shows it: role, text, time, the user's images (with the
- * URL that serves them) and, when asked for, the assistant's reasoning. A record keeps the contract's
- * field order. Immutable.
+ * URL that serves them) and, when asked for, the assistant's reasoning and a tool turn's steps (an assistant
+ * message's {@code toolCalls}, a tool result's {@code toolCallId} and {@code isError}). A record keeps the
+ * contract's field order. Immutable.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record MessageView(String role, String content, long timestamp, List<ImageView> images, String reasoning,
+record MessageView(String role, String content, List<ToolCallView> toolCalls, String toolCallId, Boolean isError,
+                   long timestamp, List<ImageView> images, String reasoning,
                    @JsonInclude(JsonInclude.Include.ALWAYS) String userId,
                    @JsonInclude(JsonInclude.Include.ALWAYS) String userName) {
+
+    /** A tool call of a stored assistant message: {@code <server>.<tool>}, the arguments as JSON. */
+    record ToolCallView(String id, String name, JsonNode arguments) { }
 
     /** An image of a message, without its bytes. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,10 +31,10 @@ record MessageView(String role, String content, long timestamp, List<ImageView> 
 
     /**
      * The messages as shown: a user message names its user (its speaker in a group's conversation, the
-     * conversation's user elsewhere, whose name is not stored); an answer names none.
+     * conversation's user elsewhere, whose name is not stored); an answer or a tool step names none.
      */
     static List<MessageView> of(Conversation conversation, List<StoredMessage> messages, List<ConversationImages.Meta> images,
-                                boolean withReasoning) {
+                                boolean withReasoning, boolean withTools) {
         String conversationId = conversation.id();
         Map<Long, List<ImageView>> bySeq = new HashMap<>();
         for (ConversationImages.Meta image : images) {
@@ -35,12 +43,27 @@ record MessageView(String role, String content, long timestamp, List<ImageView> 
         }
         List<MessageView> views = new ArrayList<>(messages.size());
         for (StoredMessage m : messages) {
-            boolean user = m.role() == io.chatai.core.message.ChatMessage.Role.USER;
+            if (!withTools && isToolStep(m.message())) {
+                continue; // without include=tools a tool turn shows as its question and its answer
+            }
+            List<ToolCallView> calls = m.message() instanceof ChatMessage.Assistant assistant && !assistant.toolCalls().isEmpty()
+                    ? assistant.toolCalls().stream().map(call -> new ToolCallView(call.id(),
+                            ToolArguments.shownName(call.name()), ToolArguments.view(call.arguments()))).toList()
+                    : null;
+            ChatMessage.Tool result = m.message() instanceof ChatMessage.Tool tool ? tool : null;
+            boolean user = m.role() == ChatMessage.Role.USER;
             String userId = !user ? null : m.speaker() != null ? m.speaker().userId() : conversation.scope().visibleUserId();
-            views.add(new MessageView(m.role().wire(), m.content(), m.createdAt(), bySeq.get(m.seq()),
+            views.add(new MessageView(m.role().wire(), m.content(), calls, result == null ? null : result.toolCallId(),
+                    result == null ? null : result.isError(), m.createdAt(), bySeq.get(m.seq()),
                     withReasoning ? reasoning(m) : null, userId, user && m.speaker() != null ? m.speaker().name() : null));
         }
         return views;
+    }
+
+    /** A tool step of a turn: an assistant message asking for tools, or a tool's result. */
+    private static boolean isToolStep(ChatMessage message) {
+        return message instanceof ChatMessage.Tool
+                || message instanceof ChatMessage.Assistant assistant && !assistant.toolCalls().isEmpty();
     }
 
     /** The readable reasoning of a message, its parts joined; null when it has none. */

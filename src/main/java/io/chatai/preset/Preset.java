@@ -1,7 +1,10 @@
 package io.chatai.preset;
 
+import java.util.List;
+
 /**
- * A persona: system prompt, model and sampling settings, and the context budget of each turn. Immutable.
+ * A persona: system prompt, model and sampling settings, the context budget of each turn, and the tools its
+ * turns may use. Immutable.
  *
  * @param model              null means the server's {@code CHATAI_DEFAULT_MODEL}
  * @param maxContextMessages at most this many history messages are sent (whole turns only)
@@ -12,20 +15,51 @@ package io.chatai.preset;
  * @param captionModel       the (vision) model that describes images for text-only models, or null
  * @param memory             long-term memory settings, or null when the preset remembers nothing
  * @param context            {@code group} (one conversation per group), or null for per-user conversations
+ * @param tools              tool patterns ({@code <server>.<tool>} or {@code <server>.*}), or null for a preset
+ *                           without tools, which behaves exactly as before tools existed
+ * @param maxToolRounds      how many rounds of tool calls one turn may run (0-32)
+ * @param toolChoice         {@code auto}, or {@code required} (the first round must call a tool)
  */
 public record Preset(String id, String name, String description, String systemPrompt, String model,
                      Double temperature, Double topP, Integer maxTokens, int maxContextMessages,
                      int maxContextTokens, long createdAt, long updatedAt, String reasoningEffort,
-                     String imageMode, String captionModel, MemorySettings memory, String context) {
+                     String imageMode, String captionModel, MemorySettings memory, String context,
+                     List<String> tools, int maxToolRounds, String toolChoice) {
     public static final String DEFAULT_ID = "default";
     public static final String GROUP_CONTEXT = "group";
+    public static final int DEFAULT_TOOL_ROUNDS = 8;
+    public static final int MAX_TOOL_ROUNDS = 32;
+    public static final String AUTO = "auto";
+    public static final String REQUIRED = "required";
 
-    /** A preset without reasoning, image or memory settings, with per-user conversations. */
+    public Preset {
+        tools = tools == null ? null : List.copyOf(tools);
+    }
+
+    /** A preset without tools. */
+    public Preset(String id, String name, String description, String systemPrompt, String model, Double temperature,
+                  Double topP, Integer maxTokens, int maxContextMessages, int maxContextTokens, long createdAt,
+                  long updatedAt, String reasoningEffort, String imageMode, String captionModel, MemorySettings memory,
+                  String context) {
+        this(id, name, description, systemPrompt, model, temperature, topP, maxTokens, maxContextMessages,
+                maxContextTokens, createdAt, updatedAt, reasoningEffort, imageMode, captionModel, memory, context, null,
+                DEFAULT_TOOL_ROUNDS, AUTO);
+    }
+
+    /** A preset without memory or tools, with per-user conversations. */
+    public Preset(String id, String name, String description, String systemPrompt, String model, Double temperature,
+                  Double topP, Integer maxTokens, int maxContextMessages, int maxContextTokens, long createdAt,
+                  long updatedAt, String reasoningEffort, String imageMode, String captionModel) {
+        this(id, name, description, systemPrompt, model, temperature, topP, maxTokens, maxContextMessages,
+                maxContextTokens, createdAt, updatedAt, reasoningEffort, imageMode, captionModel, null, null);
+    }
+
+    /** A preset without reasoning, image, memory or tool settings, with per-user conversations. */
     public Preset(String id, String name, String description, String systemPrompt, String model, Double temperature,
                   Double topP, Integer maxTokens, int maxContextMessages, int maxContextTokens, long createdAt,
                   long updatedAt) {
         this(id, name, description, systemPrompt, model, temperature, topP, maxTokens, maxContextMessages,
-                maxContextTokens, createdAt, updatedAt, null, null, null, null, null);
+                maxContextTokens, createdAt, updatedAt, null, null, null);
     }
 
     /** Whether images for a text-only model are described by the caption model (else refused). */

@@ -2,6 +2,8 @@ package io.chatai.preset;
 
 import io.chatai.core.ApiException;
 import io.chatai.core.JsonBody;
+import io.chatai.tool.ToolPatterns;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -45,7 +47,11 @@ public final class PresetForm {
                 body.present("imageMode") ? oneOf(body, "imageMode", "caption", "refuse") : base.imageMode(),
                 body.present("captionModel") ? body.optionalString("captionModel", 128) : base.captionModel(),
                 body.present("memory") ? memory(body) : base.memory(),
-                body.present("context") ? context(body) : base.context());
+                body.present("context") ? context(body) : base.context(),
+                body.present("tools") ? tools(body) : base.tools(),
+                body.has("maxToolRounds") ? body.optionalInteger("maxToolRounds", 0, Preset.MAX_TOOL_ROUNDS) : base.maxToolRounds(),
+                body.has("toolChoice") ? toolChoice(body) : base.toolChoice());
+
     }
 
     private static MemorySettings memory(JsonBody body) {
@@ -65,5 +71,19 @@ public final class PresetForm {
             throw ApiException.invalid(field + " must be one of " + String.join(", ", allowed) + " (or null), got '" + value + "'");
         }
         return value;
+    }
+
+    /** The patterns, each checked ({@link ToolPatterns#parse}); null (no tools) when the field is null. */
+    private static List<String> tools(JsonBody body) {
+        List<String> written = body.optionalStringList("tools", ToolPatterns.MAX_PATTERNS, 200);
+        return written == null ? null : ToolPatterns.parse("tools", written).written();
+    }
+
+    private static String toolChoice(JsonBody body) {
+        String choice = body.requiredString("toolChoice", 16);
+        if (!choice.equals(Preset.AUTO) && !choice.equals(Preset.REQUIRED)) {
+            throw ApiException.invalid("toolChoice must be 'auto' or 'required', got '" + choice + "'");
+        }
+        return choice;
     }
 }

@@ -86,6 +86,7 @@ import io.chatai.store.DataFiles;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenArrays;
 import io.chatai.tokens.TokenCounter;
+import io.chatai.tool.ToolExecutionRepository;
 import io.chatai.tool.ToolExecutor;
 import io.chatai.tool.ToolRoutes;
 import io.chatai.tool.ToolServer;
@@ -250,10 +251,9 @@ public final class Main {
             if (config.retentionDays() > 0) {
                 new RetentionSweep(userData, clock, config.retentionDays()).start(background);
             }
-            TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
-                    config.defaultModel(), config.turnWait(), new ImageIntake(new ImageFetcher(config.imageFetchAllowPrivate(),
-                    IMAGE_FETCH_TIMEOUT, config.maxImageBytes()), config.maxImageBytes()),
-                    new TurnMemory(memoryRecall, memoryExtractor));
+            ImageIntake imageIntake = new ImageIntake(new ImageFetcher(config.imageFetchAllowPrivate(),
+                    IMAGE_FETCH_TIMEOUT, config.maxImageBytes()), config.maxImageBytes());
+            TurnMemory turnMemory = new TurnMemory(memoryRecall, memoryExtractor);
 
             Authenticator authenticator = new Authenticator(adminKey, keys);
             Sessions sessions = new Sessions(database, adminKey, clock);
@@ -263,6 +263,9 @@ public final class Main {
             // Sessions with tool servers are this instance's own; closed before the database (they never need it to close).
             ToolServers toolServers = push(resources, new ToolServers(toolServerRepository, toolServerForm, clock));
             toolServers.start(background);
+            ToolExecutor toolExecutor = new ToolExecutor(toolServers);
+            TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
+                    config.defaultModel(), config.turnWait(), imageIntake, turnMemory, toolExecutor, new ToolExecutionRepository(database));
             new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache, toolServers::reload,
                     prices::refresh, budgets::refresh))
                     .start(background, Duration.ofSeconds(1));
@@ -300,7 +303,7 @@ public final class Main {
                     .register("/v1", new AnthropicFrontRoutes(modelCalls, router, v1Admission, tokens, metrics, keepAlives))
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey,
-                    new ToolExecutor(toolServers));
+                    toolExecutor);
         } catch (RuntimeException e) {
             background.stopTicks();
             for (AutoCloseable resource : resources) {
