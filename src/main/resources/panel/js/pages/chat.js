@@ -6,6 +6,7 @@ import { get, post, del, send, errorOf, withQuery, seg } from '../api.js';
 import { readEvents } from '../sse.js';
 import { field, button, errorBox, showError, confirmDialog, toast, pageHeader, empty } from '../ui.js';
 import { icon } from '../icons.js';
+import { turnBubble, historyBubbles } from './chat-steps.js';
 
 const STORE = 'chatai.chat';
 
@@ -189,10 +190,11 @@ export function mount(root, { params, navigate }) {
       return;
     }
     try {
-      const data = await get(`/api/conversations/${seg(conversation.id)}`);
+      // With the tool steps: an assistant message's calls and the tool results, inside its bubble.
+      const data = await get(`/api/conversations/${seg(conversation.id)}?include=tools`);
       if (state.disposed || state.selected?.id !== conversation.id) return;
       replace(transcript, data.messages.length
-        ? data.messages.map((m) => bubble(m.role, m.content, m.timestamp))
+        ? historyBubbles(data.messages, bubble, timeAgo)
         : h('p', { class: 'transcript-empty', text: 'This conversation is empty: its context was cleared.' }));
       transcript.scrollTop = transcript.scrollHeight;
     } catch (error) {
@@ -226,18 +228,20 @@ export function mount(root, { params, navigate }) {
     transcript.append(bubble('user', message, Date.now()));
     messageInput.value = '';
 
-    const body = { message, userId, preset: presetSelect.value, requestId: randomId() };
+    // events: tools asks for tool_call and tool_result events, shown as steps inside the answer.
+    const body = { message, userId, preset: presetSelect.value, requestId: randomId(), events: ['tools'] };
     if (groupId) body.groupId = groupId;
     if (modelInput.value.trim()) body.model = modelInput.value.trim();
     if (state.selected) body.conversationId = state.selected.id;
     else body.newConversation = true;
 
-    const text = document.createTextNode('');
     const meta = h('footer', { class: 'bubble-meta' }, h('span', { class: 'typing', text: 'Thinking…' }));
-    const answer = h('article', { class: 'bubble assistant streaming', 'aria-live': 'polite', 'aria-busy': 'true' },
-      h('header', { class: 'bubble-head' }, h('span', { class: 'who', text: 'Assistant' })),
-      h('div', { class: 'bubble-text' }, text),
-      meta);
+    const turn = turnBubble('Assistant');
+    const answer = turn.element;
+    answer.classList.add('streaming');
+    answer.setAttribute('aria-live', 'polite');
+    answer.setAttribute('aria-busy', 'true');
+    answer.append(meta);
     transcript.append(answer);
     transcript.scrollTop = transcript.scrollHeight;
 
@@ -257,13 +261,21 @@ export function mount(root, { params, navigate }) {
           replace(meta, h('span', { class: 'typing', text: 'Answering…' }));
         } else if (data.type === 'content') {
           const follow = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 80;
-          text.appendData(data.text);
+          turn.text(data.text);
           if (follow) transcript.scrollTop = transcript.scrollHeight;
+        } else if (data.type === 'tool_call') {
+          turn.step(data);
+          replace(meta, h('span', { class: 'typing', text: `Calling ${data.name}…` }));
+          transcript.scrollTop = transcript.scrollHeight;
+        } else if (data.type === 'tool_result') {
+          turn.finish(data.id, data);
+          replace(meta, h('span', { class: 'typing', text: 'Answering…' }));
         } else if (data.type === 'end') {
           finished = true;
           const u = data.usage ?? {};
           const seconds = ((performance.now() - started) / 1000).toFixed(1);
-          replace(meta, h('span', { text: `${num(u.promptTokens)} prompt + ${num(u.completionTokens)} completion tokens${u.estimated ? ' (estimated)' : ''} · ${seconds} s` }));
+          const steps = turn.steps() ? ` · ${turn.steps()} tool call${turn.steps() === 1 ? '' : 's'}` : '';
+          replace(meta, h('span', { text: `${num(u.promptTokens)} prompt + ${num(u.completionTokens)} completion tokens${u.estimated ? ' (estimated)' : ''}${steps} · ${seconds} s` }));
         } else if (data.type === 'error') {
           finished = true;
           answer.classList.add('failed');
@@ -277,10 +289,11 @@ export function mount(root, { params, navigate }) {
         replace(meta, h('span', { text: 'Stopped. Nothing of this turn was saved.' }));
       } else {
         answer.classList.add('failed');
-        if (!text.data) answer.querySelector('.bubble-text').remove();
+        if (!turn.hasText()) answer.querySelector('.bubble-text')?.remove();
         replace(meta, errorBox(error, { title: 'The message was not answered' }));
       }
     } finally {
+      if (turn.steps()) turn.tidy();
       answer.classList.remove('streaming');
       answer.setAttribute('aria-busy', 'false');
       state.streaming = null;
