@@ -8,9 +8,16 @@ package io.chatai.channel;
  * @param groupId        null for private chats and {@code /v1}
  * @param conversationId null for {@code /v1}
  * @param purpose        what the call produces (a chat answer, embeddings)
+ * @param turnId         the chat turn the call belongs to (a tool turn makes several), or null outside a turn
  */
 public record CallContext(String route, String keyId, String userId, String groupId, String conversationId,
-                          CallPurpose purpose) {
+                          CallPurpose purpose, String turnId) {
+
+    /** A call outside a chat turn. */
+    public CallContext(String route, String keyId, String userId, String groupId, String conversationId,
+                       CallPurpose purpose) {
+        this(route, keyId, userId, groupId, conversationId, purpose, null);
+    }
 
     /** A chat call. */
     public CallContext(String route, String keyId, String userId, String groupId, String conversationId) {

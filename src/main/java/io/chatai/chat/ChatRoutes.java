@@ -59,6 +59,7 @@ public final class ChatRoutes implements HttpService {
         data.put("conversationId", result.conversationId());
         data.put("usage", UsageView.of(result.usage()));
         data.put("model", result.model());
+        data.put("toolCalls", result.toolCalls());
         Responses.ok(res, data);
     }
 
@@ -68,7 +69,7 @@ public final class ChatRoutes implements HttpService {
         Cancellation cancellation = new Cancellation();
         metrics.streamOpened();
         try (SseChannel sse = new SseChannel(req, res, cancellation, keepAlives, metrics::streamClosed)) {
-            SseTurnStream out = new SseTurnStream(sse);
+            SseTurnStream out = new SseTurnStream(sse, chat.toolEvents());
             try {
                 AccessLog.channel(req, turns.stream(chat, caller.keyId(), cancellation, out).channel());
             } catch (CallCancelledException gone) {

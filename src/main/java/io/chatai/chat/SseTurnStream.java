@@ -1,5 +1,6 @@
 package io.chatai.chat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.ApiException;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.message.TokenUsage;
@@ -10,20 +11,29 @@ import java.util.Map;
 
 /**
  * A turn as the Chat API streams it: {@code start}, {@code content}..., {@code end}, or a final
- * {@code error} event once the stream has begun. Used by one turn's thread.
+ * {@code error} event once the stream has begun; {@code tool_call} and {@code tool_result} only for a client
+ * that asked for them ({@code "events": ["tools"]}), so existing clients see exactly the events they always
+ * did. Used by one turn's thread.
  */
 final class SseTurnStream implements TurnStream {
     private final SseChannel channel;
+    private final boolean toolEvents;
 
     // Records keep the contract's field order: "type" first.
     private record Start(String type, String conversationId) { }
 
     private record Content(String type, String text) { }
 
+    private record ToolCallEvent(String type, String id, String name, JsonNode arguments) { }
+
+    private record ToolResultEvent(String type, String id, String name, String result, boolean isError,
+                                   long durationMs) { }
+
     private record End(String type, UsageView usage) { }
 
-    SseTurnStream(SseChannel channel) {
+    SseTurnStream(SseChannel channel, boolean toolEvents) {
         this.channel = channel;
+        this.toolEvents = toolEvents;
     }
 
     @Override
@@ -34,6 +44,21 @@ final class SseTurnStream implements TurnStream {
     @Override
     public void content(String text) {
         channel.send(Json.writeString(new Content("content", text)));
+    }
+
+    @Override
+    public void toolCall(ToolCallView call) {
+        if (toolEvents) {
+            channel.send(Json.writeString(new ToolCallEvent("tool_call", call.id(), call.name(), call.arguments())));
+        }
+    }
+
+    @Override
+    public void toolResult(ToolCallView call) {
+        if (toolEvents) {
+            channel.send(Json.writeString(new ToolResultEvent("tool_result", call.id(), call.name(), call.result(),
+                    call.isError(), call.durationMs())));
+        }
     }
 
     @Override

@@ -16,12 +16,14 @@ import io.chatai.preset.PromptTemplate;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.ChatMessage;
-import io.chatai.provider.DeltaJoiner;
-import io.chatai.core.message.Completion;
-import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.Part;
 import io.chatai.core.message.RequestOptions;
-import io.chatai.core.message.StreamEvent;
+import io.chatai.core.Secrets;
+import io.chatai.channel.CallPurpose;
+import io.chatai.tool.ToolExecutionRepository;
+import io.chatai.tool.ToolExecutor;
+import io.chatai.tool.ToolPatterns;
+import io.chatai.tool.ToolSet;
 import io.chatai.tokens.TokenCounter;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,10 +45,12 @@ public final class TurnService {
     private final Clock clock;
     private final String defaultModel;
     private final Duration turnWait;
+    private final ToolExecutor executor;
+    private final ToolLoop loop;
 
     public TurnService(PresetRepository presets, ConversationRepository conversations, ConversationLocks locks,
-                       ModelCalls calls, TokenCounter tokens, Clock clock,
-                       String defaultModel, Duration turnWait) {
+                       ModelCalls calls, TokenCounter tokens, Clock clock, String defaultModel, Duration turnWait,
+                       ToolExecutor executor, ToolExecutionRepository executions) {
         this.presets = presets;
         this.conversations = conversations;
         this.locks = locks;
@@ -55,6 +59,8 @@ public final class TurnService {
         this.clock = clock;
         this.defaultModel = defaultModel;
         this.turnWait = turnWait;
+        this.executor = executor;
+        this.loop = new ToolLoop(calls, new ToolRound(executions, clock));
     }
 
     /** A non-streamed turn: the whole answer, committed. */
@@ -80,6 +86,7 @@ public final class TurnService {
             }
         }
         calls.requireCandidates(model);
+        ToolSet tools = toolsFor(preset, request); // a refused tools list costs no wait for the conversation
         try (ConversationLocks.TurnLease target = locks.beginTurn(scope, request.conversationId(), request.newConversation(),
                 turnWait)) {
             // Everything below sees every turn committed before this one: we own the conversation now.
@@ -98,55 +105,58 @@ public final class TurnService {
             List<ChatMessage> messages = ContextWindow.build(system, tokens.countRepeated(system),
                     conversations.recentMessages(target.conversationId(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
                     userMessage, userTokens, preset.maxContextMessages(), preset.maxContextTokens());
-            ModelRequest modelRequest = new ModelRequest(model, messages, RequestOptions.builder()
-                    .temperature(preset.temperature()).topP(preset.topP()).maxTokens(preset.maxTokens()).build());
-
+            RequestOptions options = RequestOptions.builder()
+                    .temperature(preset.temperature()).topP(preset.topP()).maxTokens(preset.maxTokens()).build();
+            String turnId = Secrets.newToken("turn_", 24);
             CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, scope.userId(),
-                    scope.groupId(), target.conversationId());
-            ModelCalls.Result answer = out == null
-                    ? calls.complete(modelRequest, context, cancellation)
-                    : streamInto(out, target.conversationId(), modelRequest, context, cancellation);
+                    scope.groupId(), target.conversationId(), CallPurpose.CHAT, turnId);
+            TurnOutput output = out == null ? TurnOutput.none() : TurnOutput.streaming(out, target.conversationId());
+            ToolLoop.Outcome outcome = loop.run(new ToolLoop.Turn(model, messages, options, tools, preset.maxToolRounds(),
+                    Preset.REQUIRED.equals(preset.toolChoice()), context), cancellation, output);
             if (cancellation.isCancelled()) {
                 throw new CallCancelledException("client left before the turn was committed");
             }
-            Completion completion = answer.completion();
             // The Chat API answers with the text parts only; reasoning and tool calls are stored with the
-            // turn (history needs them) but never reach its response or its stream.
-            String text = completion.text();
+            // turn (history needs them) but reach its response only as toolCalls.
+            String text = outcome.text();
             conversations.commit(new TurnCommit(target.conversationId(), scope, preset.id(), target.mayCreate(),
-                    userMessage, userTokens, receivedAt, completion.message(), tokens.count(text),
-                    clock.millis(), request.requestId(), model, answer.usage()), target::verify);
-            TurnResult result = new TurnResult(target.conversationId(), text, model, answer.usage(), answer.channel().name());
+                    userMessage, userTokens, receivedAt, outcome.steps(), outcome.steps().stream().map(this::tokensOf).toList(),
+                    outcome.answer(), text, tokens.count(text), clock.millis(), request.requestId(), model,
+                    outcome.usage()), target::verify);
+            TurnResult result = new TurnResult(target.conversationId(), text, model, outcome.usage(),
+                    outcome.channel().name(), outcome.toolCalls());
             if (out != null) {
-                out.end(answer.usage());
+                output.begin();
+                out.end(outcome.usage());
             }
             return result;
         }
     }
 
-    private ModelCalls.Result streamInto(TurnStream out, String conversationId, ModelRequest modelRequest,
-                                         CallContext context, Cancellation cancellation) {
-        boolean[] started = {false};
-        ModelCalls.Result result = calls.stream(modelRequest, context, cancellation, () -> {
-            // A fresh joiner per attempt: a failover only happens while nothing reached the client.
-            DeltaJoiner joiner = new DeltaJoiner();
-            return event -> {
-                if (event instanceof StreamEvent.TextDelta delta) {
-                    String ready = joiner.accept(delta.text());
-                    if (!ready.isEmpty()) {
-                        if (!started[0]) {
-                            out.start(conversationId);
-                            started[0] = true;
-                        }
-                        out.content(ready);
-                    }
-                }
-            };
-        }, () -> started[0]);
-        if (!started[0]) {
-            out.start(conversationId); // an empty answer still gets its start before its end
+    /** The tools a turn offers: the preset's, narrowed by the request; none when either says none. */
+    private ToolSet toolsFor(Preset preset, ChatRequest request) {
+        ToolPatterns offered = preset.tools() == null ? ToolPatterns.NONE : ToolPatterns.parse("tools", preset.tools());
+        if (request.tools() == null) {
+            return offered.isEmpty() ? ToolSet.NONE : executor.tools(offered);
         }
-        return result;
+        List<String> outside = offered.outside(request.tools());
+        if (!outside.isEmpty()) {
+            throw ApiException.invalid("tools may only narrow the preset's tools; preset '" + preset.id()
+                    + "' does not offer " + String.join(", ", outside)
+                    + (offered.isEmpty() ? " (it offers no tools)" : " (it offers " + String.join(", ", offered.written()) + ")"));
+        }
+        return request.tools().isEmpty() ? ToolSet.NONE : executor.tools(offered, request.tools());
+    }
+
+    /** A tool step's cost in a prompt: its text, and for a call its tool's name and arguments. */
+    private int tokensOf(ChatMessage step) {
+        int count = tokens.count(step.text());
+        if (step instanceof ChatMessage.Assistant assistant) {
+            for (Part.ToolCall call : assistant.toolCalls()) {
+                count += tokens.count(call.name()) + tokens.count(call.arguments());
+            }
+        }
+        return count;
     }
 
     private static TurnResult replay(StoredTurn stored, TurnStream out) {
@@ -157,6 +167,6 @@ public final class TurnService {
             }
             out.end(stored.usage());
         }
-        return new TurnResult(stored.conversationId(), stored.response(), stored.model(), stored.usage(), null);
+        return new TurnResult(stored.conversationId(), stored.response(), stored.model(), stored.usage(), null, List.of());
     }
 }

@@ -3,14 +3,21 @@ package io.chatai.chat;
 import io.chatai.core.message.TokenUsage;
 
 /**
- * Where a streamed turn goes, in order: {@link #start}, any number of {@link #content}, then {@link #end}
- * once the turn is committed. Implementations throw {@link io.chatai.core.CallCancelledException} when
- * their client has left. Used by one turn's thread (and its keep-alive).
+ * Where a streamed turn goes, in order: {@link #start}, any number of {@link #content}, {@link #toolCall} and
+ * {@link #toolResult}, then {@link #end} once the turn is committed. Implementations throw
+ * {@link io.chatai.core.CallCancelledException} when their client has left. Used by one turn's thread (and its
+ * keep-alive).
  */
 public interface TurnStream {
     void start(String conversationId);
 
     void content(String text);
+
+    /** The model asked for a tool; sent to clients that opted into tool events, dropped for the others. */
+    void toolCall(ToolCallView call);
+
+    /** A tool call finished; sent to clients that opted into tool events, dropped for the others. */
+    void toolResult(ToolCallView call);
 
     void end(TokenUsage usage);
 }

@@ -14,14 +14,15 @@ public final class ContextWindow {
     private ContextWindow() {
     }
 
-    /** The history rows worth reading for a message budget: whole turns only. */
+    /** The history rows worth reading for a message budget (tool steps count as messages). */
     public static int historyRowsFor(int maxContextMessages) {
-        return maxContextMessages - maxContextMessages % 2;
+        return maxContextMessages;
     }
 
     /**
      * @param systemTokens tokens of the system prompt's text (0 when it is empty)
-     * @param newestFirst  committed history, newest message first, in whole turns (assistant, then user)
+     * @param newestFirst  committed history, newest message first; a turn is a user message and everything after
+     *                     it (tool steps, the answer); a turn cut off at the oldest end is left out
      * @param userMessage  the new message
      * @param userTokens   tokens of the new message's text
      * @param maxMessages  history messages allowed (the system prompt and the new message not counted)
@@ -33,13 +34,21 @@ public final class ContextWindow {
         int used = TokenCounter.REPLY_PRIMING + userTokens + TokenCounter.PER_MESSAGE
                 + (hasSystem ? systemTokens + TokenCounter.PER_MESSAGE : 0);
         int taken = 0;
-        for (int i = 0; i + 1 < newestFirst.size(); i += 2) {
-            int cost = newestFirst.get(i).tokens() + newestFirst.get(i + 1).tokens() + 2 * TokenCounter.PER_MESSAGE;
-            if (taken + 2 > maxMessages || used + cost > maxTokens) {
+        int turnRows = 0;
+        int turnCost = 0;
+        for (StoredMessage message : newestFirst) {
+            turnRows++;
+            turnCost += message.tokens() + TokenCounter.PER_MESSAGE;
+            if (message.role() != ChatMessage.Role.USER) {
+                continue; // the turn goes on, back to its user message
+            }
+            if (taken + turnRows > maxMessages || used + turnCost > maxTokens) {
                 break; // the newest turns that fit, contiguous: never skip to an older, smaller one
             }
-            used += cost;
-            taken += 2;
+            used += turnCost;
+            taken += turnRows;
+            turnRows = 0;
+            turnCost = 0;
         }
         List<ChatMessage> messages = new ArrayList<>(taken + 2);
         if (hasSystem) {

@@ -137,31 +137,68 @@ public final class ConversationRepository {
         database.update(sql -> {
             fence.check(sql);
             long nextSeq = nextSeq(sql, turn);
-            String reply = turn.reply().text();
-            sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at) "
-                            + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt), "
-                            + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt)")
-                    .bindFields(turn)
-                    .bind("id", turn.conversationId())
-                    .bind("userSeq", nextSeq)
-                    .bind("userContent", turn.user().text())
-                    .bind("userParts", parts(turn.user()))
-                    .bind("replySeq", nextSeq + 1)
-                    .bind("replyContent", reply)
-                    .bind("replyParts", parts(turn.reply()))
-                    .execute();
+            String answer = turn.answer();
+            long replySeq = nextSeq + 1 + turn.steps().size();
+            if (turn.steps().isEmpty()) {
+                sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at) "
+                                + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt), "
+                                + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt)")
+                        .bindFields(turn)
+                        .bind("id", turn.conversationId())
+                        .bind("userSeq", nextSeq)
+                        .bind("userContent", turn.user().text())
+                        .bind("userParts", parts(turn.user()))
+                        .bind("replySeq", replySeq)
+                        .bind("replyContent", answer)
+                        .bind("replyParts", parts(turn.reply(), answer))
+                        .execute();
+            } else {
+                sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at) "
+                                + "VALUES (:conversationId, :seq, :role, :content, :parts, :tokens, :createdAt)")
+                        .executeBatch(rows(turn, nextSeq));
+            }
+            // message_count counts what GET /api/conversations/:id shows by default: the question and the answer.
             sql.update("UPDATE conversations SET preset_id = :presetId, updated_at = :replyAt, "
                             + "message_count = message_count + 2, last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
                     .bind("presetId", turn.presetId())
                     .bind("replyAt", turn.replyAt())
-                    .bind("lastMessage", cut(reply))
-                    .bind("nextSeq", nextSeq + 2)
+                    .bind("lastMessage", cut(answer))
+                    .bind("nextSeq", replySeq + 1)
                     .bind("id", turn.conversationId())
                     .execute();
             if (turn.requestId() != null) {
                 storeTurn(sql, turn);
             }
         });
+    }
+
+    /** One row of {@code messages}, for a batch insert. */
+    private record MessageRow(String conversationId, long seq, String role, String content, String parts, int tokens,
+                              long createdAt) {
+    }
+
+    /** A tool turn's rows: the user's message, each step, the answer. */
+    private static List<MessageRow> rows(TurnCommit turn, long firstSeq) {
+        List<MessageRow> rows = new java.util.ArrayList<>(turn.steps().size() + 2);
+        String id = turn.conversationId();
+        long seq = firstSeq;
+        rows.add(new MessageRow(id, seq++, "user", turn.user().text(), parts(turn.user()), turn.userTokens(), turn.userAt()));
+        for (int i = 0; i < turn.steps().size(); i++) {
+            ChatMessage step = turn.steps().get(i);
+            rows.add(new MessageRow(id, seq++, step.role().wire(), step.text(), stepParts(step), turn.stepTokens().get(i),
+                    turn.replyAt()));
+        }
+        rows.add(new MessageRow(id, seq, "assistant", turn.answer(), parts(turn.reply(), turn.answer()),
+                turn.replyTokens(), turn.replyAt()));
+        return rows;
+    }
+
+    /**
+     * A step's {@code parts}: an assistant message's parts document; a tool result's whole message document
+     * (MessageCodec), since its call id, tool name and error flag belong to the message, not to its parts.
+     */
+    private static String stepParts(ChatMessage step) {
+        return step instanceof ChatMessage.Tool ? MessageCodec.encode(step) : MessageCodec.encodeParts(step.content());
     }
 
     /**
@@ -201,7 +238,7 @@ public final class ConversationRepository {
                         + ":conversationId, :response, :model, :promptTokens, :completionTokens, :estimated, :replyAt) "
                         + "ON CONFLICT (user_id, group_id, request_id) DO NOTHING")
                 .bindFields(turn)
-                .bind("response", turn.reply().text())
+                .bind("response", turn.answer())
                 .bind("userId", turn.scope().userId())
                 .bind("groupId", turn.scope().groupKey())
                 .bind("promptTokens", turn.usage().promptTokens())
@@ -249,9 +286,14 @@ public final class ConversationRepository {
      * text part, or none), since {@code content} already holds that; the parts document otherwise.
      */
     static String parts(ChatMessage message) {
-        List<Part> content = message.content();
-        boolean onlyText = content.isEmpty() || content.size() == 1 && content.getFirst() instanceof Part.Text;
-        return onlyText ? null : MessageCodec.encodeParts(content);
+        return parts(message, message.text());
+    }
+
+    /** As {@link #parts(ChatMessage)} for a message stored with {@code content} (the answer of a tool turn). */
+    static String parts(ChatMessage message, String content) {
+        List<Part> parts = message.content();
+        boolean onlyText = parts.isEmpty() || parts.size() == 1 && parts.getFirst() instanceof Part.Text;
+        return onlyText && message.text().equals(content) ? null : MessageCodec.encodeParts(parts);
     }
 
     private static StoredMessage message(String conversationId, ResultSet rs) throws SQLException {
@@ -265,7 +307,9 @@ public final class ConversationRepository {
             return new StoredMessage(seq, role, content, tokens, createdAt);
         }
         try {
-            return new StoredMessage(seq, withParts(role, MessageCodec.decodeParts(parts)), content, tokens, createdAt);
+            ChatMessage stored = role == ChatMessage.Role.TOOL ? MessageCodec.decode(parts)
+                    : withParts(role, MessageCodec.decodeParts(parts));
+            return new StoredMessage(seq, stored, content, tokens, createdAt);
         } catch (IllegalArgumentException e) {
             // Parts this server cannot read (written by a newer version, say) must not break the conversation:
             // its text still is the message the user saw. The row itself stays as it is.
@@ -279,7 +323,6 @@ public final class ConversationRepository {
         return switch (role) {
             case USER -> new ChatMessage.User(parts, null);
             case ASSISTANT -> new ChatMessage.Assistant(parts);
-            // Turns store only user and assistant messages; a tool result would need its call id stored too.
             case SYSTEM, TOOL -> throw new IllegalArgumentException("a " + role.wire() + " row cannot carry parts");
         };
     }

@@ -4,6 +4,9 @@ import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chatai.core.message.ChatMessage;
+import io.chatai.tool.ToolArguments;
 import io.chatai.web.Requests;
 import io.chatai.web.Responses;
 import io.helidon.webserver.http.HttpRules;
@@ -62,11 +65,49 @@ public final class ConversationRoutes implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         Conversation conversation = visible(req);
+        boolean withTools = includesTools(req);
         Map<String, Object> data = summary(conversation);
         data.put("messages", conversations.messages(conversation.id()).stream()
-                .map(m -> new MessageView(m.role().wire(), m.content(), m.createdAt()))
+                .filter(m -> withTools || !isToolStep(m.message()))
+                .map(m -> withTools ? withTools(m) : new MessageView(m.role().wire(), m.content(), m.createdAt()))
                 .toList());
         Responses.ok(res, data);
+    }
+
+    /** {@code ?include=tools}; any other value of include is refused, so a typo is not silently ignored. */
+    private static boolean includesTools(ServerRequest req) {
+        String include = Requests.textQuery(req, "include", 32);
+        if (include == null) {
+            return false;
+        }
+        if (!include.equals("tools")) {
+            throw ApiException.invalid("include may only be 'tools', got '" + include + "'");
+        }
+        return true;
+    }
+
+    /** A tool step of a turn: an assistant message asking for tools, or a tool's result. */
+    private static boolean isToolStep(ChatMessage message) {
+        return message instanceof ChatMessage.Tool
+                || message instanceof ChatMessage.Assistant assistant && !assistant.toolCalls().isEmpty();
+    }
+
+    private static Map<String, Object> withTools(StoredMessage stored) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("role", stored.role().wire());
+        view.put("content", stored.content());
+        switch (stored.message()) {
+            case ChatMessage.Assistant assistant when !assistant.toolCalls().isEmpty() ->
+                    view.put("toolCalls", assistant.toolCalls().stream().map(call -> new ToolCallView(call.id(),
+                            ToolArguments.shownName(call.name()), ToolArguments.view(call.arguments()))).toList());
+            case ChatMessage.Tool tool -> {
+                view.put("toolCallId", tool.toolCallId());
+                view.put("isError", tool.isError());
+            }
+            default -> { }
+        }
+        view.put("timestamp", stored.createdAt());
+        return view;
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -100,6 +141,9 @@ public final class ConversationRoutes implements HttpService {
 
     /** A message as the API shows it; a record keeps the contract's field order and costs one object. */
     private record MessageView(String role, String content, long timestamp) { }
+
+    /** A tool call of a stored assistant message. */
+    private record ToolCallView(String id, String name, JsonNode arguments) { }
 
     private static Map<String, Object> summary(Conversation c) {
         Map<String, Object> view = new LinkedHashMap<>();

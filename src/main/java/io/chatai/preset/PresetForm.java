@@ -2,6 +2,8 @@ package io.chatai.preset;
 
 import io.chatai.core.ApiException;
 import io.chatai.core.JsonBody;
+import io.chatai.tool.ToolPatterns;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +42,23 @@ public final class PresetForm {
                 body.present("maxTokens") ? body.optionalInteger("maxTokens", 1, 1_000_000) : base.maxTokens(),
                 body.has("maxContextMessages") ? body.optionalInteger("maxContextMessages", 0, 10_000) : base.maxContextMessages(),
                 body.has("maxContextTokens") ? body.optionalInteger("maxContextTokens", 0, 10_000_000) : base.maxContextTokens(),
+                body.present("tools") ? tools(body) : base.tools(),
+                body.has("maxToolRounds") ? body.optionalInteger("maxToolRounds", 0, Preset.MAX_TOOL_ROUNDS) : base.maxToolRounds(),
+                body.has("toolChoice") ? toolChoice(body) : base.toolChoice(),
                 base.createdAt(), now);
+    }
+
+    /** The patterns, each checked ({@link ToolPatterns#parse}); null (no tools) when the field is null. */
+    private static List<String> tools(JsonBody body) {
+        List<String> written = body.optionalStringList("tools", ToolPatterns.MAX_PATTERNS, 200);
+        return written == null ? null : ToolPatterns.parse("tools", written).written();
+    }
+
+    private static String toolChoice(JsonBody body) {
+        String choice = body.requiredString("toolChoice", 16);
+        if (!choice.equals(Preset.AUTO) && !choice.equals(Preset.REQUIRED)) {
+            throw ApiException.invalid("toolChoice must be 'auto' or 'required', got '" + choice + "'");
+        }
+        return choice;
     }
 }

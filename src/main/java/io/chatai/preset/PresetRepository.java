@@ -2,6 +2,8 @@ package io.chatai.preset;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.chatai.core.Json;
 import io.chatai.store.Database;
 import io.chatai.store.RowMapper;
 import io.chatai.store.Sql;
@@ -15,10 +17,10 @@ import java.util.concurrent.CompletionException;
 /** Stores presets, and keeps the ones turns ask for in a cache. Thread-safe. */
 public final class PresetRepository {
     private static final String COLUMNS = "id, name, description, system_prompt, model, temperature, top_p, max_tokens, "
-            + "max_context_messages, max_context_tokens, created_at, updated_at";
+            + "max_context_messages, max_context_tokens, tools, max_tool_rounds, tool_choice, created_at, updated_at";
     private static final String INSERT = "INSERT INTO presets (" + COLUMNS + ") VALUES (:id, :name, :description, "
             + ":systemPrompt, :model, :temperature, :topP, :maxTokens, :maxContextMessages, :maxContextTokens, "
-            + ":createdAt, :updatedAt)";
+            + ":toolsJson, :maxToolRounds, :toolChoice, :createdAt, :updatedAt)";
     /** Unknown ids are cached too (as empty), so the ids clients ask for bound it. */
     private static final int MAX_CACHED = 1_000;
     /** Writes clear the cache at once; this only bounds how long an entry can outlive a missed change. */
@@ -81,7 +83,7 @@ public final class PresetRepository {
             if (taken) {
                 return false;
             }
-            sql.update(INSERT).bindFields(preset).execute();
+            insertIn(sql, preset);
             return true;
         }));
     }
@@ -100,24 +102,46 @@ public final class PresetRepository {
     public void save(Preset preset) {
         database.updateConfig(sql -> {
             if (!updateIn(sql, preset)) {
-                sql.update(INSERT).bindFields(preset).execute();
+                insertIn(sql, preset);
             }
         });
         changing(null);
+    }
+
+    private static void insertIn(Sql sql, Preset preset) {
+        sql.update(INSERT).bindFields(preset).bind("toolsJson", toolsJson(preset)).execute();
+    }
+
+    /** The tool patterns as a JSON list; null for a preset without tools. */
+    private static String toolsJson(Preset preset) {
+        return preset.tools() == null ? null : Json.writeString(preset.tools());
+    }
+
+    private static List<String> tools(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return List.of(Json.MAPPER.readValue(json, String[].class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored preset's tools column is not a JSON list of strings", e);
+        }
     }
 
     private static boolean updateIn(Sql sql, Preset preset) {
         return sql.update("UPDATE presets SET name = :name, description = :description, "
                 + "system_prompt = :systemPrompt, model = :model, temperature = :temperature, top_p = :topP, "
                 + "max_tokens = :maxTokens, max_context_messages = :maxContextMessages, "
-                + "max_context_tokens = :maxContextTokens, updated_at = :updatedAt WHERE id = :id")
-                .bindFields(preset).execute() == 1;
+                + "max_context_tokens = :maxContextTokens, tools = :toolsJson, max_tool_rounds = :maxToolRounds, "
+                + "tool_choice = :toolChoice, updated_at = :updatedAt WHERE id = :id")
+                .bindFields(preset).bind("toolsJson", toolsJson(preset)).execute() == 1;
     }
 
     private static Preset map(ResultSet rs) throws SQLException {
         return new Preset(rs.getString("id"), rs.getString("name"), rs.getString("description"),
                 rs.getString("system_prompt"), rs.getString("model"), RowMapper.nullableDouble(rs, "temperature"),
                 RowMapper.nullableDouble(rs, "top_p"), RowMapper.nullableInt(rs, "max_tokens"), rs.getInt("max_context_messages"),
-                rs.getInt("max_context_tokens"), rs.getLong("created_at"), rs.getLong("updated_at"));
+                rs.getInt("max_context_tokens"), tools(rs.getString("tools")), rs.getInt("max_tool_rounds"),
+                rs.getString("tool_choice"), rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 }

@@ -72,6 +72,7 @@ import io.chatai.store.DataFiles;
 import io.chatai.store.Database;
 import io.chatai.tokens.TokenArrays;
 import io.chatai.tokens.TokenCounter;
+import io.chatai.tool.ToolExecutionRepository;
 import io.chatai.tool.ToolExecutor;
 import io.chatai.tool.ToolRoutes;
 import io.chatai.tool.ToolServer;
@@ -223,8 +224,6 @@ public final class Main {
             ConversationLocks locks = shared
                     ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
-            TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
-                    config.defaultModel(), config.turnWait());
 
             Authenticator authenticator = new Authenticator(adminKey, keys);
             Sessions sessions = new Sessions(database, adminKey, clock);
@@ -234,6 +233,9 @@ public final class Main {
             // Sessions with tool servers are this instance's own; closed before the database (they never need it to close).
             ToolServers toolServers = push(resources, new ToolServers(toolServerRepository, toolServerForm, clock));
             toolServers.start(background);
+            ToolExecutor toolExecutor = new ToolExecutor(toolServers);
+            TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
+                    config.defaultModel(), config.turnWait(), toolExecutor, new ToolExecutionRepository(database));
             new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache, toolServers::reload,
                     prices::refresh, budgets::refresh))
                     .start(background, Duration.ofSeconds(1));
@@ -265,7 +267,7 @@ public final class Main {
                     .register("/v1", new EmbeddingRoutes(embeddingCalls, v1Admission))
                     .register("/", new PanelRoutes()); // only GET / and /panel/*: every other path keeps its JSON 404
             return new ChatAiServer(server.start(), List.copyOf(resources), usageWriter, localModels, adminKey,
-                    new ToolExecutor(toolServers));
+                    toolExecutor);
         } catch (RuntimeException e) {
             background.stopTicks();
             for (AutoCloseable resource : resources) {

@@ -29,8 +29,14 @@ public final class ToolExecutor {
      * model can only run the tools it was offered.
      */
     public ToolSet tools(ToolPatterns patterns) {
+        return tools(patterns, patterns);
+    }
+
+    /** The tools both pattern lists match: a preset's, narrowed by a request's. */
+    public ToolSet tools(ToolPatterns patterns, ToolPatterns narrowedBy) {
         List<ToolCatalog.Entry> offered = servers.catalog().entries().stream()
-                .filter(entry -> entry.available() && patterns.matches(entry.server(), entry.tool().name()))
+                .filter(entry -> entry.available() && patterns.matches(entry.server(), entry.tool().name())
+                        && narrowedBy.matches(entry.server(), entry.tool().name()))
                 .toList();
         return new ToolSet(this, offered);
     }

@@ -56,9 +56,21 @@ public final class ToolPatterns {
         return patterns.isEmpty();
     }
 
+    /**
+     * The patterns of {@code narrower} that can match no tool these patterns match (a request asking for a tool
+     * its preset does not offer), as written; empty when {@code narrower} only narrows.
+     */
+    public List<String> outside(ToolPatterns narrower) {
+        return narrower.patterns.stream()
+                .filter(asked -> patterns.stream().noneMatch(offered -> offered.server.equals(asked.server)
+                        && (offered.tool == null || asked.tool == null || offered.tool.equals(asked.tool))))
+                .map(Pattern::written)
+                .toList();
+    }
+
     /** The patterns as written. */
     public List<String> written() {
-        return patterns.stream().map(p -> p.tool == null ? p.server + ".*" : ToolNames.publicName(p.server, p.tool)).toList();
+        return patterns.stream().map(Pattern::written).toList();
     }
 
     @Override
@@ -68,5 +80,8 @@ public final class ToolPatterns {
 
     /** One pattern: a server, and one of its tools or (null) all of them. */
     private record Pattern(String server, String tool) {
+        String written() {
+            return tool == null ? server + ".*" : ToolNames.publicName(server, tool);
+        }
     }
 }

@@ -11,6 +11,9 @@ import java.util.Map;
  * never a call. Immutable; calls may run in parallel.
  */
 public final class ToolSet {
+    /** No tools: a turn offering none behaves exactly as before tools existed. */
+    public static final ToolSet NONE = new ToolSet(null, List.of());
+
     private final ToolExecutor executor;
     private final List<ToolCatalog.Entry> entries;
     private final Map<String, ToolCatalog.Entry> byModelName = new HashMap<>();
@@ -24,6 +27,11 @@ public final class ToolSet {
     /** What the model is offered: name, description and JSON schema of each tool, by name. */
     public List<ToolDefinition> definitions() {
         return entries.stream().map(ToolCatalog.Entry::definition).toList();
+    }
+
+    /** The {@code <server>.<tool>} name of an offered tool, by the name the model calls it. */
+    public java.util.Optional<String> publicName(String modelName) {
+        return java.util.Optional.ofNullable(byModelName.get(modelName)).map(ToolCatalog.Entry::name);
     }
 
     public boolean isEmpty() {

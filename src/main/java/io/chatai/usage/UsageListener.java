@@ -27,6 +27,6 @@ public final class UsageListener implements CallListener {
                 report.usage().promptTokens(), report.usage().completionTokens(), report.usage().estimated(),
                 report.latencyNanos() / 1_000_000, report.ttftNanos() == null ? null : report.ttftNanos() / 1_000_000,
                 report.outcome(), report.error() == null ? null : report.error().describe(), report.purpose().wire(),
-                prices.costNanos(report)));
+                prices.costNanos(report), context.turnId()));
     }
 }

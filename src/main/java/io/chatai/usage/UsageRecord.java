@@ -14,11 +14,21 @@ package io.chatai.usage;
  * @param purpose        what the call produced: {@code chat} or {@code embedding}
  * @param costNanos      what the call cost at the prices of its time, in nano-units ({@link Cost}); null when
  *                       no price matched its model
+ * @param turnId         the chat turn the call belonged to, or null outside a turn
  */
 public record UsageRecord(long createdAt, String route, String keyId, String userId, String groupId,
                           String conversationId, String channelId, String channel, String model, int promptTokens,
                           int completionTokens, boolean estimated, long latencyMs, Long ttftMs, String outcome,
-                          String error, String purpose, Long costNanos) {
+                          String error, String purpose, Long costNanos, String turnId) {
+
+    /** A record outside a chat turn. */
+    public UsageRecord(long createdAt, String route, String keyId, String userId, String groupId, String conversationId,
+                       String channelId, String channel, String model, int promptTokens, int completionTokens,
+                       boolean estimated, long latencyMs, Long ttftMs, String outcome, String error, String purpose,
+                       Long costNanos) {
+        this(createdAt, route, keyId, userId, groupId, conversationId, channelId, channel, model, promptTokens,
+                completionTokens, estimated, latencyMs, ttftMs, outcome, error, purpose, costNanos, null);
+    }
 
     /** A record without a price. */
     public UsageRecord(long createdAt, String route, String keyId, String userId, String groupId, String conversationId,

@@ -40,9 +40,9 @@ public final class UsageRepository {
     public void insert(List<UsageRecord> records) {
         database.update(sql -> sql.update("INSERT INTO usage_records (created_at, route, key_id, user_id, group_id, "
                         + "conversation_id, channel_id, channel, model, prompt_tokens, completion_tokens, estimated, latency_ms, "
-                        + "ttft_ms, outcome, error, purpose, cost_nanos) VALUES (:createdAt, :route, :keyId, :userId, :groupId, "
+                        + "ttft_ms, outcome, error, purpose, cost_nanos, turn_id) VALUES (:createdAt, :route, :keyId, :userId, :groupId, "
                         + ":conversationId, :channelId, :channel, :model, :promptTokens, :completionTokens, :estimated, "
-                        + ":latencyMs, :ttftMs, :outcome, :error, :purpose, :costNanos)")
+                        + ":latencyMs, :ttftMs, :outcome, :error, :purpose, :costNanos, :turnId)")
                 .executeBatch(records));
     }
 

@@ -92,9 +92,31 @@ class ContextWindowTest {
     }
 
     @Test
-    void should_read_only_whole_turns_of_rows() {
+    void should_read_as_many_rows_as_the_message_budget_since_tool_turns_have_odd_sizes() {
         assertThat(ContextWindow.historyRowsFor(20)).isEqualTo(20);
-        assertThat(ContextWindow.historyRowsFor(3)).isEqualTo(2);
+        assertThat(ContextWindow.historyRowsFor(3)).isEqualTo(3);
         assertThat(ContextWindow.historyRowsFor(0)).isZero();
+    }
+
+    @Test
+    void should_keep_or_drop_a_tool_turn_whole_counting_its_steps_as_messages() {
+        ChatMessage call = new ChatMessage.Assistant(List.of(new Part.ToolCall("c1", "kit__echo", "{}", null)));
+        ChatMessage result = new ChatMessage.Tool("c1", "kit__echo", List.of(new Part.Text("r")), false);
+        // newest first: a plain turn (q2/a2), then a tool turn (q1, call, result, a1)
+        List<StoredMessage> newestFirst = List.of(new StoredMessage(5, Role.ASSISTANT, "a2", 1, 0),
+                new StoredMessage(4, Role.USER, "q2", 1, 0),
+                new StoredMessage(3, Role.ASSISTANT, "a1", 1, 0),
+                new StoredMessage(2, result, "r", 1, 0),
+                new StoredMessage(1, call, "", 1, 0),
+                new StoredMessage(0, Role.USER, "q1", 1, 0));
+
+        assertThat(ContextWindow.build("", 0, newestFirst, NEW, 1, 6, 10_000)).extracting(ChatMessage::text)
+                .containsExactly("q1", "", "r", "a1", "q2", "a2", "new");
+        // five messages allowed: the tool turn (four) does not fit beside the plain one, and goes whole
+        assertThat(ContextWindow.build("", 0, newestFirst, NEW, 1, 5, 10_000)).extracting(ChatMessage::text)
+                .containsExactly("q2", "a2", "new");
+        // a read that cut the tool turn (no user message) leaves it out
+        assertThat(ContextWindow.build("", 0, newestFirst.subList(0, 5), NEW, 1, 20, 10_000)).extracting(ChatMessage::text)
+                .containsExactly("q2", "a2", "new");
     }
 }

@@ -20,4 +20,11 @@ public record TokenUsage(int promptTokens, int completionTokens, int cachedPromp
     public int totalTokens() {
         return promptTokens + completionTokens;
     }
+
+    /** The counts of two calls together (the rounds of one tool turn); estimated when either was. */
+    public TokenUsage plus(TokenUsage other) {
+        return new TokenUsage(promptTokens + other.promptTokens, completionTokens + other.completionTokens,
+                cachedPromptTokens + other.cachedPromptTokens, cacheCreationTokens + other.cacheCreationTokens,
+                reasoningTokens + other.reasoningTokens, estimated || other.estimated);
+    }
 }
