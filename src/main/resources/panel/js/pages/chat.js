@@ -32,6 +32,7 @@ export function mount(root, { params, navigate }) {
     streaming: null, // AbortController of the running stream
     disposed: false,
     loads: 0, // only the newest list request may draw: answers can arrive out of order
+    sends: 0, // a transcript read that a sent message overtook must not wipe that message's bubbles
   };
 
   const userInput = h('input', { name: 'userId', required: true, maxlength: 64, autocomplete: 'off', spellcheck: 'false',
@@ -121,12 +122,15 @@ export function mount(root, { params, navigate }) {
     }
     remember();
     const load = ++state.loads;
+    const sends = state.sends;
     listRegion.setAttribute('aria-busy', 'true');
     try {
       const page = await get(withQuery('/api/conversations', { userId, limit: 100 }));
       if (state.disposed || load !== state.loads) return;
       showError(listError, null);
       state.conversations = page.conversations;
+      // A message sent while the list loaded decided which conversation is shown: keep it.
+      if (state.sends !== sends) pick = 'same';
       const wanted = pick === 'latest' ? null : pick === 'same' ? state.selected?.id : pick;
       state.selected = pick === 'latest'
         ? page.conversations.find((c) => (c.groupId ?? null) === groupId) ?? null
@@ -134,7 +138,7 @@ export function mount(root, { params, navigate }) {
       if (state.selected) groupInput.value = state.selected.groupId ?? '';
       renderList();
       renderScope();
-      if (show) await showConversation();
+      if (show && state.sends === sends) await showConversation();
     } catch (error) {
       showError(listError, error, 'Could not load the conversations');
     } finally {
@@ -183,6 +187,7 @@ export function mount(root, { params, navigate }) {
 
   async function showConversation() {
     const conversation = state.selected;
+    const sends = state.sends;
     renderScope();
     showError(chatError, null);
     if (!conversation) {
@@ -192,7 +197,7 @@ export function mount(root, { params, navigate }) {
     try {
       // With the tool steps: an assistant message's calls and the tool results, inside its bubble.
       const data = await get(`/api/conversations/${seg(conversation.id)}?include=tools`);
-      if (state.disposed || state.selected?.id !== conversation.id) return;
+      if (state.disposed || state.selected?.id !== conversation.id || state.sends !== sends) return;
       replace(transcript, data.messages.length
         ? historyBubbles(data.messages, bubble, timeAgo)
         : h('p', { class: 'transcript-empty', text: 'This conversation is empty: its context was cleared.' }));
@@ -222,6 +227,7 @@ export function mount(root, { params, navigate }) {
       return;
     }
     if (state.streaming) return;
+    state.sends += 1;
     remember();
     showError(chatError, null);
     transcript.querySelector('.transcript-empty')?.remove();
