@@ -50,6 +50,28 @@ public final class TestDatabases {
         return env;
     }
 
+    /** The rows a query gives, each a list of its values as text (null as null). */
+    public static java.util.List<java.util.List<String>> query(Path dataDir, String sql) {
+        Map<String, String> env = environmentFor(dataDir);
+        String url = env.isEmpty() ? "jdbc:sqlite:" + dataDir.resolve("chatai.db") : env.get("CHATAI_DATABASE_URL");
+        java.util.List<java.util.List<String>> result = new java.util.ArrayList<>();
+        try (Connection connection = java.sql.DriverManager.getConnection(url, env.get("CHATAI_DATABASE_USER"), env.get("CHATAI_DATABASE_PASSWORD"));
+             Statement statement = connection.createStatement();
+             var rows = statement.executeQuery(sql)) {
+            int columns = rows.getMetaData().getColumnCount();
+            while (rows.next()) {
+                java.util.List<String> row = new java.util.ArrayList<>(columns);
+                for (int i = 1; i <= columns; i++) {
+                    row.add(rows.getString(i));
+                }
+                result.add(row);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot run " + sql, e);
+        }
+        return result;
+    }
+
     /** Every text value of a table, as stored: for tests that check what reaches the database. */
     public static String dumpTable(Path dataDir, String table) {
         Map<String, String> env = environmentFor(dataDir);
