@@ -403,6 +403,13 @@ async function run() {
     await page.locator('.reader .messages .bubble').first().waitFor();
     await checkAccessible('conversations');
     await shot('conversations');
+    await page.getByLabel('User ID').fill('alice');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('table').getByRole('link', { name: 'alice' }).first().click();
+    const readerStep = page.locator('.reader details.tool-step');
+    await readerStep.locator('summary').getByText('toolbox.add').waitFor(); // the newest of alice's: the tool turn, read with its step
+    await readerStep.locator('summary').click();
+    assert.equal(await readerStep.locator('pre').last().textContent(), '5');
 
     step('Keys: create one, see it once, revoke it');
     await open('Keys');
