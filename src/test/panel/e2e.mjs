@@ -27,6 +27,8 @@ const TOOL_SECRET = 'mcp-header-secret-e2e-5150';
 const SHOTS = process.env.SCREENSHOTS ?? path.resolve('screenshots');
 const CHANNEL_KEY = 'sk-e2e-upstream-secret-0123456789abcdef';
 const CHAT_MESSAGE = 'What can you do for our group?';
+const IMAGE_PNG = env('TEST_IMAGE_PNG'); // base64 of a real PNG made by the Java side (ImageIO)
+const IMAGE_GIF = env('TEST_IMAGE_GIF');
 const TIMEOUT = 15_000;
 
 const result = { chatMessage: CHAT_MESSAGE, channelKey: CHANNEL_KEY, toolSecret: TOOL_SECRET };
@@ -344,6 +346,46 @@ async function run() {
     await current.getByText('2 messages').waitFor();
     await checkAccessible('chat');
     await shot('chat');
+
+    step('Chat: attach images with the file picker and by pasting, and see their thumbnails in the history');
+    await page.locator('input[name="images"]').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from(IMAGE_PNG, 'base64') });
+    await page.getByLabel('Message').evaluate((input, data) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      const clipboard = new DataTransfer();
+      clipboard.items.add(new File([bytes], 'pasted.gif', { type: 'image/gif' }));
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }));
+    }, IMAGE_GIF);
+    await page.locator('.attachments img.thumb').nth(1).waitFor();
+    assert.equal(await page.locator('.attachments img.thumb').count(), 2, 'both images are attached');
+    await page.getByLabel('Message').fill('What is on these pictures?');
+    await page.getByLabel('Message').press('Enter');
+    await page.locator('.transcript .bubble.assistant').nth(1).locator('.bubble-meta').getByText(/completion tokens/).waitFor();
+    assert.equal(await page.locator('.attachments img').count(), 0, 'sending takes the attachments');
+    await current.getByText('4 messages').waitFor();
+    await page.locator('.conv-item.current .conv-open').click(); // read back from the server
+    const thumbs = page.locator('.transcript .bubble.user').nth(1).locator('img.thumb');
+    await thumbs.nth(1).waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('.transcript .bubble.user img.thumb')]
+      .every((img) => img.complete && img.naturalWidth > 0));
+    const sources = await thumbs.evaluateAll((imgs) => imgs.map((img) => [img.getAttribute('src'), img.naturalWidth, img.naturalHeight]));
+    result.thumbnails = sources;
+    for (const [src] of sources) assert.match(src, /^\/api\/conversations\/conv_[A-Za-z0-9]+\/images\/[0-9a-f]{64}$/);
+
+    step('Chat: a thinking model; the toggle shows its reasoning, live and in the history');
+    await page.getByLabel('Show reasoning').check();
+    await page.getByLabel('Message').fill('Think first, please');
+    await page.getByLabel('Message').press('Enter');
+    const thinking = page.locator('.transcript .bubble.assistant').last();
+    await thinking.locator('.bubble-meta').getByText(/completion tokens/).waitFor();
+    assert.equal(await thinking.locator('.bubble-text').textContent(), 'Here is my answer.');
+    assert.equal(await thinking.locator('.reasoning-text').textContent(), 'Weighing the options.');
+    await page.locator('.conv-item.current').getByText('6 messages').waitFor();
+    await page.locator('.conv-item.current .conv-open').click();
+    await page.locator('.transcript .bubble.assistant').last().locator('.reasoning-text').getByText('Weighing the options.').waitFor();
+    await page.getByLabel('Show reasoning').uncheck();
+    await page.locator('.transcript .reasoning').first().waitFor({ state: 'detached' });
+    assert.equal(await page.locator('.transcript .bubble.assistant').last().locator('.bubble-text').textContent(), 'Here is my answer.');
+    await checkAccessible('chat with images');
 
     step('Chat: clear the conversation');
     await current.getByRole('button', { name: /^Clear/ }).click();

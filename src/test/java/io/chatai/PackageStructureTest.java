@@ -21,7 +21,7 @@ class PackageStructureTest {
     private static final String[] FEATURES = {"io.chatai.auth..", "io.chatai.preset..", "io.chatai.provider..",
             "io.chatai.channel..", "io.chatai.conversation..", "io.chatai.chat..", "io.chatai.gateway..",
             "io.chatai.usage..", "io.chatai.ratelimit..", "io.chatai.observe..", "io.chatai.embedding..", "io.chatai.tool..",
-            "io.chatai.budget.."};
+            "io.chatai.budget..", "io.chatai.image.."};
 
     @Test
     void should_have_no_cycle_between_packages() {

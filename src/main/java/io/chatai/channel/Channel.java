@@ -17,13 +17,16 @@ import java.util.Map;
  * @param timeoutMs      bounds the wait for the first byte and each gap between chunks
  * @param totalTimeoutMs bounds the whole call
  * @param revision   grows on every edit, which brings keys refused with 401/403 back into rotation
+ * @param textOnlyModels models of this channel that take no images (names, or prefixes ending in {@code *})
  */
 public record Channel(String id, String name, String type, TypeFields typeFields, List<String> models,
                       Map<String, String> modelMapping, int priority, int weight, boolean enabled, int timeoutMs,
-                      int totalTimeoutMs, Map<String, String> headers, String proxy, long revision, long createdAt, long updatedAt) {
+                      int totalTimeoutMs, Map<String, String> headers, String proxy, long revision, long createdAt, long updatedAt,
+                      List<String> textOnlyModels) {
 
     public Channel {
         models = List.copyOf(models);
+        textOnlyModels = List.copyOf(textOnlyModels);
         modelMapping = Map.copyOf(modelMapping);
         headers = Map.copyOf(headers);
     }
@@ -34,7 +37,7 @@ public record Channel(String id, String name, String type, TypeFields typeFields
      */
     public static Builder defaults(String id, String name, String type, long now) {
         return new Builder(new Channel(id, name, type, TypeFields.NONE, List.of("*"), Map.of(), 0, 1, true, 60_000,
-                (int) Upstream.DEFAULT_TOTAL_TIMEOUT.toMillis(), Map.of(), null, 1, now, now));
+                (int) Upstream.DEFAULT_TOTAL_TIMEOUT.toMillis(), Map.of(), null, 1, now, now, List.of()));
     }
 
     /** A builder starting from this channel's values. */
@@ -57,6 +60,16 @@ public record Channel(String id, String name, String type, TypeFields typeFields
 
     public Map<String, Object> options() {
         return typeFields.options();
+    }
+
+    /** Whether the channel serves this model without images: named in {@code textOnlyModels}, or by a {@code prefix*} there. */
+    public boolean textOnly(String model) {
+        for (String pattern : textOnlyModels) {
+            if (pattern.endsWith("*") ? model.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(model)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean serves(String model) {
@@ -110,8 +123,10 @@ public record Channel(String id, String name, String type, TypeFields typeFields
         private long revision;
         private final long createdAt;
         private long updatedAt;
+        private List<String> textOnlyModels;
 
         private Builder(Channel from) {
+            textOnlyModels = from.textOnlyModels;
             id = from.id;
             name = from.name;
             type = from.type;
@@ -128,6 +143,11 @@ public record Channel(String id, String name, String type, TypeFields typeFields
             revision = from.revision;
             createdAt = from.createdAt;
             updatedAt = from.updatedAt;
+        }
+
+        public Builder textOnlyModels(List<String> value) {
+            textOnlyModels = value;
+            return this;
         }
 
         public Builder name(String value) {
@@ -209,7 +229,7 @@ public record Channel(String id, String name, String type, TypeFields typeFields
 
         public Channel build() {
             return new Channel(id, name, type, typeFields, models, modelMapping, priority, weight, enabled, timeoutMs,
-                    totalTimeoutMs, headers, proxy, revision, createdAt, updatedAt);
+                    totalTimeoutMs, headers, proxy, revision, createdAt, updatedAt, textOnlyModels);
         }
     }
 }

@@ -53,6 +53,10 @@ public final class ChannelForm {
         if (body.has("models")) {
             channel.models(nonEmpty("models", body.optionalStringList("models", 1000, 128)));
         }
+        if (body.present("textOnlyModels")) {
+            List<String> textOnly = body.optionalStringList("textOnlyModels", 1000, 128);
+            channel.textOnlyModels(textOnly == null ? List.of() : textOnly);
+        }
         if (body.has("modelMapping")) {
             channel.modelMapping(body.optionalStringMap("modelMapping", 1000, 128));
         }

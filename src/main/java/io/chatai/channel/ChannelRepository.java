@@ -17,7 +17,7 @@ import java.util.Optional;
 /** Stores channels, keeping keys and header values sealed by the {@link SecretBox}. Thread-safe. */
 public final class ChannelRepository {
     private static final String COLUMNS = "id, name, type, base_url, api_keys, models, model_mapping, priority, weight, "
-            + "enabled, timeout_ms, total_timeout_ms, headers, proxy, model_path, options, revision, created_at, updated_at";
+            + "enabled, timeout_ms, total_timeout_ms, headers, proxy, model_path, options, revision, created_at, updated_at, text_only_models";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() { };
@@ -44,7 +44,7 @@ public final class ChannelRepository {
     public void insert(Channel channel) {
         database.updateConfig(sql -> bind(sql.update("INSERT INTO channels (" + COLUMNS + ") VALUES (:id, :name, "
                 + ":type, :baseUrl, :apiKeys, :models, :modelMapping, :priority, :weight, :enabled, :timeoutMs, "
-                + ":totalTimeoutMs, :headers, :proxy, :modelPath, :options, :revision, :createdAt, :updatedAt)"), channel).execute());
+                + ":totalTimeoutMs, :headers, :proxy, :modelPath, :options, :revision, :createdAt, :updatedAt, :textOnlyModels)"), channel).execute());
     }
 
     /** Replaces a channel; false when it no longer exists. */
@@ -53,7 +53,7 @@ public final class ChannelRepository {
                 + "base_url = :baseUrl, api_keys = :apiKeys, models = :models, model_mapping = :modelMapping, "
                 + "priority = :priority, weight = :weight, enabled = :enabled, timeout_ms = :timeoutMs, "
                 + "total_timeout_ms = :totalTimeoutMs, headers = :headers, proxy = :proxy, model_path = :modelPath, options = :options, "
-                + "revision = :revision, updated_at = :updatedAt WHERE id = :id"), channel).execute() == 1);
+                + "revision = :revision, updated_at = :updatedAt, text_only_models = :textOnlyModels WHERE id = :id"), channel).execute() == 1);
     }
 
     /**
@@ -84,7 +84,8 @@ public final class ChannelRepository {
                 .bind("models", Json.writeString(c.models()))
                 .bind("modelMapping", Json.writeString(c.modelMapping()))
                 .bind("headers", secrets.seal(Json.writeString(c.headers())))
-                .bind("options", Json.writeString(c.typeFields().options()));
+                .bind("options", Json.writeString(c.typeFields().options()))
+                .bind("textOnlyModels", c.textOnlyModels().isEmpty() ? null : Json.writeString(c.textOnlyModels()));
     }
 
     private Channel map(ResultSet rs) throws SQLException {
@@ -106,6 +107,7 @@ public final class ChannelRepository {
                 .proxy(rs.getString("proxy"))
                 .revision(rs.getLong("revision"))
                 .updatedAt(rs.getLong("updated_at"))
+                .textOnlyModels(rs.getString("text_only_models") == null ? List.of() : read(rs.getString("text_only_models"), STRINGS))
                 .build();
     }
 

@@ -245,6 +245,16 @@ public final class ChannelRouter {
         return purpose == CallPurpose.CHAT ? upstreamModel : purpose.wire() + ":" + upstreamModel;
     }
 
+    /** Whether an enabled channel serves the model with images. */
+    public boolean seesImages(String model) {
+        return selection.anyServes(model, channel -> !channel.textOnly(model));
+    }
+
+    /** The provider types of the enabled channels that serve the model with images. */
+    public java.util.Set<String> imageProviderTypes(String model) {
+        return selection.typesServing(model, channel -> !channel.textOnly(model));
+    }
+
     /** Fails fast, before a turn takes its conversation, when no enabled channel serves the model at all. */
     public void requireCandidates(String model) {
         if (!selection.anyServes(model)) {

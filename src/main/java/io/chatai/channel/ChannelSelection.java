@@ -27,7 +27,21 @@ final class ChannelSelection {
     }
 
     boolean anyServes(String model) {
-        return catalog.all().stream().anyMatch(c -> c.enabled() && c.serves(model));
+        return anyServes(model, c -> true);
+    }
+
+    boolean anyServes(String model, java.util.function.Predicate<Channel> also) {
+        return catalog.all().stream().anyMatch(c -> c.enabled() && c.serves(model) && also.test(c));
+    }
+
+    java.util.Set<String> typesServing(String model, java.util.function.Predicate<Channel> also) {
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        for (Channel c : catalog.all()) {
+            if (c.enabled() && c.serves(model) && also.test(c)) {
+                types.add(c.type());
+            }
+        }
+        return types;
     }
 
     /** The enabled channels serving the model: by priority, then weighted random order within each. */

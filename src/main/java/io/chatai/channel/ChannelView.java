@@ -19,6 +19,7 @@ public final class ChannelView {
         view.put("apiKeys", c.apiKeys().stream().map(UpstreamFailures::mask).toList());
         view.put("models", c.models());
         view.put("modelMapping", c.modelMapping());
+        view.put("textOnlyModels", c.textOnlyModels());
         view.put("priority", c.priority());
         view.put("weight", c.weight());
         view.put("enabled", c.enabled());

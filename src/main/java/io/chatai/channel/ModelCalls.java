@@ -2,7 +2,9 @@ package io.chatai.channel;
 
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
+import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.Completion;
+import io.chatai.core.message.Part;
 import io.chatai.core.message.CompletionBuilder;
 import io.chatai.core.message.Parts;
 import io.chatai.core.message.ModelRequest;
@@ -68,6 +70,27 @@ public final class ModelCalls {
         }
     }
 
+    /** Whether some enabled channel serves the model with images (one not listing it in {@code textOnlyModels}). */
+    public boolean seesImages(String model) {
+        return router.seesImages(model);
+    }
+
+    /** The provider types that may answer a request for the model carrying images (for their token estimates). */
+    public java.util.Set<String> imageProviderTypes(String model) {
+        return router.imageProviderTypes(model);
+    }
+
+    private static boolean hasImages(ModelRequest request) {
+        for (ChatMessage message : request.messages()) {
+            for (Part part : message.content()) {
+                if (part instanceof Part.Image) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Fails fast when no enabled channel serves the model at all. */
     public void requireCandidates(String model) {
         router.requireCandidates(model);
@@ -124,7 +147,11 @@ public final class ModelCalls {
             return relayOnly != null ? Optional.of(relayOnly) : provider.unsupported(request.withModel(upstreamModel));
         };
         String[] relayed = {null};
-        var routed = router.route(request.model(), screen, (channel, provider, upstream, upstreamModel) -> {
+        // With images in the request only channels that take them for this model are candidates: no failover
+        // from a vision channel to a text-only one, which would answer about a picture it never saw.
+        boolean images = hasImages(request);
+        var routed = router.route(request.model(), CallPurpose.CHAT, channel -> !images || !channel.textOnly(request.model()),
+                screen, (channel, provider, upstream, upstreamModel) -> {
             long started = System.nanoTime();
             long[] firstToken = {0};
             CompletionBuilder answer = new CompletionBuilder(); // what a stream produced, also when it breaks

@@ -1,6 +1,7 @@
 package io.chatai.chat;
 
 import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
 import io.chatai.observe.AccessLog;
@@ -27,8 +28,13 @@ public final class ChatRoutes implements HttpService {
     private final Metrics metrics;
     private final int maxMessageChars;
     private final KeepAlives keepAlives;
+    private final int maxImages;
+    private final long maxBodyBytes;
 
-    public ChatRoutes(TurnService turns, ChatLimits limits, Metrics metrics, int maxMessageChars, KeepAlives keepAlives) {
+    public ChatRoutes(TurnService turns, ChatLimits limits, Metrics metrics, int maxMessageChars, int maxImages,
+                      long maxBodyBytes, KeepAlives keepAlives) {
+        this.maxImages = maxImages;
+        this.maxBodyBytes = maxBodyBytes;
         this.turns = turns;
         this.limits = limits;
         this.metrics = metrics;
@@ -43,7 +49,14 @@ public final class ChatRoutes implements HttpService {
 
     /** Authentication, validation, permission, then the rate limits: a refused request costs no token. */
     private ChatRequest accept(ServerRequest req, ServerResponse res, Caller caller) {
-        ChatRequest chat = ChatRequest.parse(Requests.json(req), maxMessageChars);
+        ChatRequest chat = ChatRequest.parse(Requests.json(req), maxMessageChars, maxImages);
+        // The listener admits a body as large as the images may make it; without them the body limit stands.
+        long length = req.headers().contentLength().orElse(0L);
+        long images = chat.images().stream().mapToLong(i -> i.data() != null ? i.data().length() : i.url().length()).sum();
+        if (length - images > maxBodyBytes) {
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is " + length + " bytes, "
+                    + images + " of them images; the limit is " + maxBodyBytes + " besides images (CHATAI_MAX_BODY_BYTES)");
+        }
         caller.requireMayActAs(chat.userId());
         limits.take(caller, chat.userId(), res::header);
         return chat;
@@ -59,6 +72,9 @@ public final class ChatRoutes implements HttpService {
         data.put("conversationId", result.conversationId());
         data.put("usage", UsageView.of(result.usage()));
         data.put("model", result.model());
+        if (chat.includeReasoning() && result.reasoning() != null && !result.reasoning().isEmpty()) {
+            data.put("reasoning", result.reasoning());
+        }
         data.put("toolCalls", result.toolCalls());
         Responses.ok(res, data);
     }

@@ -47,6 +47,11 @@ final class SseTurnStream implements TurnStream {
     }
 
     @Override
+    public void reasoning(String text) {
+        channel.send(Json.writeString(new Content("reasoning", text)));
+    }
+
+    @Override
     public void toolCall(ToolCallView call) {
         if (toolEvents) {
             channel.send(Json.writeString(new ToolCallEvent("tool_call", call.id(), call.name(), call.arguments())));

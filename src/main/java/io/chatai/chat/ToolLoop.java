@@ -6,7 +6,6 @@ import io.chatai.channel.ModelCalls;
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.ChatMessage;
-import io.chatai.core.message.Completion;
 import io.chatai.core.message.ModelRequest;
 import io.chatai.core.message.Part;
 import io.chatai.core.message.RequestOptions;
@@ -52,11 +51,12 @@ final class ToolLoop {
      * @param steps     the assistant messages with tool calls and the tool results, in order
      * @param answer    the final assistant message (never holding a tool call)
      * @param text      the text of every assistant message of the turn, joined: what a stream showed
+     * @param reasoning the readable reasoning of the turn's assistant messages, joined (empty when none)
      * @param usage     the tokens of all the turn's model calls
      * @param channel   the channel of the last call
      */
-    record Outcome(List<ChatMessage> steps, ChatMessage.Assistant answer, String text, List<ToolCallView> toolCalls,
-                   TokenUsage usage, Channel channel) {
+    record Outcome(List<ChatMessage> steps, ChatMessage.Assistant answer, String text, String reasoning,
+                   List<ToolCallView> toolCalls, TokenUsage usage, Channel channel) {
     }
 
     Outcome run(Turn turn, Cancellation cancellation, TurnOutput out) {
@@ -66,6 +66,7 @@ final class ToolLoop {
         List<ChatMessage> steps = new ArrayList<>();
         List<ToolCallView> views = new ArrayList<>();
         StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
         TokenUsage usage = null;
         for (int number = 0; ; number++) {
             RequestOptions options = offer
@@ -74,13 +75,16 @@ final class ToolLoop {
             ModelRequest request = new ModelRequest(turn.model(), List.copyOf(messages), options);
             ModelCalls.Result answer = out.call(calls, request, turn.context(), cancellation);
             usage = usage == null ? answer.usage() : usage.plus(answer.usage());
-            Completion completion = answer.completion();
-            text.append(completion.text());
-            List<Part.ToolCall> asked = completion.toolCalls();
+            // Think blocks a model wrote into its text are reasoning, never part of the answer.
+            ChatMessage.Assistant message = ThinkTags.separate(answer.completion().message());
+            text.append(message.text());
+            reasoning.append(ThinkTags.reasoningOf(message));
+            List<Part.ToolCall> asked = message.toolCalls();
             if (!offer || asked.isEmpty() || number >= turn.maxRounds()) {
-                return new Outcome(steps, answerOf(completion), text.toString(), views, usage, answer.channel());
+                return new Outcome(steps, answerOf(message), text.toString(), reasoning.toString(), views, usage,
+                        answer.channel());
             }
-            ChatMessage.Assistant step = completion.message();
+            ChatMessage.Assistant step = message;
             List<ChatMessage.Tool> results = round.run(asked, turn.tools(), turn.context(), cancellation, out, views);
             if (cancellation.isCancelled()) {
                 throw new CallCancelledException("client left during the tool loop");
@@ -110,11 +114,11 @@ final class ToolLoop {
      * The final answer as stored: a model that still calls a tool on its last, tool-less call has its calls
      * dropped, since a call without a result would break the conversation's history at every provider.
      */
-    private static ChatMessage.Assistant answerOf(Completion completion) {
-        if (completion.toolCalls().isEmpty()) {
-            return completion.message();
+    private static ChatMessage.Assistant answerOf(ChatMessage.Assistant message) {
+        if (message.toolCalls().isEmpty()) {
+            return message;
         }
-        return new ChatMessage.Assistant(completion.content().stream()
+        return new ChatMessage.Assistant(message.content().stream()
                 .filter(part -> !(part instanceof Part.ToolCall))
                 .toList());
     }

@@ -8,10 +8,11 @@ import java.util.List;
  *
  * @param model     the model name as requested (before any channel mapping)
  * @param channel   the name of the channel that answered, or null for a replayed turn
+ * @param reasoning the answer's readable reasoning (empty when it had none), or null for a replayed turn
  * @param toolCalls the tool calls the turn ran, in order (empty for a turn without tools and for a replay)
  */
 public record TurnResult(String conversationId, String response, String model, TokenUsage usage, String channel,
-                         List<ToolCallView> toolCalls) {
+                         String reasoning, List<ToolCallView> toolCalls) {
     public TurnResult {
         toolCalls = List.copyOf(toolCalls);
     }

@@ -17,6 +17,7 @@ import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.Part;
+import io.chatai.core.message.ReasoningOptions;
 import io.chatai.core.message.RequestOptions;
 import io.chatai.core.Secrets;
 import io.chatai.channel.CallPurpose;
@@ -28,6 +29,10 @@ import io.chatai.tokens.TokenCounter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import io.chatai.image.ImageIntake;
+import io.chatai.image.ImageTokens;
+import io.chatai.image.StoredImage;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,12 +50,16 @@ public final class TurnService {
     private final Clock clock;
     private final String defaultModel;
     private final Duration turnWait;
+    private final ImageIntake images;
+    private final ImageCaptions captions;
     private final ToolExecutor executor;
     private final ToolLoop loop;
 
     public TurnService(PresetRepository presets, ConversationRepository conversations, ConversationLocks locks,
                        ModelCalls calls, TokenCounter tokens, Clock clock, String defaultModel, Duration turnWait,
-                       ToolExecutor executor, ToolExecutionRepository executions) {
+                       ImageIntake images, ToolExecutor executor, ToolExecutionRepository executions) {
+        this.images = images;
+        this.captions = new ImageCaptions(calls, conversations);
         this.presets = presets;
         this.conversations = conversations;
         this.locks = locks;
@@ -87,6 +96,8 @@ public final class TurnService {
         }
         calls.requireCandidates(model);
         ToolSet tools = toolsFor(preset, request); // a refused tools list costs no wait for the conversation
+        // Fetched and checked before the conversation is owned: a slow image host never holds up other turns.
+        List<StoredImage> accepted = new ArrayList<>(images.accept(request.images())); // gains captions below
         try (ConversationLocks.TurnLease target = locks.beginTurn(scope, request.conversationId(), request.newConversation(),
                 turnWait)) {
             // Everything below sees every turn committed before this one: we own the conversation now.
@@ -101,36 +112,60 @@ public final class TurnService {
             String system = PromptTemplate.render(preset.systemPrompt(), scope.userId(), scope.groupId(),
                     ZonedDateTime.now(clock));
             int userTokens = tokens.count(request.message());
-            ChatMessage.User userMessage = new ChatMessage.User(List.of(new Part.Text(request.message())), null);
+            List<Part> userParts = new ArrayList<>(accepted.size() + 1);
+            if (!request.message().isEmpty()) {
+                userParts.add(new Part.Text(request.message()));
+            }
+            // Each provider counts a picture its own way; the turn may land on any channel serving the model.
+            var imageProviders = accepted.isEmpty() ? java.util.Set.<String>of() : calls.imageProviderTypes(model);
+            for (StoredImage image : accepted) {
+                userParts.add(image.part());
+                userTokens += ImageTokens.estimate(imageProviders, image.width(), image.height());
+            }
+            ChatMessage.User userMessage = new ChatMessage.User(userParts, null);
             List<ChatMessage> messages = ContextWindow.build(system, tokens.countRepeated(system),
                     conversations.recentMessages(target.conversationId(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
                     userMessage, userTokens, preset.maxContextMessages(), preset.maxContextTokens());
-            RequestOptions options = RequestOptions.builder()
-                    .temperature(preset.temperature()).topP(preset.topP()).maxTokens(preset.maxTokens()).build();
             String turnId = Secrets.newToken("turn_", 24);
             CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, scope.userId(),
                     scope.groupId(), target.conversationId(), CallPurpose.CHAT, turnId);
-            TurnOutput output = out == null ? TurnOutput.none() : TurnOutput.streaming(out, target.conversationId());
+            if (hasImages(messages) && !calls.seesImages(model)) {
+                messages = captions.describe(messages, accepted, preset, context, cancellation);
+            }
+            RequestOptions options = RequestOptions.builder()
+                    .temperature(preset.temperature()).topP(preset.topP()).maxTokens(preset.maxTokens())
+                    .reasoning(reasoning(preset.reasoningEffort())).build();
+            TurnOutput output = out == null ? TurnOutput.none()
+                    : TurnOutput.streaming(out, target.conversationId(), request.reasoningEvents());
             ToolLoop.Outcome outcome = loop.run(new ToolLoop.Turn(model, messages, options, tools, preset.maxToolRounds(),
                     Preset.REQUIRED.equals(preset.toolChoice()), context), cancellation, output);
             if (cancellation.isCancelled()) {
                 throw new CallCancelledException("client left before the turn was committed");
             }
-            // The Chat API answers with the text parts only; reasoning and tool calls are stored with the
-            // turn (history needs them) but reach its response only as toolCalls.
+            // The Chat API answers with the text parts only; reasoning and tool calls are stored with the turn
+            // (history needs them) and reach its response only when asked for (reasoning) or as toolCalls.
             String text = outcome.text();
             conversations.commit(new TurnCommit(target.conversationId(), scope, preset.id(), target.mayCreate(),
                     userMessage, userTokens, receivedAt, outcome.steps(), outcome.steps().stream().map(this::tokensOf).toList(),
                     outcome.answer(), text, tokens.count(text), clock.millis(), request.requestId(), model,
-                    outcome.usage()), target::verify);
+                    outcome.usage(), accepted), target::verify);
             TurnResult result = new TurnResult(target.conversationId(), text, model, outcome.usage(),
-                    outcome.channel().name(), outcome.toolCalls());
+                    outcome.channel().name(), outcome.reasoning(), outcome.toolCalls());
             if (out != null) {
                 output.begin();
                 out.end(outcome.usage());
             }
             return result;
         }
+    }
+
+    private static boolean hasImages(List<ChatMessage> messages) {
+        return messages.stream().anyMatch(m -> m.content().stream().anyMatch(Part.Image.class::isInstance));
+    }
+
+    /** A preset's {@code reasoningEffort} as the adapters take it: {@code off} is the model's {@code none}. */
+    private static ReasoningOptions reasoning(String effort) {
+        return effort == null ? null : new ReasoningOptions(effort.equals("off") ? "none" : effort, null, null);
     }
 
     /** The tools a turn offers: the preset's, narrowed by the request; none when either says none. */
@@ -167,6 +202,7 @@ public final class TurnService {
             }
             out.end(stored.usage());
         }
-        return new TurnResult(stored.conversationId(), stored.response(), stored.model(), stored.usage(), null, List.of());
+        return new TurnResult(stored.conversationId(), stored.response(), stored.model(), stored.usage(), null, null,
+                List.of());
     }
 }

@@ -13,6 +13,10 @@ public interface TurnStream {
 
     void content(String text);
 
+    /** Reasoning the model produced, for a client that asked for {@code reasoning} events. */
+    default void reasoning(String text) {
+    }
+
     /** The model asked for a tool; sent to clients that opted into tool events, dropped for the others. */
     void toolCall(ToolCallView call);
 

@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param cooldownAfter      how many failures in a row cool a channel down (a 429 cools it at once)
  * @param maxAnswerChars     the longest answer text one upstream call may produce before it is stopped
  * @param allowStdioTools    whether tool servers may be local commands (stdio), which run programs on this host
+ * @param maxImages          images one chat message may carry
+ * @param maxImageBytes      the largest image accepted, decoded (a fetch stops reading past it)
+ * @param imageFetchAllowPrivate whether image URLs may resolve to loopback, private or link-local addresses
  */
 public record Config(
         String host,
@@ -47,10 +50,21 @@ public record Config(
         Duration shutdownGrace,
         int cooldownAfter,
         int maxAnswerChars,
-        boolean allowStdioTools) {
+        boolean allowStdioTools,
+        int maxImages,
+        int maxImageBytes,
+        boolean imageFetchAllowPrivate) {
 
     /** How log lines are written. */
     public enum LogFormat { TEXT, JSON }
+
+    /**
+     * The largest request body: the configured limit, grown on the chat routes by what their images may
+     * take as base64 (4 characters for every 3 bytes) so that the image limits, not the body limit, apply.
+     */
+    public long maxChatBodyBytes() {
+        return maxBodyBytes + (long) maxImages * ((maxImageBytes + 2L) / 3 * 4 + 256);
+    }
 
     public boolean usesPostgres() {
         return databaseUrl.startsWith("jdbc:postgresql:");

@@ -70,7 +70,10 @@ public final class ConfigLoader {
                 // An answer is held in memory while it streams (two bytes a character at most), so the bound
                 // is what one runaway upstream may cost: 400,000 characters, far above any real answer.
                 integer("CHATAI_MAX_ANSWER_CHARS", 400_000, 100, 10_000_000),
-                bool("CHATAI_ALLOW_STDIO_TOOLS", false));
+                bool("CHATAI_ALLOW_STDIO_TOOLS", false),
+                integer("CHATAI_MAX_IMAGES", 4, 0, 32),
+                integer("CHATAI_MAX_IMAGE_BYTES", 10 << 20, 1024, 50 << 20),
+                bool("CHATAI_IMAGE_FETCH_ALLOW_PRIVATE", false));
     }
 
     private String text(String name, String fallback) {

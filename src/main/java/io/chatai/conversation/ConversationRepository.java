@@ -3,6 +3,7 @@ package io.chatai.conversation;
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.core.message.ChatMessage;
+import io.chatai.core.message.ImageSource;
 import io.chatai.core.message.MessageCodec;
 import io.chatai.core.message.Part;
 import io.chatai.core.message.TokenUsage;
@@ -94,24 +95,62 @@ public final class ConversationRepository {
         return query;
     }
 
-    /** All messages, oldest first. */
+    /**
+     * All messages, oldest first. A stored image appears as a URL source naming where the API serves it
+     * ({@code /api/conversations/:id/images/:imageId}): its bytes are not read.
+     */
     public List<StoredMessage> messages(String conversationId) {
         return database.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " FROM messages "
                         + "WHERE conversation_id = :id ORDER BY seq")
                 .bind("id", conversationId)
-                .list(rs -> message(conversationId, rs)));
+                .list(Row::of)).stream()
+                .map(row -> row.decode(conversationId, (id, mimeType) -> new ImageSource.Url(imagePath(conversationId, id))))
+                .toList();
     }
 
-    /** The newest messages, newest first: the history a turn may draw its context from. */
+    /** Where the API serves a stored image of a conversation. */
+    public static String imagePath(String conversationId, String imageId) {
+        return "/api/conversations/" + conversationId + "/images/" + imageId;
+    }
+
+    /**
+     * The newest messages, newest first: the history a turn may draw its context from, with the bytes of
+     * their stored images loaded (a later turn sends them again, inline).
+     */
     public List<StoredMessage> recentMessages(String conversationId, int limit) {
         if (limit <= 0) {
             return List.of();
         }
-        return database.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " "
-                        + "FROM messages WHERE conversation_id = :id ORDER BY seq DESC LIMIT :limit")
-                .bind("id", conversationId)
-                .bind("limit", limit)
-                .list(rs -> message(conversationId, rs)));
+        return database.read(sql -> {
+            List<Row> rows = sql.query("SELECT " + MESSAGE_COLUMNS + " "
+                            + "FROM messages WHERE conversation_id = :id ORDER BY seq DESC LIMIT :limit")
+                    .bind("id", conversationId)
+                    .bind("limit", limit)
+                    .list(Row::of);
+            ConversationImages.Loader loader = new ConversationImages.Loader(sql);
+            return rows.stream().map(row -> row.decode(conversationId, loader::resolve)).toList();
+        });
+    }
+
+    /** The conversation's images without their bytes, in message order. */
+    public List<ConversationImages.Meta> images(String conversationId) {
+        return database.read(sql -> ConversationImages.list(sql, conversationId));
+    }
+
+    /** The bytes of an image that a message of this conversation holds. */
+    public Optional<ConversationImages.Bytes> image(String conversationId, String imageId) {
+        return database.read(sql -> ConversationImages.bytes(sql, conversationId, imageId));
+    }
+
+    /** Keeps a caption written for a stored image that had none (a caption is never replaced). */
+    public void saveCaption(String imageId, String caption) {
+        database.update(sql -> sql.update("UPDATE images SET caption = :caption WHERE id = :id AND caption IS NULL")
+                .bind("caption", caption).bind("id", imageId).execute());
+    }
+
+    /** The captions already written for these images (by content hash), whichever conversation they came with. */
+    public java.util.Map<String, String> captions(List<String> imageIds) {
+        return imageIds.isEmpty() ? java.util.Map.of() : database.read(sql -> ConversationImages.captions(sql, imageIds));
     }
 
     /** The stored result of an earlier turn with this requestId in this scope. */
@@ -139,6 +178,9 @@ public final class ConversationRepository {
             long nextSeq = nextSeq(sql, turn);
             String answer = turn.answer();
             long replySeq = nextSeq + 1 + turn.steps().size();
+            var storedIds = ConversationImages.store(sql, turn.conversationId(), nextSeq, turn.images(),
+                    imageSources(turn.user()), turn.userAt());
+            String userParts = parts(turn.user(), storedIds::get);
             if (turn.steps().isEmpty()) {
                 sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at) "
                                 + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt), "
@@ -147,15 +189,15 @@ public final class ConversationRepository {
                         .bind("id", turn.conversationId())
                         .bind("userSeq", nextSeq)
                         .bind("userContent", turn.user().text())
-                        .bind("userParts", parts(turn.user()))
+                        .bind("userParts", userParts)
                         .bind("replySeq", replySeq)
                         .bind("replyContent", answer)
-                        .bind("replyParts", parts(turn.reply(), answer))
+                        .bind("replyParts", answerParts(turn.reply(), answer))
                         .execute();
             } else {
                 sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at) "
                                 + "VALUES (:conversationId, :seq, :role, :content, :parts, :tokens, :createdAt)")
-                        .executeBatch(rows(turn, nextSeq));
+                        .executeBatch(rows(turn, nextSeq, userParts));
             }
             // message_count counts what GET /api/conversations/:id shows by default: the question and the answer.
             sql.update("UPDATE conversations SET preset_id = :presetId, updated_at = :replyAt, "
@@ -178,17 +220,17 @@ public final class ConversationRepository {
     }
 
     /** A tool turn's rows: the user's message, each step, the answer. */
-    private static List<MessageRow> rows(TurnCommit turn, long firstSeq) {
+    private static List<MessageRow> rows(TurnCommit turn, long firstSeq, String userParts) {
         List<MessageRow> rows = new java.util.ArrayList<>(turn.steps().size() + 2);
         String id = turn.conversationId();
         long seq = firstSeq;
-        rows.add(new MessageRow(id, seq++, "user", turn.user().text(), parts(turn.user()), turn.userTokens(), turn.userAt()));
+        rows.add(new MessageRow(id, seq++, "user", turn.user().text(), userParts, turn.userTokens(), turn.userAt()));
         for (int i = 0; i < turn.steps().size(); i++) {
             ChatMessage step = turn.steps().get(i);
             rows.add(new MessageRow(id, seq++, step.role().wire(), step.text(), stepParts(step), turn.stepTokens().get(i),
                     turn.replyAt()));
         }
-        rows.add(new MessageRow(id, seq, "assistant", turn.answer(), parts(turn.reply(), turn.answer()),
+        rows.add(new MessageRow(id, seq, "assistant", turn.answer(), answerParts(turn.reply(), turn.answer()),
                 turn.replyTokens(), turn.replyAt()));
         return rows;
     }
@@ -250,16 +292,21 @@ public final class ConversationRepository {
     /** Removes the messages but keeps the conversation, its id and scope; false when it does not exist. */
     public boolean clear(String id, long now) {
         return database.write(sql -> {
+            List<String> images = ConversationImages.idsOf(sql, id);
+            sql.update("DELETE FROM message_images WHERE conversation_id = :id").bind("id", id).execute();
+            ConversationImages.removeUnused(sql, images);
             sql.update("DELETE FROM messages WHERE conversation_id = :id").bind("id", id).execute();
             return sql.update("UPDATE conversations SET message_count = 0, last_message = NULL, updated_at = :now "
                     + "WHERE id = :id").bind("id", id).bind("now", now).execute() == 1;
         });
     }
 
-    /** Deletes the conversation and, by cascade, its messages and stored turns. */
+    /** Deletes the conversation and, by cascade, its messages and stored turns; then the images no one else holds. */
     public boolean delete(String id) {
         return database.write(sql -> {
+            List<String> images = ConversationImages.idsOf(sql, id);
             boolean deleted = sql.update("DELETE FROM conversations WHERE id = :id").bind("id", id).execute() == 1;
+            ConversationImages.removeUnused(sql, images);
             if (deleted) {
                 sql.update("UPDATE conversation_total SET total = total - 1 WHERE id = 1").execute();
             }
@@ -286,29 +333,56 @@ public final class ConversationRepository {
      * text part, or none), since {@code content} already holds that; the parts document otherwise.
      */
     static String parts(ChatMessage message) {
-        return parts(message, message.text());
+        return parts(message, source -> null);
     }
 
-    /** As {@link #parts(ChatMessage)} for a message stored with {@code content} (the answer of a tool turn). */
-    static String parts(ChatMessage message, String content) {
+    /**
+     * The answer's {@code parts}, stored with {@code content} (for a tool turn, the text of all its assistant
+     * messages): null only when the message is exactly that text.
+     */
+    static String answerParts(ChatMessage message, String content) {
         List<Part> parts = message.content();
         boolean onlyText = parts.isEmpty() || parts.size() == 1 && parts.getFirst() instanceof Part.Text;
         return onlyText && message.text().equals(content) ? null : MessageCodec.encodeParts(parts);
     }
 
-    private static StoredMessage message(String conversationId, ResultSet rs) throws SQLException {
-        long seq = rs.getLong("seq");
-        ChatMessage.Role role = ChatMessage.Role.fromWire(rs.getString("role"));
-        String content = rs.getString("content");
-        String parts = rs.getString("parts");
-        int tokens = rs.getInt("tokens");
-        long createdAt = rs.getLong("created_at");
+    /** As {@link #parts(ChatMessage)}, with each inline image that {@code storedId} names written as a reference. */
+    static String parts(ChatMessage message, java.util.function.Function<ImageSource, String> storedId) {
+        List<Part> content = message.content();
+        boolean onlyText = content.isEmpty() || content.size() == 1 && content.getFirst() instanceof Part.Text;
+        return onlyText ? null : MessageCodec.encodeParts(content, storedId::apply);
+    }
+
+    /** The sources of the message's images, in order (the order {@code TurnCommit.images} follows). */
+    private static List<ImageSource> imageSources(ChatMessage message) {
+        return message.content().stream().filter(Part.Image.class::isInstance).map(p -> ((Part.Image) p).source()).toList();
+    }
+
+    /** A message row as read, before its parts are decoded (which may need further reads for images). */
+    private record Row(long seq, ChatMessage.Role role, String content, String parts, int tokens, long createdAt) {
+        static Row of(ResultSet rs) throws SQLException {
+            return new Row(rs.getLong("seq"), ChatMessage.Role.fromWire(rs.getString("role")), rs.getString("content"),
+                    rs.getString("parts"), rs.getInt("tokens"), rs.getLong("created_at"));
+        }
+
+        StoredMessage decode(String conversationId, MessageCodec.StoredImages images) {
+            return message(conversationId, this, images);
+        }
+    }
+
+    private static StoredMessage message(String conversationId, Row row, MessageCodec.StoredImages images) {
+        long seq = row.seq();
+        ChatMessage.Role role = row.role();
+        String content = row.content();
+        String parts = row.parts();
+        int tokens = row.tokens();
+        long createdAt = row.createdAt();
         if (parts == null) {
             return new StoredMessage(seq, role, content, tokens, createdAt);
         }
         try {
             ChatMessage stored = role == ChatMessage.Role.TOOL ? MessageCodec.decode(parts)
-                    : withParts(role, MessageCodec.decodeParts(parts));
+                    : withParts(role, MessageCodec.decodeParts(parts, images));
             return new StoredMessage(seq, stored, content, tokens, createdAt);
         } catch (IllegalArgumentException e) {
             // Parts this server cannot read (written by a newer version, say) must not break the conversation:

@@ -4,9 +4,6 @@ import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.auth.AuthFilter;
 import io.chatai.auth.Caller;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.chatai.core.message.ChatMessage;
-import io.chatai.tool.ToolArguments;
 import io.chatai.web.Requests;
 import io.chatai.web.Responses;
 import io.helidon.webserver.http.HttpRules;
@@ -41,6 +38,7 @@ public final class ConversationRoutes implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/", this::list)
                 .get("/{id}", this::get)
+                .get("/{id}/images/{imageId}", this::image)
                 .delete("/{id}", this::delete)
                 .post("/{id}/clear", this::clear);
     }
@@ -65,49 +63,44 @@ public final class ConversationRoutes implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         Conversation conversation = visible(req);
-        boolean withTools = includesTools(req);
+        List<String> include = includes(req);
         Map<String, Object> data = summary(conversation);
-        data.put("messages", conversations.messages(conversation.id()).stream()
-                .filter(m -> withTools || !isToolStep(m.message()))
-                .map(m -> withTools ? withTools(m) : new MessageView(m.role().wire(), m.content(), m.createdAt()))
-                .toList());
+        data.put("messages", MessageView.of(conversation.id(), conversations.messages(conversation.id()),
+                conversations.images(conversation.id()), include.contains("reasoning"), include.contains("tools")));
         Responses.ok(res, data);
     }
 
-    /** {@code ?include=tools}; any other value of include is refused, so a typo is not silently ignored. */
-    private static boolean includesTools(ServerRequest req) {
-        String include = Requests.textQuery(req, "include", 32);
+    /**
+     * {@code ?include=reasoning}, {@code ?include=tools} or both ({@code tools,reasoning}); any other value is
+     * refused, so a typo is not silently ignored.
+     */
+    private static List<String> includes(ServerRequest req) {
+        String include = Requests.textQuery(req, "include", 64);
         if (include == null) {
-            return false;
+            return List.of();
         }
-        if (!include.equals("tools")) {
-            throw ApiException.invalid("include may only be 'tools', got '" + include + "'");
-        }
-        return true;
-    }
-
-    /** A tool step of a turn: an assistant message asking for tools, or a tool's result. */
-    private static boolean isToolStep(ChatMessage message) {
-        return message instanceof ChatMessage.Tool
-                || message instanceof ChatMessage.Assistant assistant && !assistant.toolCalls().isEmpty();
-    }
-
-    private static Map<String, Object> withTools(StoredMessage stored) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("role", stored.role().wire());
-        view.put("content", stored.content());
-        switch (stored.message()) {
-            case ChatMessage.Assistant assistant when !assistant.toolCalls().isEmpty() ->
-                    view.put("toolCalls", assistant.toolCalls().stream().map(call -> new ToolCallView(call.id(),
-                            ToolArguments.shownName(call.name()), ToolArguments.view(call.arguments()))).toList());
-            case ChatMessage.Tool tool -> {
-                view.put("toolCallId", tool.toolCallId());
-                view.put("isError", tool.isError());
+        List<String> names = List.of(include.split(",", -1));
+        for (String name : names) {
+            if (!name.equals("reasoning") && !name.equals("tools")) {
+                throw ApiException.invalid("include may only list 'reasoning' and 'tools', got '" + include + "'");
             }
-            default -> { }
         }
-        view.put("timestamp", stored.createdAt());
-        return view;
+        return names;
+    }
+
+    /** The bytes of an image that a message of a visible conversation holds; anything else is 404. */
+    private void image(ServerRequest req, ServerResponse res) {
+        Conversation conversation = visible(req);
+        String imageId = req.path().pathParameters().get("imageId");
+        ConversationImages.Bytes image = imageId.matches("[0-9a-f]{64}")
+                ? conversations.image(conversation.id(), imageId).orElse(null) : null;
+        if (image == null) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "No image " + imageId + " in conversation " + conversation.id());
+        }
+        res.header("Content-Type", image.mimeType());
+        res.header("Cache-Control", "private, max-age=86400"); // content-addressed: the bytes never change
+        res.header("X-Content-Type-Options", "nosniff");
+        res.send(image.data());
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -139,11 +132,6 @@ public final class ConversationRoutes implements HttpService {
                 .orElseThrow(() -> notFound(id));
     }
 
-    /** A message as the API shows it; a record keeps the contract's field order and costs one object. */
-    private record MessageView(String role, String content, long timestamp) { }
-
-    /** A tool call of a stored assistant message. */
-    private record ToolCallView(String id, String name, JsonNode arguments) { }
 
     private static Map<String, Object> summary(Conversation c) {
         Map<String, Object> view = new LinkedHashMap<>();

@@ -3,6 +3,8 @@ package io.chatai.core;
 /** The error codes of the contract, each with the HTTP status it is answered with. Immutable. */
 public enum ErrorCode {
     INVALID_REQUEST(400),
+    IMAGE_FETCH_FAILED(400),
+    IMAGE_NOT_SUPPORTED(400),
     UNAUTHORIZED(401),
     FORBIDDEN(403),
     CONVERSATION_NOT_FOUND(404),

@@ -42,10 +42,21 @@ public final class PresetForm {
                 body.present("maxTokens") ? body.optionalInteger("maxTokens", 1, 1_000_000) : base.maxTokens(),
                 body.has("maxContextMessages") ? body.optionalInteger("maxContextMessages", 0, 10_000) : base.maxContextMessages(),
                 body.has("maxContextTokens") ? body.optionalInteger("maxContextTokens", 0, 10_000_000) : base.maxContextTokens(),
+                base.createdAt(), now,
+                body.present("reasoningEffort") ? oneOf(body, "reasoningEffort", "low", "medium", "high", "off") : base.reasoningEffort(),
+                body.present("imageMode") ? oneOf(body, "imageMode", "caption", "refuse") : base.imageMode(),
+                body.present("captionModel") ? body.optionalString("captionModel", 128) : base.captionModel(),
                 body.present("tools") ? tools(body) : base.tools(),
                 body.has("maxToolRounds") ? body.optionalInteger("maxToolRounds", 0, Preset.MAX_TOOL_ROUNDS) : base.maxToolRounds(),
-                body.has("toolChoice") ? toolChoice(body) : base.toolChoice(),
-                base.createdAt(), now);
+                body.has("toolChoice") ? toolChoice(body) : base.toolChoice());
+    }
+
+    private static String oneOf(JsonBody body, String field, String... allowed) {
+        String value = body.optionalString(field, 16);
+        if (value != null && !java.util.List.of(allowed).contains(value)) {
+            throw ApiException.invalid(field + " must be one of " + String.join(", ", allowed) + " (or null), got '" + value + "'");
+        }
+        return value;
     }
 
     /** The patterns, each checked ({@link ToolPatterns#parse}); null (no tools) when the field is null. */

@@ -17,10 +17,11 @@ import java.util.concurrent.CompletionException;
 /** Stores presets, and keeps the ones turns ask for in a cache. Thread-safe. */
 public final class PresetRepository {
     private static final String COLUMNS = "id, name, description, system_prompt, model, temperature, top_p, max_tokens, "
-            + "max_context_messages, max_context_tokens, tools, max_tool_rounds, tool_choice, created_at, updated_at";
+            + "max_context_messages, max_context_tokens, created_at, updated_at, reasoning_effort, image_mode, caption_model, "
+            + "tools, max_tool_rounds, tool_choice";
     private static final String INSERT = "INSERT INTO presets (" + COLUMNS + ") VALUES (:id, :name, :description, "
             + ":systemPrompt, :model, :temperature, :topP, :maxTokens, :maxContextMessages, :maxContextTokens, "
-            + ":toolsJson, :maxToolRounds, :toolChoice, :createdAt, :updatedAt)";
+            + ":createdAt, :updatedAt, :reasoningEffort, :imageMode, :captionModel, :toolsJson, :maxToolRounds, :toolChoice)";
     /** Unknown ids are cached too (as empty), so the ids clients ask for bound it. */
     private static final int MAX_CACHED = 1_000;
     /** Writes clear the cache at once; this only bounds how long an entry can outlive a missed change. */
@@ -132,8 +133,9 @@ public final class PresetRepository {
         return sql.update("UPDATE presets SET name = :name, description = :description, "
                 + "system_prompt = :systemPrompt, model = :model, temperature = :temperature, top_p = :topP, "
                 + "max_tokens = :maxTokens, max_context_messages = :maxContextMessages, "
-                + "max_context_tokens = :maxContextTokens, tools = :toolsJson, max_tool_rounds = :maxToolRounds, "
-                + "tool_choice = :toolChoice, updated_at = :updatedAt WHERE id = :id")
+                + "max_context_tokens = :maxContextTokens, updated_at = :updatedAt, reasoning_effort = :reasoningEffort, "
+                + "image_mode = :imageMode, caption_model = :captionModel, tools = :toolsJson, "
+                + "max_tool_rounds = :maxToolRounds, tool_choice = :toolChoice WHERE id = :id")
                 .bindFields(preset).bind("toolsJson", toolsJson(preset)).execute() == 1;
     }
 
@@ -141,7 +143,8 @@ public final class PresetRepository {
         return new Preset(rs.getString("id"), rs.getString("name"), rs.getString("description"),
                 rs.getString("system_prompt"), rs.getString("model"), RowMapper.nullableDouble(rs, "temperature"),
                 RowMapper.nullableDouble(rs, "top_p"), RowMapper.nullableInt(rs, "max_tokens"), rs.getInt("max_context_messages"),
-                rs.getInt("max_context_tokens"), tools(rs.getString("tools")), rs.getInt("max_tool_rounds"),
-                rs.getString("tool_choice"), rs.getLong("created_at"), rs.getLong("updated_at"));
+                rs.getInt("max_context_tokens"), rs.getLong("created_at"), rs.getLong("updated_at"),
+                rs.getString("reasoning_effort"), rs.getString("image_mode"), rs.getString("caption_model"),
+                tools(rs.getString("tools")), rs.getInt("max_tool_rounds"), rs.getString("tool_choice"));
     }
 }

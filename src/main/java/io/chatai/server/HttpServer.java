@@ -6,6 +6,8 @@ import io.chatai.web.Requests;
 import io.chatai.web.TransportErrors;
 import io.chatai.web.SlowRequestGuard;
 import io.chatai.config.Config;
+import io.chatai.core.ApiException;
+import io.chatai.core.ErrorCode;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.ErrorHandling;
@@ -56,6 +58,16 @@ public final class HttpServer {
                     req.context().register(guard); // lets body readers stop the request's read clock
                     chain.proceed();
                 });
+        routing.addFilter((chain, req, res) -> {
+            // The listener admits bodies as large as a chat message with its images may be; every other
+            // route keeps the configured body limit, read from Content-Length before the body is.
+            long length = req.headers().contentLength().orElse(0L);
+            if (length > config.maxBodyBytes() && !req.path().path().startsWith("/api/chat")) {
+                throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is " + length
+                        + " bytes; the limit is " + config.maxBodyBytes() + " (CHATAI_MAX_BODY_BYTES)");
+            }
+            chain.proceed();
+        });
         filters.forEach(routing::addFilter);
         routing.addFilter(Requests::closeAfterBrokenFraming); // last: its hook runs after the access log's
         services.forEach(entry -> routing.register(entry.getKey(), entry.getValue()));
@@ -71,7 +83,7 @@ public final class HttpServer {
         return WebServer.builder()
                 .host(config.host())
                 .port(config.port())
-                .maxPayloadSize(config.maxBodyBytes())
+                .maxPayloadSize(config.maxChatBodyBytes())
                 // Without TCP_NODELAY each small SSE event after the first waits for the client's delayed
                 // ACK (about 40 ms): Nagle's algorithm. Every write here is a whole event, so send at once.
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())

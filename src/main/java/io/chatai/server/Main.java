@@ -28,6 +28,8 @@ import io.chatai.budget.BudgetRepository;
 import io.chatai.budget.BudgetRoutes;
 import io.chatai.chat.ChatRoutes;
 import io.chatai.chat.TurnService;
+import io.chatai.image.ImageFetcher;
+import io.chatai.image.ImageIntake;
 import io.chatai.config.Config;
 import io.chatai.config.ConfigException;
 import io.chatai.config.ConfigLoader;
@@ -111,6 +113,8 @@ public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     /** How many turns may queue behind one busy conversation before 409 comes at once. */
     private static final int MAX_WAITERS_PER_CONVERSATION = 64;
+    /** The contract's bound on fetching one image URL, redirects included. */
+    private static final java.time.Duration IMAGE_FETCH_TIMEOUT = java.time.Duration.ofSeconds(10);
     /** Texts that may wait for the built-in embedding model: two requests of OpenAI's 2048 inputs each, and more. */
     private static final int LOCAL_EMBEDDING_QUEUE = 8192;
 
@@ -224,6 +228,8 @@ public final class Main {
             ConversationLocks locks = shared
                     ? clusterLocks(config, database, background, resources)
                     : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
+            ImageIntake imageIntake = new ImageIntake(new ImageFetcher(config.imageFetchAllowPrivate(),
+                    IMAGE_FETCH_TIMEOUT, config.maxImageBytes()), config.maxImageBytes());
 
             Authenticator authenticator = new Authenticator(adminKey, keys);
             Sessions sessions = new Sessions(database, adminKey, clock);
@@ -235,7 +241,7 @@ public final class Main {
             toolServers.start(background);
             ToolExecutor toolExecutor = new ToolExecutor(toolServers);
             TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
-                    config.defaultModel(), config.turnWait(), toolExecutor, new ToolExecutionRepository(database));
+                    config.defaultModel(), config.turnWait(), imageIntake, toolExecutor, new ToolExecutionRepository(database));
             new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache, toolServers::reload,
                     prices::refresh, budgets::refresh))
                     .start(background, Duration.ofSeconds(1));
@@ -252,7 +258,8 @@ public final class Main {
                     .register("/", new MetricsRoutes(metrics, authenticator, config.metricsPublic()))
                     .register("/api/auth", new SessionRoutes(sessions, authenticator))
                     .register("/api/keys", new KeyRoutes(keys, authenticator, clock))
-                    .register("/api/chat", new ChatRoutes(turns, limits, metrics, config.maxMessageChars(), keepAlives))
+                    .register("/api/chat", new ChatRoutes(turns, limits, metrics, config.maxMessageChars(), config.maxImages(),
+                            config.maxBodyBytes(), keepAlives))
                     .register("/api/conversations", new ConversationRoutes(conversations, locks, clock, config.turnWait()))
                     .register("/api/presets", new PresetRoutes(presets, clock))
                     .register("/api/channels", new ChannelRoutes(channels, catalog, health, channelForm,

@@ -61,7 +61,7 @@ public final class ErrorResponses {
             return Map.of("error", error);
         }
         error.put("type", switch (e.code()) {
-            case INVALID_REQUEST, PAYLOAD_TOO_LARGE, CONVERSATION_BUSY -> "invalid_request_error";
+            case INVALID_REQUEST, IMAGE_FETCH_FAILED, IMAGE_NOT_SUPPORTED, PAYLOAD_TOO_LARGE, CONVERSATION_BUSY -> "invalid_request_error";
             case UNAUTHORIZED -> "authentication_error";
             case FORBIDDEN -> "permission_error";
             case CONVERSATION_NOT_FOUND, PRESET_NOT_FOUND, NOT_FOUND -> "not_found_error";

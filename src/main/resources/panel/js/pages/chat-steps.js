@@ -59,6 +59,10 @@ export function turnBubble(who, timestamp, headExtra) {
       }
       current.firstChild.appendData(chunk);
     },
+    /** Puts elements (reasoning, images of one message) after what is there; text goes on below them. */
+    append(nodes) {
+      body.append(...nodes);
+    },
     step(call) {
       const step = toolStep(call);
       steps.set(call.id, step);
@@ -85,16 +89,23 @@ export function turnBubble(who, timestamp, headExtra) {
 /**
  * Transcript bubbles from a conversation read with ?include=tools: an assistant message with toolCalls, the
  * tool messages answering them and the answer that follows become one bubble, as the turn was streamed.
+ * Other messages are `plainBubble(message)`; `extras(message)` gives what a message inside a tool turn shows
+ * above its text (its reasoning, its images).
  */
-export function historyBubbles(messages, plainBubble, timeOf) {
+export function historyBubbles(messages, plainBubble, timeOf, extras = () => []) {
   const out = [];
   let open = null;
   for (const m of messages) {
     if (m.role === 'assistant') {
+      if (!open && !m.toolCalls?.length) {
+        out.push(plainBubble(m));
+        continue;
+      }
       if (!open) {
         open = turnBubble('Assistant', m.timestamp, m.timestamp ? timeOf(m.timestamp) : null);
         out.push(open.element);
       }
+      open.append(extras(m));
       if (m.content) open.text(typeof m.content === 'string' ? m.content : JSON.stringify(m.content));
       for (const call of m.toolCalls ?? []) open.step(call);
       if (!m.toolCalls?.length) {
@@ -102,11 +113,11 @@ export function historyBubbles(messages, plainBubble, timeOf) {
         open = null;
       }
     } else if (m.role === 'tool') {
-      if (!open?.finish(m.toolCallId, { result: m.content, isError: m.isError })) out.push(plainBubble('tool', m.content, m.timestamp));
+      if (!open?.finish(m.toolCallId, { result: m.content, isError: m.isError })) out.push(plainBubble(m));
     } else {
       open?.tidy();
       open = null;
-      out.push(plainBubble(m.role, m.content, m.timestamp));
+      out.push(plainBubble(m));
     }
   }
   open?.tidy();

@@ -52,12 +52,52 @@ export function mount(root, { params, navigate }) {
   const stopButton = button('Stop', { icon: 'stop', kind: 'danger', hidden: true, onclick: () => state.streaming?.abort() });
   const newButton = button('New conversation', { icon: 'plus', onclick: () => select(null) });
 
+  // Images to send with the next message, as the Chat API takes them: base64 with their MIME type.
+  const attached = [];
+  const attachedRegion = h('div', { class: 'attachments', 'aria-label': 'Attached images' });
+  const fileInput = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/gif,image/webp', multiple: true,
+    class: 'visually-hidden', name: 'images', 'aria-label': 'Image files to attach', tabindex: '-1', onchange: () => { attachFiles(fileInput.files); fileInput.value = ''; } });
+  const attachButton = button('Attach image', { icon: 'plus', onclick: () => fileInput.click() });
+  const reasoningToggle = h('input', { type: 'checkbox', name: 'showReasoning' });
+
   const messageId = uid('message');
   messageInput.id = messageId;
   const composer = h('form', { class: 'composer', onsubmit: (e) => { e.preventDefault(); sendMessage(); } },
     h('label', { for: messageId, class: 'visually-hidden', text: 'Message' }),
+    attachedRegion,
     messageInput,
-    h('div', { class: 'composer-actions' }, stopButton, sendButton));
+    h('div', { class: 'composer-actions' },
+      h('label', { class: 'reasoning-toggle' }, reasoningToggle, h('span', { text: 'Show reasoning' })),
+      fileInput, attachButton, stopButton, sendButton));
+
+  function attachFiles(files) {
+    for (const file of files) {
+      if (!file.type.startsWith('image/')) continue;
+      const reader = new FileReader();
+      reader.onload = () => {
+        const url = String(reader.result); // data:<mime>;base64,<data>
+        attached.push({ mimeType: file.type, data: url.slice(url.indexOf(',') + 1), url });
+        renderAttached();
+      };
+      reader.readAsDataURL(file);
+    }
+  }
+
+  function renderAttached() {
+    replace(attachedRegion, attached.map((image, i) => h('span', { class: 'attachment' },
+      h('img', { src: image.url, alt: `Attached image ${i + 1}`, class: 'thumb' }),
+      button('', { icon: 'trash', kind: 'ghost icon-only', label: `Remove attached image ${i + 1}`,
+        onclick: () => { attached.splice(i, 1); renderAttached(); } }))));
+  }
+
+  messageInput.addEventListener('paste', (event) => {
+    const files = [...(event.clipboardData?.items ?? [])].filter((item) => item.kind === 'file').map((item) => item.getAsFile());
+    if (files.length) {
+      event.preventDefault();
+      attachFiles(files.filter(Boolean));
+    }
+  });
+  reasoningToggle.addEventListener('change', () => showConversation());
 
   messageInput.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -196,10 +236,11 @@ export function mount(root, { params, navigate }) {
     }
     try {
       // With the tool steps: an assistant message's calls and the tool results, inside its bubble.
-      const data = await get(`/api/conversations/${seg(conversation.id)}?include=tools`);
+      const data = await get(withQuery(`/api/conversations/${seg(conversation.id)}`,
+        { include: reasoningToggle.checked ? 'tools,reasoning' : 'tools' }));
       if (state.disposed || state.selected?.id !== conversation.id || state.sends !== sends) return;
       replace(transcript, data.messages.length
-        ? historyBubbles(data.messages, bubble, timeAgo)
+        ? historyBubbles(data.messages, (m) => bubble(m.role, m.content, m.timestamp, m.images, m.reasoning), timeAgo, extras)
         : h('p', { class: 'transcript-empty', text: 'This conversation is empty: its context was cleared.' }));
       transcript.scrollTop = transcript.scrollHeight;
     } catch (error) {
@@ -207,11 +248,22 @@ export function mount(root, { params, navigate }) {
     }
   }
 
-  function bubble(role, text, timestamp) {
+  /** What a message shows above its text: its reasoning and its images (for a message inside a tool turn). */
+  function extras(m) {
+    return bubble(m.role, null, null, m.images, m.reasoning).querySelectorAll('.reasoning, .bubble-images');
+  }
+
+  function bubble(role, text, timestamp, images = [], reasoning = null) {
     const who = role === 'user' ? scope().userId : role === 'assistant' ? 'Assistant' : role;
     return h('article', { class: `bubble ${role}` },
       h('header', { class: 'bubble-head' }, h('span', { class: 'who', text: who }), timestamp ? timeAgo(timestamp) : null),
-      h('div', { class: 'bubble-text', text }));
+      reasoning ? h('details', { class: 'reasoning', open: true }, h('summary', { text: 'Reasoning' }), h('div', { class: 'reasoning-text', text: reasoning })) : null,
+      images?.length ? h('div', { class: 'bubble-images' }, images.map((image, i) =>
+        h('a', { href: image.url, target: '_blank', rel: 'noopener',
+          'aria-label': `Open image ${i + 1}${image.width ? ` (${image.width}×${image.height})` : ''}` },
+          h('img', { src: image.url, class: 'thumb', loading: 'lazy', width: image.width, height: image.height,
+            alt: image.caption ?? `Image ${i + 1} (${image.width}×${image.height})` })))) : null,
+      text ? h('div', { class: 'bubble-text', text }) : null);
   }
 
   async function sendMessage() {
@@ -222,7 +274,7 @@ export function mount(root, { params, navigate }) {
       userInput.focus();
       return;
     }
-    if (!message.trim()) {
+    if (!message.trim() && attached.length === 0) {
       messageInput.focus();
       return;
     }
@@ -231,11 +283,18 @@ export function mount(root, { params, navigate }) {
     remember();
     showError(chatError, null);
     transcript.querySelector('.transcript-empty')?.remove();
-    transcript.append(bubble('user', message, Date.now()));
+    const images = attached.splice(0);
+    renderAttached();
+    transcript.append(bubble('user', message, Date.now(), images.map((image) => ({ url: image.url }))));
     messageInput.value = '';
 
+    const body = { message, userId, preset: presetSelect.value, requestId: randomId() };
+    if (images.length) body.images = images.map(({ data, mimeType }) => ({ data, mimeType }));
+    const reasoningText = document.createTextNode('');
+    const reasoningBox = h('details', { class: 'reasoning', open: true, hidden: true },
+      h('summary', { text: 'Reasoning' }), h('div', { class: 'reasoning-text' }, reasoningText));
     // events: tools asks for tool_call and tool_result events, shown as steps inside the answer.
-    const body = { message, userId, preset: presetSelect.value, requestId: randomId(), events: ['tools'] };
+    body.events = reasoningToggle.checked ? ['tools', 'reasoning'] : ['tools'];
     if (groupId) body.groupId = groupId;
     if (modelInput.value.trim()) body.model = modelInput.value.trim();
     if (state.selected) body.conversationId = state.selected.id;
@@ -247,6 +306,7 @@ export function mount(root, { params, navigate }) {
     answer.classList.add('streaming');
     answer.setAttribute('aria-live', 'polite');
     answer.setAttribute('aria-busy', 'true');
+    answer.querySelector('.bubble-head').after(reasoningBox);
     answer.append(meta);
     transcript.append(answer);
     transcript.scrollTop = transcript.scrollHeight;
@@ -265,6 +325,9 @@ export function mount(root, { params, navigate }) {
         if (data.type === 'start') {
           conversationId = data.conversationId;
           replace(meta, h('span', { class: 'typing', text: 'Answering…' }));
+        } else if (data.type === 'reasoning') {
+          reasoningBox.hidden = false;
+          reasoningText.appendData(data.text);
         } else if (data.type === 'content') {
           const follow = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 80;
           turn.text(data.text);

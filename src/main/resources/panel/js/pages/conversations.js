@@ -130,10 +130,10 @@ export function mount(root, { params, navigate }) {
         actionsError,
         c.messages.length === 0
           ? empty('No messages', 'Its context was cleared; the next turn starts fresh.')
-          : h('div', { class: 'messages', role: 'list' }, historyBubbles(c.messages, (role, content, timestamp) => h('article', { class: `bubble ${role}` },
-            h('header', { class: 'bubble-head' }, h('span', { class: 'who', text: role === 'user' ? c.userId : role === 'assistant' ? 'Assistant' : role }),
-              stamp(timestamp)),
-            h('div', { class: 'bubble-text', text: content })), stamp).map((bubble) => {
+          : h('div', { class: 'messages', role: 'list' }, historyBubbles(c.messages, (m) => h('article', { class: `bubble ${m.role}` },
+            h('header', { class: 'bubble-head' }, h('span', { class: 'who', text: m.role === 'user' ? c.userId : m.role === 'assistant' ? 'Assistant' : m.role }),
+              stamp(m.timestamp)),
+            h('div', { class: 'bubble-text', text: m.content })), stamp).map((bubble) => {
             bubble.setAttribute('role', 'listitem');
             return bubble;
           })));

@@ -13,6 +13,12 @@ import io.chatai.testing.Received;
 import io.chatai.testing.Reply;
 import io.chatai.testing.TestDatabases;
 import io.chatai.testing.TestServerExtension;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ToolLoopIT {
     static final FakeOpenAi upstream = new FakeOpenAi();
     @RegisterExtension
-    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstream(upstream);
+    static final TestServerExtension server = TestServerExtension.withDefaults().withUpstream(upstream)
+            .withEnv("CHATAI_KEEPALIVE_SECONDS", "1"); // a client that left is noticed within a second
     static final Api api = server.admin();
     static McpTestServer tools;
 
@@ -175,6 +182,35 @@ class ToolLoopIT {
         assertThat(executions).hasSize(1);
         assertThat(executions.getFirst().getFirst()).isEqualTo("kit.echo");
         assertThat(ToolTurns.isTrue(executions.getFirst().get(1))).isTrue();
+    }
+
+    @Test
+    void should_cancel_the_running_tool_and_stop_the_loop_when_the_client_leaves() throws Exception {
+        String user = ToolTurns.user();
+        script(call("long", "kit__sleep", "{\"ms\":20000}"));
+        int cancelledBefore = tools.cancelled().size();
+        int callsBefore = upstream.requests().size();
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = api.request("/api/chat/stream").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"go\",\"userId\":\"" + user
+                        + "\",\"preset\":\"kit-all\"}")).build();
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        InputStream body = response.body();
+        assertThat(new String(body.readNBytes(20), StandardCharsets.UTF_8)).contains("start");
+        long left = System.nanoTime();
+        body.close();
+        client.close();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (tools.cancelled().size() == cancelledBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(tools.cancelled()).as("the tool server saw its call cancelled").hasSizeGreaterThan(cancelledBefore);
+        // well before the server's own 5 s timeout would have ended it
+        assertThat(Duration.ofNanos(System.nanoTime() - left)).isLessThan(Duration.ofSeconds(4));
+        Thread.sleep(500);
+        assertThat(upstream.requests().size() - callsBefore).as("no model call after the client left").isEqualTo(1);
+        assertThat(api.get("/api/conversations?userId=" + user).data().path("total").asInt()).isZero();
     }
 
     @Test

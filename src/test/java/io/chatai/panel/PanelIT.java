@@ -15,10 +15,12 @@ import io.chatai.testing.McpTestServer;
 import io.chatai.testing.Reply;
 import io.chatai.testing.ShiftedClock;
 import io.chatai.testing.TestDatabases;
+import io.chatai.testing.TestImages;
 import io.chatai.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +37,9 @@ import org.junit.jupiter.api.Test;
  */
 class PanelIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Real images the browser attaches: one through the file picker, one pasted. */
+    private static final byte[] PNG = TestImages.image("png", 24, 16, 5);
+    private static final byte[] GIF = TestImages.image("gif", 12, 10, 9);
     /** Where screenshots go; -Dchatai.panel.screenshots=docs/screenshots refreshes the README's. */
     private static final Path SCREENSHOTS = Path.of(System.getProperty("chatai.panel.screenshots", "target/panel-screenshots"));
     /** The chat message the fake upstream answers with a call of the MCP test server's add tool, then with its sum. */
@@ -66,8 +71,10 @@ class PanelIT {
             DemoData.seed(server, clock, openAi, anthropic);
             // The browser's chat streams word by word, slowly enough to see the answer grow; the tool question
             // gets a call of toolbox.add (as the model sees it, toolbox__add), then an answer with its result.
-            openAi.scriptRequests(recorded -> toolTurn(recorded)
-                    .orElseGet(() -> DemoData.answer(DemoData.lastUserMessage(recorded), Duration.ofMillis(60))));
+            openAi.scriptRequests(recorded -> toolTurn(recorded).orElseGet(() -> DemoData.lastUserMessage(recorded).equals("Think first, please")
+                    // a thinking model that writes its reasoning into the text, tags split across chunks
+                    ? Reply.text("<thi", "nk>Weighing the", " options.</think>", "\n\nHere is ", "my answer.")
+                    : DemoData.answer(DemoData.lastUserMessage(recorded), Duration.ofMillis(60))));
             Files.createDirectories(SCREENSHOTS);
 
             BrowserTools.Run run = BrowserTools.node(Map.of(
@@ -77,11 +84,19 @@ class PanelIT {
                     "MCP_URL", tools.url(),
                     "MCP_DOWN_URL", "http://127.0.0.1:" + McpTestServer.freePort() + "/mcp",
                     "TOOL_QUESTION", TOOL_QUESTION,
+                    "TEST_IMAGE_PNG", Base64.getEncoder().encodeToString(PNG),
+                    "TEST_IMAGE_GIF", Base64.getEncoder().encodeToString(GIF),
                     "SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString(),
                     "CHROMIUM", BrowserTools.chromium().toString()), 300, "e2e.mjs");
 
             assertThat(run.exitCode()).as("e2e.mjs failed:\n%s", run.output()).isZero();
             JsonNode result = result(run);
+            // The thumbnails the browser showed are the stored bytes, served under the conversation.
+            assertThat(result.path("thumbnails")).hasSize(2);
+            assertThat(result.path("thumbnails").get(0).get(1).asInt()).isEqualTo(24);
+            assertThat(result.path("thumbnails").get(1).get(2).asInt()).isEqualTo(10);
+            assertThat(openAi.requests().stream().filter(r -> r.body().toString().contains("data:image/gif;base64,"
+                    + Base64.getEncoder().encodeToString(GIF))).count()).isPositive();
             // The preview showed exactly the system prompt the server then sent upstream for that user and group.
             String sent = openAi.requests().stream()
                     .filter(r -> DemoData.lastUserMessage(r).equals(result.path("chatMessage").asText()))

@@ -26,7 +26,11 @@ class HostileInputIT {
     static final FakeOpenAi upstream = new FakeOpenAi();
     @RegisterExtension
     static final TestServerExtension server = TestServerExtension.withDefaults()
-            .withEnv("CHATAI_REQUEST_READ_TIMEOUT_SECONDS", "2").withChannelFor(upstream);
+            .withEnv("CHATAI_REQUEST_READ_TIMEOUT_SECONDS", "2")
+            // Without images the chat routes' listener limit is CHATAI_MAX_BODY_BYTES itself (1 MiB here); with the
+            // default 4 images of 10 MiB it would admit about 57 MB, and these bodies would have to be larger still.
+            .withEnv("CHATAI_MAX_IMAGES", "0")
+            .withChannelFor(upstream);
 
     private static Socket connect() throws IOException {
         Socket socket = new Socket("127.0.0.1", Integer.parseInt(server.baseUrl().substring(server.baseUrl().lastIndexOf(':') + 1)));

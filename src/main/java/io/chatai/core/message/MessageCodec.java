@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatai.core.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The one JSON form of the message model for everything the server stores (conversation messages, and
@@ -20,13 +21,18 @@ import java.util.List;
  * message document {"v":1, "role":"system|user|assistant|tool", "content":[part, ...],
  *                   "name"?, "toolCallId"?, "isError"?}
  * part             {"type":"text", "text"}
- *                  {"type":"image", "source":{"type":"url", "url"} | {"type":"inline", "mimeType", "data"}, "detail"?}
+ *                  {"type":"image", "source":{"type":"url", "url"} | {"type":"inline", "mimeType", "data"}
+ *                                     | {"type":"stored", "id", "mimeType"}, "detail"?}
  *                  {"type":"toolCall", "id", "name", "arguments" (the model's JSON text, as a string), "signature"?}
  *                  {"type":"reasoning", "text"?, "signature"?, "redacted"?, "origin"?}
  * </pre>
  * An absent optional field is null. Readers ignore fields they do not know (a newer writer may add
  * optional ones) and refuse, with {@link IllegalArgumentException}, a newer format version, an unknown part
  * type or a field of the wrong JSON type, so nothing is silently half-read.
+ *
+ * <p>A {@code stored} image source names bytes kept elsewhere (the conversation store's images, by content
+ * hash): the writer says which inline images it stored ({@link #encodeParts(List, Function)}) and the
+ * reader says what such a reference becomes ({@link #decodeParts(String, StoredImages)}).
  */
 public final class MessageCodec {
     /** The format this class writes, and the newest it reads. */
@@ -37,17 +43,41 @@ public final class MessageCodec {
     private MessageCodec() {
     }
 
+    /** What a stored image reference becomes when a document is read. */
+    @FunctionalInterface
+    public interface StoredImages {
+        /** The source for the stored image {@code id}; throws {@link IllegalArgumentException} if it is unknown. */
+        ImageSource resolve(String id, String mimeType);
+    }
+
+    private static final StoredImages NO_STORE = (id, mimeType) -> {
+        throw new IllegalArgumentException("Stored message: image " + id + " is stored elsewhere and no store was given");
+    };
+
     /** A parts document: the parts in order, for a column that stores one message's content. */
     public static String encodeParts(List<Part> parts) {
+        return encodeParts(parts, inline -> null);
+    }
+
+    /**
+     * A parts document in which each inline image that {@code storedId} names (a non-null id) is written
+     * as a reference to that stored image instead of its bytes.
+     */
+    public static String encodeParts(List<Part> parts, Function<ImageSource.Inline, String> storedId) {
         ObjectNode document = NODES.objectNode().put("v", VERSION);
-        document.set("parts", partsToJson(parts));
+        document.set("parts", partsToJson(parts, storedId));
         return Json.writeString(document);
     }
 
-    /** Reads a parts document written by {@link #encodeParts}. */
+    /** Reads a parts document written by {@link #encodeParts}; a stored image reference is refused. */
     public static List<Part> decodeParts(String json) {
+        return decodeParts(json, NO_STORE);
+    }
+
+    /** Reads a parts document, turning each stored image reference into what {@code images} resolves. */
+    public static List<Part> decodeParts(String json, StoredImages images) {
         JsonNode document = document(json);
-        return partsFromJson(document.get("parts"), "parts");
+        return partsFromJson(document.get("parts"), "parts", images);
     }
 
     /** A message document. */
@@ -103,26 +133,34 @@ public final class MessageCodec {
 
     /** The parts as a JSON array, in order. */
     public static ArrayNode partsToJson(List<Part> parts) {
+        return partsToJson(parts, inline -> null);
+    }
+
+    private static ArrayNode partsToJson(List<Part> parts, Function<ImageSource.Inline, String> storedId) {
         ArrayNode array = NODES.arrayNode(parts.size());
         for (Part part : parts) {
-            array.add(partToJson(part));
+            array.add(partToJson(part, storedId));
         }
         return array;
     }
 
     /** Reads a JSON array of parts (see {@link #partsToJson}); {@code where} names it in errors. */
     public static List<Part> partsFromJson(JsonNode array, String where) {
+        return partsFromJson(array, where, NO_STORE);
+    }
+
+    private static List<Part> partsFromJson(JsonNode array, String where, StoredImages images) {
         if (array == null || !array.isArray()) {
             throw new IllegalArgumentException("Stored message: '" + where + "' must be an array of parts");
         }
         List<Part> parts = new ArrayList<>(array.size());
         for (JsonNode node : array) {
-            parts.add(partFromJson(node));
+            parts.add(partFromJson(node, images));
         }
         return parts;
     }
 
-    private static ObjectNode partToJson(Part part) {
+    private static ObjectNode partToJson(Part part, Function<ImageSource.Inline, String> storedId) {
         ObjectNode node = NODES.objectNode();
         switch (part) {
             case Part.Text t -> node.put("type", "text").put("text", t.text());
@@ -131,8 +169,14 @@ public final class MessageCodec {
                 ObjectNode source = node.putObject("source");
                 switch (i.source()) {
                     case ImageSource.Url url -> source.put("type", "url").put("url", url.url());
-                    case ImageSource.Inline inline -> source.put("type", "inline").put("mimeType", inline.mimeType())
-                            .put("data", inline.base64());
+                    case ImageSource.Inline inline -> {
+                        String id = storedId.apply(inline);
+                        if (id != null) {
+                            source.put("type", "stored").put("id", id).put("mimeType", inline.mimeType());
+                        } else {
+                            source.put("type", "inline").put("mimeType", inline.mimeType()).put("data", inline.base64());
+                        }
+                    }
                 }
                 putIfPresent(node, "detail", i.detail());
             }
@@ -151,14 +195,14 @@ public final class MessageCodec {
         return node;
     }
 
-    private static Part partFromJson(JsonNode node) {
+    private static Part partFromJson(JsonNode node, StoredImages images) {
         if (!node.isObject()) {
             throw new IllegalArgumentException("Stored message: a part must be an object");
         }
         String type = required(node, "type");
         return switch (type) {
             case "text" -> new Part.Text(required(node, "text"));
-            case "image" -> new Part.Image(source(node.get("source")), optional(node, "detail"));
+            case "image" -> new Part.Image(source(node.get("source"), images), optional(node, "detail"));
             case "toolCall" -> new Part.ToolCall(required(node, "id"), required(node, "name"), required(node, "arguments"),
                     optional(node, "signature"));
             case "reasoning" -> {
@@ -174,7 +218,7 @@ public final class MessageCodec {
         };
     }
 
-    private static ImageSource source(JsonNode node) {
+    private static ImageSource source(JsonNode node, StoredImages images) {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("Stored message: an image part needs a 'source' object");
         }
@@ -182,6 +226,7 @@ public final class MessageCodec {
         return switch (type) {
             case "url" -> new ImageSource.Url(required(node, "url"));
             case "inline" -> new ImageSource.Inline(required(node, "mimeType"), required(node, "data"));
+            case "stored" -> images.resolve(required(node, "id"), required(node, "mimeType"));
             default -> throw new IllegalArgumentException("Stored message: unknown image source type '" + type + "'");
         };
     }

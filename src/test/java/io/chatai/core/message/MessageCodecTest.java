@@ -28,6 +28,20 @@ class MessageCodecTest {
     }
 
     @Test
+    void should_write_a_stored_image_as_a_reference_and_read_it_back_through_the_store() {
+        ImageSource.Inline bytes = new ImageSource.Inline("image/png", "iVBORw0KGgo=");
+        List<Part> parts = List.of(new Part.Text("look"), new Part.Image(bytes, null));
+        String json = MessageCodec.encodeParts(parts, inline -> inline == bytes ? "abc123" : null);
+        assertThat(json).contains("{\"type\":\"stored\",\"id\":\"abc123\",\"mimeType\":\"image/png\"}")
+                .doesNotContain("iVBORw0KGgo=");
+        assertThat(MessageCodec.decodeParts(json, (id, mimeType) -> new ImageSource.Inline(mimeType, "bytes-of-" + id)))
+                .containsExactly(new Part.Text("look"), new Part.Image(new ImageSource.Inline("image/png", "bytes-of-abc123"), null));
+        assertThatThrownBy(() -> MessageCodec.decodeParts(json)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no store was given");
+        assertThat(MessageCodec.encodeParts(parts)).contains("iVBORw0KGgo="); // without a store, inline as before
+    }
+
+    @Test
     void should_round_trip_every_part_kind_in_order() {
         List<Part> parts = List.of(THINKING, REDACTED, PLAIN, EMPTY_WITH_STATE, NO_ORIGIN, TEXT, CALL, SIGNED_CALL,
                 URL_IMAGE, INLINE_IMAGE);
