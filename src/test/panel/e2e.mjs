@@ -1,6 +1,8 @@
 // End-to-end test of the web panel in Debian's headless chromium, driven by playwright-core (which never
 // downloads a browser). Run by PanelIT with the server's URL, the admin key and a fake upstream's base URL:
-// it logs in, adds a channel and tests it, writes a preset, chats and watches the answer stream in, clears
+// it logs in, adds a channel and tests it, adds an MCP tool server (a real one, MCP_URL) and imports another,
+// switches a tool off, writes a preset and gives it tools, chats and watches the answer stream in, runs a turn
+// with a tool call and opens its step, clears
 // the conversation, reads conversations, creates and revokes a key, looks at usage and its cost, edits the
 // price table and budgets (and sees a budget refuse a chat), takes a screenshot of every page at its full
 // length, and logs out. It prints "RESULT {json}" with facts for the Java side to check, and exits
@@ -18,6 +20,10 @@ const env = (name) => {
 const BASE = env('PANEL_URL');
 const ADMIN_KEY = env('ADMIN_KEY');
 const FAKE_BASE_URL = env('FAKE_BASE_URL');
+const MCP_URL = env('MCP_URL');
+const MCP_DOWN_URL = env('MCP_DOWN_URL');
+const TOOL_QUESTION = env('TOOL_QUESTION');
+const TOOL_SECRET = 'mcp-header-secret-e2e-5150';
 const SHOTS = process.env.SCREENSHOTS ?? path.resolve('screenshots');
 const CHANNEL_KEY = 'sk-e2e-upstream-secret-0123456789abcdef';
 const CHAT_MESSAGE = 'What can you do for our group?';
@@ -25,7 +31,7 @@ const IMAGE_PNG = env('TEST_IMAGE_PNG'); // base64 of a real PNG made by the Jav
 const IMAGE_GIF = env('TEST_IMAGE_GIF');
 const TIMEOUT = 15_000;
 
-const result = { chatMessage: CHAT_MESSAGE, channelKey: CHANNEL_KEY };
+const result = { chatMessage: CHAT_MESSAGE, channelKey: CHANNEL_KEY, toolSecret: TOOL_SECRET };
 const problems = [];
 let page;
 
@@ -203,6 +209,75 @@ async function run() {
     await checkAccessible('channels');
     await shot('channels');
 
+    step('Tools: add the MCP test server through the page, with a secret header; the server\'s refusal shown as it said it');
+    await open('Tools');
+    await page.getByText('No tool servers yet').waitFor();
+    await page.getByRole('button', { name: 'Add server' }).first().click();
+    const addServer = page.getByRole('dialog', { name: 'Add a tool server' });
+    assert.equal(await addServer.getByLabel('Kind').count(), 0, 'no local programs where CHATAI_ALLOW_STDIO_TOOLS is off');
+    assert.equal(await addServer.getByLabel('Command').isVisible(), false, 'no command field where local programs are off');
+    await addServer.getByLabel('Name', { exact: true }).fill('Toolbox');
+    await addServer.getByLabel('URL').fill(MCP_URL);
+    await addServer.getByRole('button', { name: 'Add header' }).click();
+    await addServer.getByLabel('Header 1 name').fill('X-Tool-Key');
+    await addServer.getByLabel('Header 1 value').fill(TOOL_SECRET);
+    assert.equal(await addServer.getByLabel('Header 1 value').getAttribute('type'), 'password', 'a header value is typed as a secret');
+    await addServer.getByLabel('Timeout (ms)').fill('20000');
+    await checkAccessible('the tool server dialog');
+    await shot('tool-server-dialog', { viewportOnly: true });
+    await addServer.getByRole('button', { name: 'Add server' }).click();
+    const refusedServer = addServer.getByRole('alert').filter({ hasText: 'The server was not added' });
+    await refusedServer.getByText("got 'Toolbox'").waitFor();
+    await refusedServer.getByText('INVALID_REQUEST').waitFor();
+    await addServer.getByLabel('Name', { exact: true }).fill('toolbox');
+    await addServer.getByRole('button', { name: 'Add server' }).click();
+    await addServer.waitFor({ state: 'detached' });
+    const toolbox = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'toolbox' }) });
+    await toolbox.getByText('Connected', { exact: true }).waitFor();
+    await toolbox.getByText('8 tools', { exact: true }).waitFor();
+    await toolbox.getByText('X-Tool-Key: …5150').waitFor();
+    await toolbox.getByText('1 tool left out').click();
+    await toolbox.getByText(/bad\.name/).waitFor();
+    await assertNoSecret(TOOL_SECRET, 'the tools page');
+
+    step('Tools: every tool with its description; switch one off');
+    const echoRow = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /toolbox\.echo/ }) });
+    await echoRow.getByText('Returns the text it is given.').waitFor();
+    await echoRow.getByText('(text)').waitFor();
+    const explode = page.getByRole('switch', { name: 'Enable toolbox.explode' });
+    assert.equal(await explode.isChecked(), true);
+    await explode.click();
+    await page.getByText('toolbox.explode off').waitFor();
+    assert.equal(await page.getByRole('switch', { name: 'Enable toolbox.explode' }).isChecked(), false);
+    await page.getByLabel('Filter tools').fill('number');
+    await page.getByRole('rowheader', { name: /toolbox\.add/ }).waitFor();
+    assert.equal(await page.getByRole('rowheader', { name: /toolbox\.echo/ }).count(), 0, 'the filter hides what does not match');
+    await page.getByLabel('Filter tools').fill('');
+
+    step('Tools: import a Claude Desktop document; a server that cannot be reached shows its error and what to do');
+    await page.getByRole('button', { name: 'Import' }).click();
+    const importDialog = page.getByRole('dialog', { name: 'Import MCP servers' });
+    await importDialog.getByLabel('Configuration').fill('{"mcpServers": {');
+    await importDialog.getByRole('button', { name: 'Import' }).click();
+    await importDialog.getByRole('alert').getByText(/This is not JSON/).waitFor();
+    await importDialog.getByLabel('Configuration').fill(JSON.stringify({ mcpServers: { Offline: { url: MCP_DOWN_URL, type: 'http' } } }));
+    await importDialog.getByRole('button', { name: 'Import' }).click();
+    await importDialog.waitFor({ state: 'detached' });
+    await page.getByText('Imported: 1 created, 0 updated, 1 not connected').waitFor();
+    const offline = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'offline' }) });
+    await offline.getByText('Error', { exact: true }).waitFor();
+    await offline.getByText(/Check that the URL is reachable from this server/).waitFor();
+    result.offlineError = await offline.locator('.problem-text').textContent();
+    assert.ok(result.offlineError.length > 0, 'the server\'s error is shown in its words');
+    await offline.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText(/^offline: /).waitFor();
+    await checkAccessible('tools');
+    await shot('tools');
+    await offline.getByRole('button', { name: 'Delete' }).click();
+    await confirmDialog('Delete');
+    await page.getByText('offline deleted').waitFor();
+    await page.getByRole('heading', { name: 'offline' }).waitFor({ state: 'detached' });
+
     step('Presets: write one and watch the live preview fill in the variables');
     await open('Presets');
     await page.getByRole('button', { name: 'New preset' }).click();
@@ -223,6 +298,25 @@ async function run() {
     await page.getByText('Not a variable, sent as written: {{mood}}').waitFor();
     await page.getByRole('button', { name: 'Create preset' }).click();
     await page.getByText('Preset support created').waitFor();
+
+    step('Presets: the support preset offers the toolbox\'s tools, at most 4 rounds');
+    await page.getByRole('heading', { level: 2, name: 'Support bot' }).waitFor(); // the saved preset, shown again
+    const addTool = page.getByLabel('Add a tool');
+    await addTool.fill('toolbox.nothing');
+    await addTool.press('Enter');
+    await page.getByText('No tool listed now for toolbox.nothing').waitFor();
+    await page.getByRole('button', { name: 'Remove toolbox.nothing' }).click();
+    await addTool.fill('toolbox.*');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText(/^Offers 7 tools now: .*Switched off on the Tools page: toolbox\.explode\.$/).waitFor();
+    await page.getByLabel('Tool rounds').fill('4');
+    await page.getByLabel('Tool choice').selectOption('auto');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Preset support saved').waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Support bot' }).waitFor();
+    await page.getByRole('button', { name: 'Remove toolbox.*' }).waitFor();
+    assert.equal(await page.getByLabel('Tool rounds').inputValue(), '4', 'the preset kept its rounds');
     await checkAccessible('presets');
     await shot('presets');
 
@@ -308,6 +402,30 @@ async function run() {
     await page.getByText('A new conversation. Your first message starts it.').waitFor();
     assert.equal(await page.locator('.conv-item').count(), conversations - 1);
 
+    step('Chat: a turn with a tool call shows the step (arguments, result, time), live and read back');
+    await page.getByLabel('Preset').selectOption('support');
+    await page.getByLabel('Message').fill(TOOL_QUESTION);
+    await page.getByLabel('Message').press('Enter');
+    const toolAnswer = page.locator('.transcript .bubble.assistant').last();
+    await toolAnswer.locator('.bubble-meta').getByText(/completion tokens.* · 1 tool call · /).waitFor();
+    const toolStep = toolAnswer.locator('details.tool-step');
+    await toolStep.locator('summary').getByText('toolbox.add').waitFor();
+    await toolStep.locator('summary').getByText(/^\d+ ms$/).waitFor();
+    assert.equal(await toolStep.getAttribute('open'), null, 'a step starts collapsed');
+    await toolStep.locator('summary').click();
+    await toolStep.locator('pre').first().getByText('"a": 2').waitFor();
+    assert.equal(await toolStep.locator('pre').last().textContent(), '5');
+    assert.match(await toolAnswer.locator('.bubble-text').last().textContent(), /2 \+ 3 = 5/);
+    await checkAccessible('chat with a tool step');
+    await shot('chat-tools');
+    await page.reload(); // the chat page opens the scope's latest conversation, read back with its tool steps
+    const readBack = page.locator('.transcript .bubble.assistant').last().locator('details.tool-step');
+    await readBack.locator('summary').getByText('toolbox.add').waitFor();
+    await readBack.locator('summary').getByText('done').waitFor();
+    await readBack.locator('summary').click();
+    assert.equal(await readBack.locator('pre').last().textContent(), '5');
+    result.toolConversation = await page.locator('.transcript-scope code').textContent();
+
     step('Conversations: search, page through and read one');
     await open('Conversations');
     const summary = page.locator('.result-summary');
@@ -327,6 +445,13 @@ async function run() {
     await page.locator('.reader .messages .bubble').first().waitFor();
     await checkAccessible('conversations');
     await shot('conversations');
+    await page.getByLabel('User ID').fill('alice');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('table').getByRole('link', { name: 'alice' }).first().click();
+    const readerStep = page.locator('.reader details.tool-step');
+    await readerStep.locator('summary').getByText('toolbox.add').waitFor(); // the newest of alice's: the tool turn, read with its step
+    await readerStep.locator('summary').click();
+    assert.equal(await readerStep.locator('pre').last().textContent(), '5');
 
     step('Keys: create one, see it once, revoke it');
     await open('Keys');
@@ -478,7 +603,7 @@ async function run() {
 
     step('A phone-sized screen: every page fits, and the chat still works');
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const title of ['Conversations', 'Channels', 'Presets', 'Memories', 'Keys', 'Usage']) {
+    for (const title of ['Conversations', 'Channels', 'Tools', 'Presets', 'Memories', 'Keys', 'Usage']) {
       await open(title);
       await page.waitForLoadState('networkidle');
       await checkAccessible(`${title} on a phone`);

@@ -9,6 +9,7 @@ import * as chat from './pages/chat.js';
 import * as conversations from './pages/conversations.js';
 import * as channels from './pages/channels.js';
 import * as presets from './pages/presets.js';
+import * as tools from './pages/tools.js';
 import * as keys from './pages/keys.js';
 import * as usage from './pages/usage.js';
 import * as memories from './pages/memories.js';
@@ -17,6 +18,7 @@ const PAGES = [
   { path: 'chat', title: 'Chat', icon: 'chat', page: chat },
   { path: 'conversations', title: 'Conversations', icon: 'conversations', page: conversations },
   { path: 'channels', title: 'Channels', icon: 'channels', page: channels },
+  { path: 'tools', title: 'Tools', icon: 'tools', page: tools },
   { path: 'presets', title: 'Presets', icon: 'presets', page: presets },
   { path: 'memories', title: 'Memories', icon: 'memories', page: memories },
   { path: 'keys', title: 'Keys', icon: 'keys', page: keys },

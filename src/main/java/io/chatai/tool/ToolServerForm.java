@@ -55,6 +55,11 @@ public final class ToolServerForm {
         return common(server, body).updatedAt(now);
     }
 
+    /** Whether servers may be local programs here ({@code CHATAI_ALLOW_STDIO_TOOLS}). */
+    public boolean allowsStdio() {
+        return allowStdio;
+    }
+
     /** Whether a server of this endpoint may run here; stored local programs stay off while the flag is unset. */
     public boolean allows(ToolEndpoint endpoint) {
         return allowStdio || !(endpoint instanceof ToolEndpoint.Stdio);

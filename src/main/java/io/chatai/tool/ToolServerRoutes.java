@@ -40,6 +40,7 @@ public final class ToolServerRoutes implements HttpService {
                 .get("/", this::list)
                 .post("/", this::create)
                 .post("/import", this::importDocument)
+                .get("/options", this::options)
                 .get("/{id}", this::get)
                 .put("/{id}", this::update)
                 .delete("/{id}", this::delete)
@@ -48,6 +49,19 @@ public final class ToolServerRoutes implements HttpService {
 
     private void list(ServerRequest req, ServerResponse res) {
         Responses.ok(res, repository.list().stream().map(this::view).toList());
+    }
+
+    /**
+     * What a form for a new server may offer here: whether a server may be a local program, and the bounds of its
+     * timeout. Ids start with {@code ts_}, so this path never shadows a server.
+     */
+    private void options(ServerRequest req, ServerResponse res) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("allowStdio", form.allowsStdio());
+        options.put("defaultTimeoutMs", ToolServer.DEFAULT_TIMEOUT_MS);
+        options.put("minTimeoutMs", ToolServerForm.MIN_TIMEOUT_MS);
+        options.put("maxTimeoutMs", ToolServerForm.MAX_TIMEOUT_MS);
+        Responses.ok(res, options);
     }
 
     private void get(ServerRequest req, ServerResponse res) {

@@ -6,6 +6,7 @@ import { get, post, del, send, errorOf, withQuery, seg } from '../api.js';
 import { readEvents } from '../sse.js';
 import { field, button, errorBox, showError, confirmDialog, toast, pageHeader, empty } from '../ui.js';
 import { icon } from '../icons.js';
+import { turnBubble, historyBubbles } from './chat-steps.js';
 
 const STORE = 'chatai.chat';
 
@@ -31,6 +32,7 @@ export function mount(root, { params, navigate }) {
     streaming: null, // AbortController of the running stream
     disposed: false,
     loads: 0, // only the newest list request may draw: answers can arrive out of order
+    sends: 0, // a transcript read that a sent message overtook must not wipe that message's bubbles
   };
 
   const userInput = h('input', { name: 'userId', required: true, maxlength: 64, autocomplete: 'off', spellcheck: 'false',
@@ -160,12 +162,15 @@ export function mount(root, { params, navigate }) {
     }
     remember();
     const load = ++state.loads;
+    const sends = state.sends;
     listRegion.setAttribute('aria-busy', 'true');
     try {
       const page = await get(withQuery('/api/conversations', { userId, limit: 100 }));
       if (state.disposed || load !== state.loads) return;
       showError(listError, null);
       state.conversations = page.conversations;
+      // A message sent while the list loaded decided which conversation is shown: keep it.
+      if (state.sends !== sends) pick = 'same';
       const wanted = pick === 'latest' ? null : pick === 'same' ? state.selected?.id : pick;
       state.selected = pick === 'latest'
         ? page.conversations.find((c) => (c.groupId ?? null) === groupId) ?? null
@@ -173,7 +178,7 @@ export function mount(root, { params, navigate }) {
       if (state.selected) groupInput.value = state.selected.groupId ?? '';
       renderList();
       renderScope();
-      if (show) await showConversation();
+      if (show && state.sends === sends) await showConversation();
     } catch (error) {
       showError(listError, error, 'Could not load the conversations');
     } finally {
@@ -222,6 +227,7 @@ export function mount(root, { params, navigate }) {
 
   async function showConversation() {
     const conversation = state.selected;
+    const sends = state.sends;
     renderScope();
     showError(chatError, null);
     if (!conversation) {
@@ -229,16 +235,22 @@ export function mount(root, { params, navigate }) {
       return;
     }
     try {
+      // With the tool steps: an assistant message's calls and the tool results, inside its bubble.
       const data = await get(withQuery(`/api/conversations/${seg(conversation.id)}`,
-        { include: reasoningToggle.checked ? 'reasoning' : undefined }));
-      if (state.disposed || state.selected?.id !== conversation.id) return;
+        { include: reasoningToggle.checked ? 'tools,reasoning' : 'tools' }));
+      if (state.disposed || state.selected?.id !== conversation.id || state.sends !== sends) return;
       replace(transcript, data.messages.length
-        ? data.messages.map((m) => bubble(m.role, m.content, m.timestamp, m.images, m.reasoning))
+        ? historyBubbles(data.messages, (m) => bubble(m.role, m.content, m.timestamp, m.images, m.reasoning), timeAgo, extras)
         : h('p', { class: 'transcript-empty', text: 'This conversation is empty: its context was cleared.' }));
       transcript.scrollTop = transcript.scrollHeight;
     } catch (error) {
       showError(chatError, error, 'Could not read the conversation');
     }
+  }
+
+  /** What a message shows above its text: its reasoning and its images (for a message inside a tool turn). */
+  function extras(m) {
+    return bubble(m.role, null, null, m.images, m.reasoning).querySelectorAll('.reasoning, .bubble-images');
   }
 
   function bubble(role, text, timestamp, images = [], reasoning = null) {
@@ -267,6 +279,7 @@ export function mount(root, { params, navigate }) {
       return;
     }
     if (state.streaming) return;
+    state.sends += 1;
     remember();
     showError(chatError, null);
     transcript.querySelector('.transcript-empty')?.remove();
@@ -280,19 +293,21 @@ export function mount(root, { params, navigate }) {
     const reasoningText = document.createTextNode('');
     const reasoningBox = h('details', { class: 'reasoning', open: true, hidden: true },
       h('summary', { text: 'Reasoning' }), h('div', { class: 'reasoning-text' }, reasoningText));
-    if (reasoningToggle.checked) body.events = ['reasoning'];
+    // events: tools asks for tool_call and tool_result events, shown as steps inside the answer.
+    body.events = reasoningToggle.checked ? ['tools', 'reasoning'] : ['tools'];
     if (groupId) body.groupId = groupId;
     if (modelInput.value.trim()) body.model = modelInput.value.trim();
     if (state.selected) body.conversationId = state.selected.id;
     else body.newConversation = true;
 
-    const text = document.createTextNode('');
     const meta = h('footer', { class: 'bubble-meta' }, h('span', { class: 'typing', text: 'Thinking…' }));
-    const answer = h('article', { class: 'bubble assistant streaming', 'aria-live': 'polite', 'aria-busy': 'true' },
-      h('header', { class: 'bubble-head' }, h('span', { class: 'who', text: 'Assistant' })),
-      reasoningBox,
-      h('div', { class: 'bubble-text' }, text),
-      meta);
+    const turn = turnBubble('Assistant');
+    const answer = turn.element;
+    answer.classList.add('streaming');
+    answer.setAttribute('aria-live', 'polite');
+    answer.setAttribute('aria-busy', 'true');
+    answer.querySelector('.bubble-head').after(reasoningBox);
+    answer.append(meta);
     transcript.append(answer);
     transcript.scrollTop = transcript.scrollHeight;
 
@@ -315,13 +330,21 @@ export function mount(root, { params, navigate }) {
           reasoningText.appendData(data.text);
         } else if (data.type === 'content') {
           const follow = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 80;
-          text.appendData(data.text);
+          turn.text(data.text);
           if (follow) transcript.scrollTop = transcript.scrollHeight;
+        } else if (data.type === 'tool_call') {
+          turn.step(data);
+          replace(meta, h('span', { class: 'typing', text: `Calling ${data.name}…` }));
+          transcript.scrollTop = transcript.scrollHeight;
+        } else if (data.type === 'tool_result') {
+          turn.finish(data.id, data);
+          replace(meta, h('span', { class: 'typing', text: 'Answering…' }));
         } else if (data.type === 'end') {
           finished = true;
           const u = data.usage ?? {};
           const seconds = ((performance.now() - started) / 1000).toFixed(1);
-          replace(meta, h('span', { text: `${num(u.promptTokens)} prompt + ${num(u.completionTokens)} completion tokens${u.estimated ? ' (estimated)' : ''} · ${seconds} s` }));
+          const steps = turn.steps() ? ` · ${turn.steps()} tool call${turn.steps() === 1 ? '' : 's'}` : '';
+          replace(meta, h('span', { text: `${num(u.promptTokens)} prompt + ${num(u.completionTokens)} completion tokens${u.estimated ? ' (estimated)' : ''}${steps} · ${seconds} s` }));
         } else if (data.type === 'error') {
           finished = true;
           answer.classList.add('failed');
@@ -335,10 +358,11 @@ export function mount(root, { params, navigate }) {
         replace(meta, h('span', { text: 'Stopped. Nothing of this turn was saved.' }));
       } else {
         answer.classList.add('failed');
-        if (!text.data) answer.querySelector('.bubble-text').remove();
+        if (!turn.hasText()) answer.querySelector('.bubble-text')?.remove();
         replace(meta, errorBox(error, { title: 'The message was not answered' }));
       }
     } finally {
+      if (turn.steps()) turn.tidy();
       answer.classList.remove('streaming');
       answer.setAttribute('aria-busy', 'false');
       state.streaming = null;

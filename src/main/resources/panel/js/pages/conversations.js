@@ -4,6 +4,7 @@
 import { h, replace, timeAgo, dateTime, num } from '../dom.js';
 import { get, post, del, withQuery, seg } from '../api.js';
 import { field, button, showError, confirmDialog, toast, pageHeader, loading, empty } from '../ui.js';
+import { historyBubbles } from './chat-steps.js';
 
 const PAGE_SIZE = 20;
 
@@ -109,7 +110,7 @@ export function mount(root, { params, navigate }) {
     }
     replace(reader, loading());
     try {
-      const c = await get(`/api/conversations/${seg(id)}`);
+      const c = await get(`/api/conversations/${seg(id)}?include=tools`); // tool steps inside their answers, as in the chat
       if (state.disposed || current().id !== id) return;
       const actionsError = h('div', { class: 'error-box', role: 'alert', hidden: true });
       replace(reader,
@@ -129,16 +130,23 @@ export function mount(root, { params, navigate }) {
         actionsError,
         c.messages.length === 0
           ? empty('No messages', 'Its context was cleared; the next turn starts fresh.')
-          : h('ol', { class: 'messages' }, c.messages.map((m) => h('li', { class: `bubble ${m.role}` },
-            h('header', { class: 'bubble-head' }, h('span', { class: 'who', text: m.role === 'user' ? c.userId : 'Assistant' }),
-              h('time', { datetime: new Date(m.timestamp).toISOString(), text: dateTime(m.timestamp) })),
-            h('div', { class: 'bubble-text', text: m.content })))));
+          : h('div', { class: 'messages', role: 'list' }, historyBubbles(c.messages, (m) => h('article', { class: `bubble ${m.role}` },
+            h('header', { class: 'bubble-head' }, h('span', { class: 'who', text: m.role === 'user' ? c.userId : m.role === 'assistant' ? 'Assistant' : m.role }),
+              stamp(m.timestamp)),
+            h('div', { class: 'bubble-text', text: m.content })), stamp).map((bubble) => {
+            bubble.setAttribute('role', 'listitem');
+            return bubble;
+          })));
     } catch (error) {
       if (state.disposed) return;
       const box = h('div', { class: 'error-box', role: 'alert' });
       replace(reader, box);
       showError(box, error, 'Could not open the conversation');
     }
+  }
+
+  function stamp(millis) {
+    return h('time', { datetime: new Date(millis).toISOString(), text: dateTime(millis) });
   }
 
   async function clear(c, region) {

@@ -4,9 +4,10 @@ import { h, replace, uid, timeAgo } from '../dom.js';
 import { get, post, put, del, seg } from '../api.js';
 import { field, button, showError, confirmDialog, toast, pageHeader, loading, empty, numberOrNull } from '../ui.js';
 import { segments, unknownVariables, VARIABLES } from '../template.js';
+import { presetTools } from './preset-tools.js';
 
 export function mount(root, { params, navigate }) {
-  const state = { presets: null, current: null, dirty: false, disposed: false, clock: null, picked: false };
+  const state = { presets: null, tools: null, current: null, dirty: false, disposed: false, clock: null, picked: false };
   const listRegion = h('nav', { class: 'preset-list', 'aria-label': 'Presets' }, loading());
   const editorRegion = h('section', { class: 'card preset-editor', 'aria-label': 'Preset editor' });
   const pageError = h('div', { class: 'error-box', role: 'alert', hidden: true });
@@ -19,7 +20,8 @@ export function mount(root, { params, navigate }) {
 
   async function load(selectId) {
     try {
-      state.presets = await get('/api/presets');
+      // The known tools are suggestions for the preset's tool list; without them the list is still editable.
+      [state.presets, state.tools] = await Promise.all([get('/api/presets'), get('/api/tools').catch(() => null)]);
       if (state.disposed) return;
       showError(pageError, null);
       if (!selectId && state.picked) {
@@ -76,6 +78,7 @@ export function mount(root, { params, navigate }) {
     const sampleGroup = h('input', { name: 'sampleGroupId', value: 'dev-team', maxlength: 64, autocomplete: 'off', placeholder: 'private chat' });
     const preview = h('div', { class: 'preview', id: uid('preview'), 'aria-live': 'polite', 'aria-atomic': 'true' });
     const warnings = h('p', { class: 'hint warn', role: 'status' });
+    const tools = presetTools(p, state.tools, () => { state.dirty = true; });
     const formError = h('div', { class: 'error-box', role: 'alert', hidden: true });
     const saveButton = h('button', { type: 'submit', class: 'btn primary', text: creating ? 'Create preset' : 'Save changes' });
 
@@ -127,6 +130,7 @@ export function mount(root, { params, navigate }) {
       h('div', { class: 'field-row' },
         field('Context messages', maxMessages, { hint: 'History messages sent with each turn (whole turns).' }),
         field('Context tokens', maxContextTokens, { hint: 'Budget for prompt, history and message.' })),
+      tools.element,
       formError,
       h('div', { class: 'form-actions' },
         !creating && p.id !== 'default'
@@ -151,6 +155,7 @@ export function mount(root, { params, navigate }) {
         maxTokens: numberOrNull(maxTokens),
         maxContextMessages: numberOrNull(maxMessages) ?? 20,
         maxContextTokens: numberOrNull(maxContextTokens) ?? 8000,
+        ...tools.body(),
       };
       saveButton.disabled = true;
       try {

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatai.core.message.FinishReason;
+import io.chatai.core.message.Part;
+import io.chatai.core.message.TokenUsage;
 import io.chatai.testing.FakeAnthropic;
 import io.chatai.testing.FakeOpenAi;
+import io.chatai.testing.McpTestServer;
 import io.chatai.testing.Reply;
-import io.chatai.testing.TestImages;
 import io.chatai.testing.ShiftedClock;
 import io.chatai.testing.TestDatabases;
+import io.chatai.testing.TestImages;
 import io.chatai.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +23,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +42,8 @@ class PanelIT {
     private static final byte[] GIF = TestImages.image("gif", 12, 10, 9);
     /** Where screenshots go; -Dchatai.panel.screenshots=docs/screenshots refreshes the README's. */
     private static final Path SCREENSHOTS = Path.of(System.getProperty("chatai.panel.screenshots", "target/panel-screenshots"));
+    /** The chat message the fake upstream answers with a call of the MCP test server's add tool, then with its sum. */
+    private static final String TOOL_QUESTION = "What is 2 + 3? Use the add tool.";
 
     @BeforeAll
     static void onlyOnce() {
@@ -54,22 +62,28 @@ class PanelIT {
     @Test
     void should_chat_and_administer_through_every_page_in_a_real_browser() throws Exception {
         requireTools(true);
+        McpTestServer.assumeAvailable();
         ShiftedClock clock = new ShiftedClock();
         try (FakeOpenAi openAi = new FakeOpenAi();
              FakeAnthropic anthropic = new FakeAnthropic();
-             TestServer server = TestServer.start(TestServer.newDataDir(), Map.of(), clock)) {
+             McpTestServer tools = McpTestServer.start("streamable-http");
+             TestServer server = TestServer.start(TestServer.newDataDir(), Map.of("CHATAI_SECRET_KEY", "a-long-enough-secret-for-tests"), clock)) {
             DemoData.seed(server, clock, openAi, anthropic);
-            // The browser's chat streams word by word, slowly enough to see the answer grow.
-            openAi.scriptRequests(recorded -> DemoData.lastUserMessage(recorded).equals("Think first, please")
+            // The browser's chat streams word by word, slowly enough to see the answer grow; the tool question
+            // gets a call of toolbox.add (as the model sees it, toolbox__add), then an answer with its result.
+            openAi.scriptRequests(recorded -> toolTurn(recorded).orElseGet(() -> DemoData.lastUserMessage(recorded).equals("Think first, please")
                     // a thinking model that writes its reasoning into the text, tags split across chunks
                     ? Reply.text("<thi", "nk>Weighing the", " options.</think>", "\n\nHere is ", "my answer.")
-                    : DemoData.answer(DemoData.lastUserMessage(recorded), Duration.ofMillis(60)));
+                    : DemoData.answer(DemoData.lastUserMessage(recorded), Duration.ofMillis(60))));
             Files.createDirectories(SCREENSHOTS);
 
             BrowserTools.Run run = BrowserTools.node(Map.of(
                     "PANEL_URL", server.baseUrl(),
                     "ADMIN_KEY", TestServer.ADMIN_KEY,
                     "FAKE_BASE_URL", openAi.baseUrl(),
+                    "MCP_URL", tools.url(),
+                    "MCP_DOWN_URL", "http://127.0.0.1:" + McpTestServer.freePort() + "/mcp",
+                    "TOOL_QUESTION", TOOL_QUESTION,
                     "TEST_IMAGE_PNG", Base64.getEncoder().encodeToString(PNG),
                     "TEST_IMAGE_GIF", Base64.getEncoder().encodeToString(GIF),
                     "SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString(),
@@ -104,10 +118,57 @@ class PanelIT {
             assertThat(result.path("miniCost").asText()).matches("[0-9][0-9.,]*");
             // The chat a budget refused never reached the upstream.
             assertThat(openAi.requests()).noneMatch(r -> DemoData.lastUserMessage(r).equals("One more question?"));
-            for (String page : List.of("login", "chat", "conversations", "channels", "channel-dialog", "presets", "keys", "usage", "usage-dark", "budget-dialog", "chat-mobile")) {
+            // The tool server the browser added: connected, its header secret sent to it whole, the tool it switched off off.
+            JsonNode toolServer = server.admin().get("/api/tools/servers").data().path(0);
+            assertThat(toolServer.path("name").asText()).isEqualTo("toolbox");
+            assertThat(toolServer.path("status").asText()).isEqualTo("connected");
+            assertThat(toolServer.path("timeoutMs").asInt()).isEqualTo(20_000);
+            assertThat(server.admin().get("/api/tools/servers").data()).as("the imported server the browser deleted").hasSize(1);
+            assertThat(tools.requests()).anyMatch(r -> r.path("headers").path("x-tool-key").asText().equals(result.path("toolSecret").asText()));
+            assertThat(StreamSupport.stream(server.admin().get("/api/tools").data().spliterator(), false)
+                    .filter(t -> !t.path("enabled").asBoolean()).map(t -> t.path("name").asText()).toList()).containsExactly("toolbox.explode");
+            assertThat(result.path("offlineError").asText()).isNotBlank();
+            // The preset the browser gave tools, and the tool turn it ran: offered the toolbox's tools but the one
+            // switched off, the tool's result sent back to the model, and the step stored with the conversation.
+            JsonNode support = server.admin().get("/api/presets/support").data();
+            assertThat(support.path("tools").toString()).isEqualTo("[\"toolbox.*\"]");
+            assertThat(support.path("maxToolRounds").asInt()).isEqualTo(4);
+            assertThat(support.path("toolChoice").asText()).isEqualTo("auto");
+            List<FakeOpenAi.Recorded> toolTurn = openAi.requests().stream()
+                    .filter(r -> r.messages().stream().anyMatch(m -> m.path("content").asText().equals(TOOL_QUESTION))).toList();
+            assertThat(toolTurn).hasSize(2);
+            assertThat(offered(toolTurn.getFirst())).contains("toolbox__add", "toolbox__echo").doesNotContain("toolbox__explode");
+            assertThat(toolTurn.getLast().messages().getLast().path("role").asText()).isEqualTo("tool");
+            assertThat(toolTurn.getLast().messages().getLast().path("content").asText()).isEqualTo("5");
+            JsonNode stored = server.admin().get("/api/conversations/" + result.path("toolConversation").asText() + "?include=tools").data();
+            assertThat(stored.path("messages").findValuesAsText("role")).containsExactly("user", "assistant", "tool", "assistant");
+            for (String page : List.of("login", "chat", "conversations", "channels", "channel-dialog", "presets", "keys", "usage", "usage-dark",
+                    "budget-dialog", "chat-mobile", "tools", "tool-server-dialog", "chat-tools")) {
                 assertThat(SCREENSHOTS.resolve(page + ".png")).isNotEmptyFile();
             }
         }
+    }
+
+    /**
+     * The fake model's side of the tool turn: asked {@link #TOOL_QUESTION}, it calls toolbox.add; given the tool's
+     * result, it answers with it. Empty for every other chat.
+     */
+    private static Optional<Reply> toolTurn(FakeOpenAi.Recorded recorded) {
+        List<JsonNode> messages = recorded.messages();
+        if (messages.stream().noneMatch(m -> m.path("content").asText().equals(TOOL_QUESTION))) {
+            return Optional.empty();
+        }
+        JsonNode last = messages.getLast();
+        if (last.path("role").asText().equals("tool")) {
+            return Optional.of(Reply.text("2 + 3 = ", last.path("content").asText(), ", says the add tool.").withGap(Duration.ofMillis(60)));
+        }
+        return Optional.of(Reply.rich(FinishReason.TOOL_CALLS, new TokenUsage(30, 12, false),
+                new Part.ToolCall("call_e2e_add", "toolbox__add", "{\"a\": 2, \"b\": 3}", null)));
+    }
+
+    /** The names of the tools a request to the fake offered the model. */
+    private static List<String> offered(FakeOpenAi.Recorded recorded) {
+        return recorded.body().path("tools").findValuesAsText("name");
     }
 
     /** Node.js and chromium are Debian packages no build can install: without them the test is skipped, with the reason. */

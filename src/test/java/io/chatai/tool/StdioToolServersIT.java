@@ -38,6 +38,11 @@ class StdioToolServersIT {
     }
 
     @Test
+    void should_tell_the_panel_that_local_programs_are_allowed() {
+        assertThat(api.get("/api/tools/servers/options").data().path("allowStdio").asBoolean()).isTrue();
+    }
+
+    @Test
     void should_run_a_local_program_with_a_clean_environment_and_stop_it_with_its_server() throws Exception {
         Api.Response created = api.post("/api/tools/servers", Map.of("name", "local", "command", McpTestServer.stdioCommand("--page-size", "2"),
                 "env", Map.of("TOOL_TOKEN", ENV_SECRET)));

@@ -182,6 +182,17 @@ class ToolServersIT {
     }
 
     @Test
+    void should_tell_the_panel_that_local_programs_are_off_and_the_bounds_of_a_timeout() {
+        JsonNode options = api.get("/api/tools/servers/options").data();
+
+        assertThat(options.path("allowStdio").isBoolean()).isTrue();
+        assertThat(options.path("allowStdio").asBoolean()).isFalse();
+        assertThat(options.path("defaultTimeoutMs").asInt()).isEqualTo(30_000);
+        assertThat(options.path("minTimeoutMs").asInt()).isEqualTo(100);
+        assertThat(options.path("maxTimeoutMs").asInt()).isEqualTo(600_000);
+    }
+
+    @Test
     void should_let_only_the_admin_manage_tool_servers_and_show_client_keys_no_url_header_or_command() {
         String id = create(Map.of("name", "weather", "url", tools.url(), "headers", Map.of("X-Tool-Key", HEADER_SECRET))).data().path("id").asText();
         Api client = server.as(server.createKey("bot", "user-1", null));
