@@ -8,6 +8,7 @@ import io.chatai.conversation.ConversationIds;
 import io.chatai.image.ImageInput;
 import io.chatai.preset.Preset;
 import io.chatai.core.JsonBody;
+import io.chatai.core.message.ToolSpec;
 import io.chatai.tool.ToolPatterns;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +29,15 @@ import java.util.Map;
  * @param reply            false to record a group message without calling a model ({@code reply: false})
  * @param tools            null to offer the preset's tools, else the patterns that narrow them (empty: no tools)
  * @param toolEvents       whether the stream carries {@code tool_call}/{@code tool_result} events ({@code "tools"})
+ * @param clientTools      the bot's own tools ({@code clientTools}), empty when none
+ * @param turnId           the paused turn this request continues, or null for a new turn
+ * @param toolResults      the continuation's answers to the paused turn's calls (null for a new turn)
  */
 public record ChatRequest(String message, String userId, String groupId, String preset, String conversationId,
                           boolean newConversation, String model, String requestId, List<ImageInput> images,
                           boolean includeReasoning, boolean reasoningEvents, String userName, boolean reply,
-                          ToolPatterns tools, boolean toolEvents) {
+                          ToolPatterns tools, boolean toolEvents, List<ToolSpec> clientTools, String turnId,
+                          List<ClientTools.Result> toolResults) {
     /** The stream events a client may opt into; every other name is refused, so a typo is not silently ignored. */
     private static final List<String> EVENTS = List.of("reasoning", "tools");
 
@@ -41,12 +46,20 @@ public record ChatRequest(String message, String userId, String groupId, String 
                        boolean newConversation, String model, String requestId, List<ImageInput> images,
                        boolean includeReasoning, boolean reasoningEvents, String userName, boolean reply) {
         this(message, userId, groupId, preset, conversationId, newConversation, model, requestId, images,
-                includeReasoning, reasoningEvents, userName, reply, null, false);
+                includeReasoning, reasoningEvents, userName, reply, null, false, List.of(), null, null);
     }
 
     /** Parses and validates; a message over the limit is 413, every other problem 400. */
     public static ChatRequest parse(JsonBody body, int maxMessageChars, int maxImages) {
         List<ImageInput> images = images(body, maxImages);
+        String turnId = body.optionalString("turnId", 128);
+        List<ClientTools.Result> results = ClientTools.results(body);
+        if ((turnId == null) != (results == null)) {
+            throw ApiException.invalid("A paused turn continues with both turnId and toolResults");
+        }
+        if (turnId != null) {
+            return continuation(body, turnId, results, images);
+        }
         String message = body.optionalText("message", Integer.MAX_VALUE);
         if (message == null && images.isEmpty()) {
             throw ApiException.invalid("message is required (or images)");
@@ -89,7 +102,29 @@ public record ChatRequest(String message, String userId, String groupId, String 
         List<String> tools = body.optionalStringList("tools", ToolPatterns.MAX_PATTERNS, 200);
         return new ChatRequest(message, userId, groupId, preset == null ? Preset.DEFAULT_ID : preset, conversationId,
                 newConversation, model, requestId, images, includeReasoning, events.contains("reasoning"),
-                userName, reply, tools == null ? null : ToolPatterns.parse("tools", tools), events.contains("tools"));
+                userName, reply, tools == null ? null : ToolPatterns.parse("tools", tools), events.contains("tools"),
+                ClientTools.declared(body), null, null);
+    }
+
+    /** A paused turn's continuation: the turn's own settings stand, only what the stream shows may be chosen anew. */
+    private static ChatRequest continuation(JsonBody body, String turnId, List<ClientTools.Result> results,
+                                            List<ImageInput> images) {
+        for (String field : List.of("message", "preset", "model", "tools", "clientTools", "newConversation", "requestId")) {
+            if (body.has(field)) {
+                throw ApiException.invalid(field + " belongs to the turn's first request; a continuation sends userId, "
+                        + "groupId, conversationId, turnId and toolResults");
+            }
+        }
+        if (!images.isEmpty()) {
+            throw ApiException.invalid("images belong to the turn's first request, not to its continuation");
+        }
+        String userId = body.requiredString("userId", 64);
+        String groupId = body.optionalString("groupId", 64);
+        String conversationId = body.requiredString("conversationId", 128);
+        List<String> events = events(body);
+        return new ChatRequest("", userId, groupId, Preset.DEFAULT_ID, conversationId, false, null, null, List.of(),
+                Boolean.TRUE.equals(body.optionalBoolean("includeReasoning")), events.contains("reasoning"),
+                body.optionalString("userName", 64), true, null, events.contains("tools"), List.of(), turnId, results);
     }
 
     private static List<String> events(JsonBody body) {

@@ -76,8 +76,15 @@ public final class ChatRoutes implements HttpService {
             return;
         }
         TurnResult result = turns.chat(chat, caller.keyId(), new Cancellation());
-        AccessLog.channel(req, result.channel());
+        if (result.channel() != null) {
+            AccessLog.channel(req, result.channel());
+        }
         Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", result.isPaused() ? "tool_calls" : "completed");
+        if (result.isPaused()) {
+            data.put("turnId", result.turnId());
+            data.put("pendingToolCalls", PendingCall.of(result.pending()));
+        }
         data.put("response", result.response());
         data.put("conversationId", result.conversationId());
         data.put("usage", UsageView.of(result.usage()));

@@ -31,6 +31,9 @@ final class SseTurnStream implements TurnStream {
 
     private record End(String type, UsageView usage) { }
 
+    private record PausedEnd(String type, String finishReason, String turnId, java.util.List<PendingCall> pendingToolCalls,
+                             UsageView usage) { }
+
     SseTurnStream(SseChannel channel, boolean toolEvents) {
         this.channel = channel;
         this.toolEvents = toolEvents;
@@ -69,6 +72,12 @@ final class SseTurnStream implements TurnStream {
     @Override
     public void end(TokenUsage usage) {
         channel.send(Json.writeString(new End("end", UsageView.of(usage))));
+    }
+
+    @Override
+    public void paused(String turnId, java.util.List<ToolCallView> pending, TokenUsage usage) {
+        channel.send(Json.writeString(new PausedEnd("end", "tool_calls", turnId, PendingCall.of(pending),
+                UsageView.of(usage))));
     }
 
     /** Reports a failure: as an HTTP error while nothing was sent, else as the final {@code error} event. */

@@ -42,7 +42,40 @@ final class ToolLoop {
      * @param required  the first round must call a tool (the preset's {@code toolChoice: required})
      */
     record Turn(String model, List<ChatMessage> messages, RequestOptions options, ToolSet tools, int maxRounds,
-                boolean required, CallContext context) {
+                boolean required, CallContext context, List<ToolSpec> clientTools) {
+        Turn {
+            clientTools = List.copyOf(clientTools);
+        }
+
+        boolean isClientTool(String name) {
+            return clientTools.stream().anyMatch(tool -> tool.name().equals(name));
+        }
+    }
+
+    /** How a turn's loop ended: with an answer, or paused on the bot's own tools. */
+    sealed interface Result permits Outcome, Paused {
+    }
+
+    /**
+     * What the loop has done so far, enough to go on from it (on any instance, once stored).
+     *
+     * @param messages  everything the next model call sends
+     * @param firstStep the index in {@code messages} of the turn's first tool step
+     * @param round     the number of the last model call made
+     */
+    record Progress(List<ChatMessage> messages, int firstStep, List<ToolCallView> views, String text, String reasoning,
+                    TokenUsage usage, int round) {
+    }
+
+    /**
+     * A turn paused because the model called a client tool: the round's server tools already ran.
+     *
+     * @param step    the assistant message with the round's calls
+     * @param ran     the results of the round's server tools
+     * @param pending the client tool calls the bot must answer, in the model's order
+     */
+    record Paused(Progress progress, ChatMessage.Assistant step, List<ChatMessage.Tool> ran,
+                  List<ToolCallView> pending) implements Result {
     }
 
     /**
@@ -56,19 +89,44 @@ final class ToolLoop {
      * @param channel   the channel of the last call
      */
     record Outcome(List<ChatMessage> steps, ChatMessage.Assistant answer, String text, String reasoning,
-                   List<ToolCallView> toolCalls, TokenUsage usage, Channel channel) {
+                   List<ToolCallView> toolCalls, TokenUsage usage, Channel channel) implements Result {
     }
 
-    Outcome run(Turn turn, Cancellation cancellation, TurnOutput out) {
-        boolean offer = !turn.tools().isEmpty() && turn.maxRounds() > 0;
-        List<ToolSpec> specs = offer ? specs(turn.tools()) : null;
-        List<ChatMessage> messages = new ArrayList<>(turn.messages());
-        List<ChatMessage> steps = new ArrayList<>();
-        List<ToolCallView> views = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
-        StringBuilder reasoning = new StringBuilder();
-        TokenUsage usage = null;
-        for (int number = 0; ; number++) {
+    Result run(Turn turn, Cancellation cancellation, TurnOutput out) {
+        return run(turn, new Progress(turn.messages(), turn.messages().size(), List.of(), "", "", null, -1), cancellation, out);
+    }
+
+    /** Goes on with a paused turn once the bot answered every pending call ({@code answers} by call id). */
+    Result resume(Turn turn, Paused paused, java.util.Map<String, ChatMessage.Tool> answers, Cancellation cancellation,
+                  TurnOutput out) {
+        Progress progress = paused.progress();
+        List<ChatMessage> messages = new ArrayList<>(progress.messages());
+        List<ToolCallView> views = new ArrayList<>(progress.views());
+        messages.add(paused.step());
+        for (Part.ToolCall call : paused.step().toolCalls()) {
+            ChatMessage.Tool result = paused.ran().stream().filter(tool -> tool.toolCallId().equals(call.id())).findFirst()
+                    .orElseGet(() -> answers.get(call.id()));
+            messages.add(result);
+        }
+        for (ToolCallView pending : paused.pending()) {
+            ChatMessage.Tool answer = answers.get(pending.id());
+            ToolCallView view = pending.finished(answer.text(), answer.isError(), 0);
+            views.add(view);
+            out.toolResult(view);
+        }
+        return run(turn, new Progress(messages, progress.firstStep(), views, progress.text(), progress.reasoning(),
+                progress.usage(), progress.round()), cancellation, out);
+    }
+
+    private Result run(Turn turn, Progress progress, Cancellation cancellation, TurnOutput out) {
+        boolean offer = (!turn.tools().isEmpty() || !turn.clientTools().isEmpty()) && turn.maxRounds() > 0;
+        List<ToolSpec> specs = offer ? specs(turn) : null;
+        List<ChatMessage> messages = new ArrayList<>(progress.messages());
+        List<ToolCallView> views = new ArrayList<>(progress.views());
+        StringBuilder text = new StringBuilder(progress.text());
+        StringBuilder reasoning = new StringBuilder(progress.reasoning());
+        TokenUsage usage = progress.usage();
+        for (int number = progress.round() + 1; ; number++) {
             RequestOptions options = offer
                     ? turn.options().toBuilder().tools(specs).toolChoice(choice(number, turn)).build()
                     : turn.options();
@@ -81,18 +139,26 @@ final class ToolLoop {
             reasoning.append(ThinkTags.reasoningOf(message));
             List<Part.ToolCall> asked = message.toolCalls();
             if (!offer || asked.isEmpty() || number >= turn.maxRounds()) {
+                List<ChatMessage> steps = List.copyOf(messages.subList(progress.firstStep(), messages.size()));
                 return new Outcome(steps, answerOf(message), text.toString(), reasoning.toString(), views, usage,
                         answer.channel());
             }
             ChatMessage.Assistant step = message;
-            List<ChatMessage.Tool> results = round.run(asked, turn.tools(), turn.context(), cancellation, out, views);
+            List<Part.ToolCall> own = asked.stream().filter(call -> turn.isClientTool(call.name())).toList();
+            List<Part.ToolCall> server = asked.stream().filter(call -> !turn.isClientTool(call.name())).toList();
+            List<ChatMessage.Tool> results = server.isEmpty() ? List.of()
+                    : round.run(server, turn.tools(), turn.context(), cancellation, out, views);
             if (cancellation.isCancelled()) {
                 throw new CallCancelledException("client left during the tool loop");
             }
+            if (!own.isEmpty()) {
+                List<ToolCallView> pending = own.stream()
+                        .map(call -> ToolCallView.asked(call.id(), call.name(), call.arguments())).toList();
+                return new Paused(new Progress(List.copyOf(messages), progress.firstStep(), List.copyOf(views),
+                        text.toString(), reasoning.toString(), usage, number), step, results, pending);
+            }
             messages.add(step);
             messages.addAll(results);
-            steps.add(step);
-            steps.addAll(results);
         }
     }
 
@@ -104,10 +170,12 @@ final class ToolLoop {
         return number == 0 && turn.required() ? ToolChoice.REQUIRED : ToolChoice.AUTO;
     }
 
-    private static List<ToolSpec> specs(ToolSet tools) {
-        return tools.definitions().stream()
+    private static List<ToolSpec> specs(Turn turn) {
+        List<ToolSpec> specs = new ArrayList<>(turn.tools().definitions().stream()
                 .map((ToolDefinition tool) -> new ToolSpec(tool.modelName(), tool.description(), tool.parameters(), null))
-                .toList();
+                .toList());
+        specs.addAll(turn.clientTools());
+        return specs;
     }
 
     /**

@@ -86,6 +86,7 @@ final class TurnOutput {
 
     void toolResult(ToolCallView call) {
         if (stream != null) {
+            begin(); // a continued turn's first event is the result of the bot's own tool
             stream.toolResult(call);
         }
     }

@@ -21,6 +21,7 @@ import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.Part;
 import io.chatai.core.message.ReasoningOptions;
 import io.chatai.core.message.RequestOptions;
+import io.chatai.core.message.TokenUsage;
 import io.chatai.core.Secrets;
 import io.chatai.channel.CallPurpose;
 import io.chatai.tool.ToolExecutionRepository;
@@ -60,10 +61,15 @@ public final class TurnService {
     private final TurnMemory memory;
     private final ToolExecutor executor;
     private final ToolLoop loop;
+    private final PausedTurns paused;
+    private final Duration resultWait;
 
     public TurnService(PresetRepository presets, ConversationRepository conversations, ConversationLocks locks,
                        ModelCalls calls, TokenCounter tokens, Clock clock, String defaultModel, Duration turnWait,
-                       ImageIntake images, TurnMemory memory, ToolExecutor executor, ToolExecutionRepository executions) {
+                       ImageIntake images, TurnMemory memory, ToolExecutor executor, ToolExecutionRepository executions,
+                       io.chatai.store.Database database, Duration resultWait) {
+        this.paused = new PausedTurns(database);
+        this.resultWait = resultWait;
         this.images = images;
         this.captions = new ImageCaptions(calls, conversations);
         this.presets = presets;
@@ -132,6 +138,9 @@ public final class TurnService {
     }
 
     private TurnResult run(ChatRequest request, String keyId, Cancellation cancellation, TurnStream out) {
+        if (request.turnId() != null) {
+            return resume(request, keyId, cancellation, out);
+        }
         long receivedAt = clock.millis();
         Preset preset = preset(request);
         // A group-context preset shares one conversation among a group's members; private chats stay per user.
@@ -148,6 +157,12 @@ public final class TurnService {
         }
         calls.requireCandidates(model);
         ToolSet tools = toolsFor(preset, request); // a refused tools list costs no wait for the conversation
+        for (var own : request.clientTools()) {
+            if (tools.definitions().stream().anyMatch(t -> t.modelName().equals(own.name()))) {
+                throw ApiException.invalid("clientTools declares '" + own.name() + "', the name of one of the turn's "
+                        + "server tools; give the bot's tool another name");
+            }
+        }
         // Fetched and checked before the conversation is owned: a slow image host never holds up other turns.
         List<StoredImage> accepted = new ArrayList<>(images.accept(request.images())); // gains captions below
         try (ConversationLocks.TurnLease target = locks.beginTurn(scope, request.conversationId(), request.newConversation(),
@@ -190,33 +205,140 @@ public final class TurnService {
             if (hasImages(messages) && !calls.seesImages(model)) {
                 messages = captions.describe(messages, accepted, preset, context, cancellation);
             }
-            RequestOptions options = RequestOptions.builder()
-                    .temperature(preset.temperature()).topP(preset.topP()).maxTokens(preset.maxTokens())
-                    .reasoning(reasoning(preset.reasoningEffort())).build();
+            RequestOptions options = options(preset);
             TurnOutput output = out == null ? TurnOutput.none()
                     : TurnOutput.streaming(out, target.conversationId(), request.reasoningEvents());
-            ToolLoop.Outcome outcome = loop.run(new ToolLoop.Turn(model, messages, options, tools, preset.maxToolRounds(),
-                    Preset.REQUIRED.equals(preset.toolChoice()), context), cancellation, output);
-            if (cancellation.isCancelled()) {
-                throw new CallCancelledException("client left before the turn was committed");
-            }
-            // The Chat API answers with the text parts only; reasoning and tool calls are stored with the turn
-            // (history needs them) and reach its response only when asked for (reasoning) or as toolCalls.
-            String text = outcome.text();
-            conversations.commit(new TurnCommit(target.conversationId(), scope, preset.id(), target.mayCreate(),
-                    userMessage, userTokens, receivedAt, outcome.steps(), outcome.steps().stream().map(this::tokensOf).toList(),
-                    outcome.answer(), text, tokens.count(text), clock.millis(), request.requestId(), model,
-                    outcome.usage(), accepted, speaker), target::verify);
-            memory.committed(preset, model, keyId, request.userId(), request.groupId(), request.userName(),
-                    target.conversationId(), request.message(), text, receivedAt);
-            TurnResult result = new TurnResult(target.conversationId(), text, model, outcome.usage(),
-                    outcome.channel().name(), outcome.reasoning(), outcome.toolCalls());
-            if (out != null) {
-                output.begin();
-                out.end(outcome.usage());
-            }
-            return result;
+            TurnDraft draft = new TurnDraft(turnId, keyId, request.userId(), request.groupId(), request.userName(),
+                    target.conversationId(), scope, speaker, preset.id(), target.mayCreate(), model, request.message(),
+                    userTokens, receivedAt, request.requestId(), accepted,
+                    request.tools() == null ? null : request.tools().written(), request.clientTools());
+            ToolLoop.Turn turn = new ToolLoop.Turn(model, messages, options, tools, preset.maxToolRounds(),
+                    Preset.REQUIRED.equals(preset.toolChoice()), context, draft.clientTools());
+            return finish(draft, preset, userMessage, loop.run(turn, cancellation, output), target, cancellation, output, out);
         }
+    }
+
+    /**
+     * Continues a paused turn with the bot's results. Refusals (unknown turn, another owner, a pending call left
+     * unanswered) leave it paused; once claimed, it ends as any turn: committed, paused again, or failed and gone.
+     */
+    private TurnResult resume(ChatRequest request, String keyId, Cancellation cancellation, TurnStream out) {
+        PausedTurns.Stored stored = paused.find(request.turnId())
+                .filter(turn -> turn.draft().keyId().equals(keyId) && turn.draft().userId().equals(request.userId()))
+                .filter(turn -> turn.expiresAt() > clock.millis())
+                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No paused turn " + request.turnId()
+                        + " for this key and userId (it may have expired after " + resultWait.toSeconds() + " s)"));
+        TurnDraft draft = stored.draft();
+        if (!draft.conversationId().equals(request.conversationId())
+                || !java.util.Objects.equals(draft.groupId(), request.groupId())) {
+            throw ApiException.invalid("Turn " + request.turnId() + " belongs to conversation " + draft.conversationId()
+                    + " and groupId " + draft.groupId() + "; send those");
+        }
+        java.util.Map<String, ChatMessage.Tool> answers = new java.util.HashMap<>();
+        List<String> pendingIds = stored.paused().pending().stream().map(ToolCallView::id).toList();
+        for (ClientTools.Result result : request.toolResults()) {
+            if (!pendingIds.contains(result.id())) {
+                throw ApiException.invalid("toolResults answers '" + result.id() + "', which turn " + request.turnId()
+                        + " does not wait for; it waits for " + pendingIds);
+            }
+            String name = stored.paused().pending().stream().filter(v -> v.id().equals(result.id())).findFirst()
+                    .orElseThrow().name();
+            answers.put(result.id(), new ChatMessage.Tool(result.id(), name, List.of(new Part.Text(result.result())),
+                    result.isError()));
+        }
+        List<String> missing = pendingIds.stream().filter(id -> !answers.containsKey(id)).toList();
+        if (!missing.isEmpty()) {
+            throw ApiException.invalid("toolResults must answer every pending call; missing " + missing);
+        }
+        if (!paused.take(draft.turnId(), clock.millis())) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "No paused turn " + request.turnId()
+                    + " (it expired or was continued meanwhile)");
+        }
+        Preset preset = presets.find(draft.presetId()).orElseThrow(() -> new ApiException(ErrorCode.PRESET_NOT_FOUND,
+                "Preset '" + draft.presetId() + "' of this turn was deleted while it was paused; nothing was saved"));
+        try (ConversationLocks.TurnLease target = locks.resume(stored.lockToken(), draft.conversationId(), draft.mayCreate())) {
+            ToolSet tools = draft.toolPatterns() == null
+                    ? toolsFor(preset, request)
+                    : toolsFor(preset, new ChatRequest("", request.userId(), request.groupId(), preset.id(), null, false,
+                    null, null, List.of(), false, false, null, true, ToolPatterns.parse("tools", draft.toolPatterns()),
+                    false, List.of(), null, null));
+            CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, draft.userId(),
+                    draft.groupId(), draft.conversationId(), CallPurpose.CHAT, draft.turnId());
+            TurnOutput output = out == null ? TurnOutput.none()
+                    : TurnOutput.streaming(out, draft.conversationId(), request.reasoningEvents());
+            ToolLoop.Turn turn = new ToolLoop.Turn(draft.model(), List.of(), options(preset), tools, preset.maxToolRounds(),
+                    Preset.REQUIRED.equals(preset.toolChoice()), context, draft.clientTools());
+            return finish(draft, preset, stored.userMessage(), loop.resume(turn, stored.paused(), answers, cancellation, output),
+                    target, cancellation, output, out);
+        }
+    }
+
+    private static RequestOptions options(Preset preset) {
+        return RequestOptions.builder()
+                .temperature(preset.temperature()).topP(preset.topP()).maxTokens(preset.maxTokens())
+                .reasoning(reasoning(preset.reasoningEffort())).build();
+    }
+
+    /** Commits a turn that answered, or keeps a paused one (its hold on the conversation and its state). */
+    private TurnResult finish(TurnDraft draft, Preset preset, ChatMessage.User userMessage, ToolLoop.Result result,
+                              ConversationLocks.TurnLease target, Cancellation cancellation, TurnOutput output,
+                              TurnStream out) {
+        if (cancellation.isCancelled()) {
+            throw new CallCancelledException("client left before the turn was committed");
+        }
+        return switch (result) {
+            case ToolLoop.Paused pause -> pause(draft, userMessage, pause, target, output, out);
+            case ToolLoop.Outcome outcome -> commit(draft, preset, userMessage, outcome, target, output, out);
+        };
+    }
+
+    private TurnResult pause(TurnDraft draft, ChatMessage.User userMessage, ToolLoop.Paused pause,
+                             ConversationLocks.TurnLease target, TurnOutput output, TurnStream out) {
+        // The hold outlives the request by a margin, so the row (claimed first) always expires before it does.
+        String token = target.hold(resultWait.plusSeconds(5));
+        try {
+            paused.save(new PausedTurns.Stored(draft, userMessage, pause, token, clock.millis() + resultWait.toMillis()));
+        } catch (RuntimeException e) {
+            locks.abandon(token, draft.conversationId());
+            throw e;
+        }
+        TokenUsage usage = pause.progress().usage();
+        if (out != null) {
+            output.begin();
+            out.paused(draft.turnId(), pause.pending(), usage);
+        }
+        return TurnResult.paused(draft.conversationId(), pause.progress().text(), draft.model(), usage, draft.turnId(),
+                pause.progress().views(), pause.pending());
+    }
+
+    private TurnResult commit(TurnDraft draft, Preset preset, ChatMessage.User userMessage, ToolLoop.Outcome outcome,
+                              ConversationLocks.TurnLease target, TurnOutput output, TurnStream out) {
+        // The Chat API answers with the text parts only; reasoning and tool calls are stored with the turn
+        // (history needs them) and reach its response only when asked for (reasoning) or as toolCalls.
+        String text = outcome.text();
+        conversations.commit(new TurnCommit(target.conversationId(), draft.scope(), preset.id(), target.mayCreate(),
+                userMessage, draft.userTokens(), draft.receivedAt(), outcome.steps(),
+                outcome.steps().stream().map(this::tokensOf).toList(), outcome.answer(), text, tokens.count(text),
+                clock.millis(), draft.requestId(), draft.model(), outcome.usage(), draft.images(), draft.speaker()),
+                target::verify);
+        memory.committed(preset, draft.model(), draft.keyId(), draft.userId(), draft.groupId(), draft.userName(),
+                target.conversationId(), draft.message(), text, draft.receivedAt());
+        TurnResult result = new TurnResult(target.conversationId(), text, draft.model(), outcome.usage(),
+                outcome.channel().name(), outcome.reasoning(), outcome.toolCalls());
+        if (out != null) {
+            output.begin();
+            out.end(outcome.usage());
+        }
+        return result;
+    }
+
+    /** Lets go of paused turns that got no results in time: they commit nothing and free their conversation. */
+    public void start(io.chatai.core.Background background) {
+        background.every("paused-turn-expiry", java.time.Duration.ofSeconds(1), () -> {
+            for (String[] expired : paused.expire(clock.millis())) {
+                locks.abandon(expired[2], expired[1]);
+            }
+        });
     }
 
     private static boolean hasImages(List<ChatMessage> messages) {

@@ -24,4 +24,7 @@ public interface TurnStream {
     void toolResult(ToolCallView call);
 
     void end(TokenUsage usage);
+
+    /** The turn paused on the bot's own tools: the stream's last event, instead of {@link #end}. */
+    void paused(String turnId, java.util.List<ToolCallView> pending, TokenUsage usage);
 }

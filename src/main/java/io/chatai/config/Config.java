@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param allowStdioTools    whether tool servers may be local commands (stdio), which run programs on this host
  * @param maxImages          images one chat message may carry
  * @param maxImageBytes      the largest image accepted, decoded (a fetch stops reading past it)
+ * @param toolResultWait     how long a turn paused on the bot's own tools waits for their results before it is abandoned
  * @param imageFetchAllowPrivate whether image URLs may resolve to loopback, private or link-local addresses
  */
 public record Config(
@@ -55,7 +56,8 @@ public record Config(
         boolean allowStdioTools,
         int maxImages,
         int maxImageBytes,
-        boolean imageFetchAllowPrivate) {
+        boolean imageFetchAllowPrivate,
+        Duration toolResultWait) {
 
     /** How log lines are written. */
     public enum LogFormat { TEXT, JSON }

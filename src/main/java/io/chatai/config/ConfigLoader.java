@@ -74,7 +74,8 @@ public final class ConfigLoader {
                 bool("CHATAI_ALLOW_STDIO_TOOLS", false),
                 integer("CHATAI_MAX_IMAGES", 4, 0, 32),
                 integer("CHATAI_MAX_IMAGE_BYTES", 10 << 20, 1024, 50 << 20),
-                bool("CHATAI_IMAGE_FETCH_ALLOW_PRIVATE", false));
+                bool("CHATAI_IMAGE_FETCH_ALLOW_PRIVATE", false),
+                Duration.ofSeconds(integer("CHATAI_TOOL_RESULT_WAIT_SECONDS", 120, 1, 3600)));
     }
 
     private String text(String name, String fallback) {

@@ -28,6 +28,8 @@ public final class ClusterConversationLocks implements ConversationLocks, AutoCl
     /** The database's clock in epoch millis: instances' clocks never decide who owns what. */
     static final String NOW = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
     private static final Duration POLL = Duration.ofMillis(250);
+    /** The instance id of a paused turn's ticket: no heartbeat renews it, so it lives exactly its hold. */
+    private static final String HELD = "paused";
 
     private final Database database;
     private final Wakeups wakeups;
@@ -60,24 +62,70 @@ public final class ClusterConversationLocks implements ConversationLocks, AutoCl
                     .bind("key", scope.userId().length() + ":" + scope.userId() + scope.groupKey()).one(RowMapper.STRING);
             return resolve(sql, scope, conversationId, newConversation);
         });
-        Lease owned = await(claim, maxWait);
-        return new TurnLease() {
-            public String conversationId() {
-                return claim.conversationId();
-            }
+        return new ClusterTurn(claim, await(claim, maxWait));
+    }
 
-            public boolean mayCreate() {
-                return claim.mayCreate();
-            }
+    /** A paused turn's ticket: no instance renews it, it lives {@code ttl}, and whoever resumes it takes it over. */
+    private String hold(Claim claim, Duration ttl) {
+        database.update(sql -> sql.update("UPDATE conversation_tickets SET instance_id = :held, expires_at = " + NOW
+                        + " + :ttl WHERE ticket = :ticket")
+                .bind("held", HELD).bind("ttl", ttl.toMillis()).bind("ticket", claim.ticket()).execute());
+        return Long.toString(claim.ticket());
+    }
 
-            public void verify(Sql transaction) {
-                owned.verify(transaction);
-            }
+    @Override
+    public TurnLease resume(String token, String conversationId, boolean mayCreate) {
+        long ticket = Long.parseLong(token);
+        int taken = database.write(sql -> sql.update("UPDATE conversation_tickets SET instance_id = :instance, expires_at = "
+                        + NOW + " + :lease WHERE ticket = :ticket AND instance_id = :held AND expires_at > " + NOW)
+                .bind("instance", instanceId).bind("lease", lease.toMillis()).bind("ticket", ticket).bind("held", HELD)
+                .execute());
+        if (taken == 0) {
+            throw new ApiException(ErrorCode.CONVERSATION_BUSY, "This paused turn no longer holds conversation "
+                    + conversationId + " (it expired); nothing was saved, send the message again", null, 1);
+        }
+        Claim claim = new Claim(conversationId, mayCreate, ticket);
+        return new ClusterTurn(claim, lease(claim));
+    }
 
-            public void close() {
+    /** A turn's ownership; after {@link #hold} its close leaves the ticket to its resumer or its expiry. */
+    private final class ClusterTurn implements TurnLease {
+        private final Claim claim;
+        private final Lease owned;
+        private boolean kept;
+
+        ClusterTurn(Claim claim, Lease owned) {
+            this.claim = claim;
+            this.owned = owned;
+        }
+
+        public String conversationId() {
+            return claim.conversationId();
+        }
+
+        public boolean mayCreate() {
+            return claim.mayCreate();
+        }
+
+        public void verify(Sql transaction) {
+            owned.verify(transaction);
+        }
+
+        public synchronized String hold(Duration ttl) {
+            kept = true;
+            return ClusterConversationLocks.this.hold(claim, ttl);
+        }
+
+        public synchronized void close() {
+            if (!kept) {
                 owned.close();
             }
-        };
+        }
+    }
+
+    @Override
+    public void abandon(String token, String conversationId) {
+        release(new Claim(conversationId, false, Long.parseLong(token)));
     }
 
     @Override

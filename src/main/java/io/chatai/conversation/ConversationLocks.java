@@ -21,6 +21,16 @@ public interface ConversationLocks {
      */
     TurnLease beginTurn(Scope scope, String conversationId, boolean newConversation, Duration maxWait);
 
+    /**
+     * Takes over a turn's hold kept by {@link TurnLease#hold} (the continuation of a paused turn, on any instance).
+     *
+     * @throws io.chatai.core.ApiException {@code CONVERSATION_BUSY} when the hold expired meanwhile
+     */
+    TurnLease resume(String token, String conversationId, boolean mayCreate);
+
+    /** Lets go of a hold kept by {@link TurnLease#hold} (a paused turn abandoned); no-op when already gone. */
+    void abandon(String token, String conversationId);
+
     /** Waits until the caller owns an existing conversation (to clear or delete it). */
     Lease own(String conversationId, Duration maxWait);
 
@@ -46,5 +56,14 @@ public interface ConversationLocks {
 
         /** True when the conversation may not exist yet, so the commit may create it. */
         boolean mayCreate();
+
+        /**
+         * Keeps this ownership after the request ends, for at most {@code ttl} (a turn paused on the bot's own
+         * tools still owns its conversation): {@link #close} no longer lets go; {@link ConversationLocks#resume}
+         * takes it over, {@link ConversationLocks#abandon} or the expiry ends it.
+         *
+         * @return the token that names the hold
+         */
+        String hold(Duration ttl);
     }
 }

@@ -241,7 +241,7 @@ public final class Main {
                     "gemini", new GeminiEmbedder(http)), localEmbedding, tokens, new TokenArrays(), calls, budgetGate);
             ConversationLocks locks = shared
                     ? clusterLocks(config, database, background, resources)
-                    : new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
+                    : singleNodeLocks(conversations, background);
             MemoryRepository memories = new MemoryRepository(database);
             MemoryWriter memoryWriter = new MemoryWriter(memories, localEmbedding, LocalEmbeddingModel.NAME, clock);
             MemoryRecall memoryRecall = new MemoryRecall(memories, localEmbedding, LocalEmbeddingModel.NAME, tokens);
@@ -265,7 +265,9 @@ public final class Main {
             toolServers.start(background);
             ToolExecutor toolExecutor = new ToolExecutor(toolServers);
             TurnService turns = new TurnService(presets, conversations, locks, modelCalls, tokens, clock,
-                    config.defaultModel(), config.turnWait(), imageIntake, turnMemory, toolExecutor, new ToolExecutionRepository(database));
+                    config.defaultModel(), config.turnWait(), imageIntake, turnMemory, toolExecutor, new ToolExecutionRepository(database),
+                    database, config.toolResultWait());
+            turns.start(background);
             new ConfigVersion(database, List.of(catalog::refresh, authenticator::forgetAll, presets::forgetCache, toolServers::reload,
                     prices::refresh, budgets::refresh))
                     .start(background, Duration.ofSeconds(1));
@@ -322,6 +324,12 @@ public final class Main {
         ClusterBreakers breakers = new ClusterBreakers(database);
         breakers.start(background, Duration.ofSeconds(1));
         return breakers;
+    }
+
+    private static ConversationLocks singleNodeLocks(ConversationRepository conversations, Background background) {
+        SingleNodeConversationLocks locks = new SingleNodeConversationLocks(conversations, MAX_WAITERS_PER_CONVERSATION);
+        locks.start(background);
+        return locks;
     }
 
     private static ConversationLocks clusterLocks(Config config, Database database, Background background,

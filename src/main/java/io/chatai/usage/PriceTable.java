@@ -67,7 +67,8 @@ public final class PriceTable {
      */
     public Long costNanos(CallReport report) {
         TokenUsage usage = report.usage();
-        return costNanos(report.model(), usage.promptTokens(), 0, usage.completionTokens());
+        // Prompt tokens the provider read from its cache are charged at the cached price when the table has one.
+        return costNanos(report.model(), usage.promptTokens(), usage.cachedPromptTokens(), usage.completionTokens());
     }
 
     /** Replaces the whole table (one transaction), for every instance. */

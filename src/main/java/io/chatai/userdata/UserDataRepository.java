@@ -61,6 +61,8 @@ public final class UserDataRepository {
             int erasedMemories = memories.deleteUser(sql, userId);
             // Responses stored by /v1/responses for this user (its `user` field): their inputs are the user's words.
             sql.update("DELETE FROM responses WHERE user_id = :user").bind("user", userId).execute();
+            // A paused turn's state holds the user's message: gone now; its continuation finds nothing (404).
+            sql.update("DELETE FROM paused_turns WHERE user_id = :user").bind("user", userId).execute();
             sql.update("UPDATE usage_records SET user_id = :pseudonym WHERE user_id = :user")
                     .bind("pseudonym", pseudonym(userId)).bind("user", userId).execute();
             return new Erased(conversations, messages, images.size(), erasedMemories);

@@ -97,6 +97,7 @@ class ConfigLoaderTest {
             "CHATAI_COOLDOWN_AFTER|three|CHATAI_COOLDOWN_AFTER must be an integer from 1 to 100, got \"three\"",
             "CHATAI_MAX_ANSWER_CHARS|lots|CHATAI_MAX_ANSWER_CHARS must be an integer from 100 to 10000000, got \"lots\"",
             "CHATAI_MAX_ANSWER_CHARS|0|CHATAI_MAX_ANSWER_CHARS must be an integer from 100 to 10000000, got \"0\"",
+            "CHATAI_TOOL_RESULT_WAIT_SECONDS|0|CHATAI_TOOL_RESULT_WAIT_SECONDS must be an integer from 1 to 3600, got \"0\"",
             "CHATAI_LOG_FORMAT|xml|CHATAI_LOG_FORMAT must be text or json, got \"xml\"",
             "CHATAI_METRICS_PUBLIC|yes|CHATAI_METRICS_PUBLIC must be true or false, got \"yes\"",
             "CHATAI_SECRET_KEY|short|CHATAI_SECRET_KEY must be at least 16 characters (it has 5)",

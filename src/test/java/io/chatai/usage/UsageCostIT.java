@@ -69,4 +69,17 @@ class UsageCostIT {
         return stats.path("groups").valueStream()
                 .map(g -> g.path("key").asText() + "=" + g.path("cost").decimalValue().stripTrailingZeros().toPlainString()).toList();
     }
+
+    @Test
+    void should_charge_prompt_tokens_read_from_the_providers_cache_at_the_cached_price() {
+        // 1,000 prompt tokens of which 800 came from the cache, 10 completion tokens.
+        upstream.always(Reply.rich(io.chatai.core.message.FinishReason.STOP,
+                new io.chatai.core.message.TokenUsage(1000, 10, 800, 0, 0, false), new io.chatai.core.message.Part.Text("ok")));
+        prices(List.of(Map.of("model", "gpt-4o-mini*", "inputPerMTok", 10, "outputPerMTok", 100, "cachedInputPerMTok", 1)));
+        admin.post("/v1/chat/completions", Map.of("model", "gpt-4o-mini", "user", "erin",
+                "messages", List.of(Map.of("role", "user", "content", "hi"))));
+
+        // 200 * 10 + 800 * 1 + 10 * 100 = 3,800 per million (charging the cached ones as input would be 11,000).
+        assertThat(costs(stats("?groupBy=user"))).containsExactly("erin=0.0038");
+    }
 }
