@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the memories most relevant to a text by the cosine similarity of their embeddings (a brute-force
- * scan of one scope's stored vectors), for a turn's system prompt and for the memories API's search.
+ * Finds the memories most relevant to a text by the cosine similarity of their embeddings (an exact scan of
+ * one scope's stored vectors, by the repository's {@link MemoryRanker}), for a turn's system prompt and for the memories API's search.
  * Thread-safe.
  */
 public final class MemoryRecall {
@@ -53,11 +53,11 @@ public final class MemoryRecall {
     private String recall(MemorySettings settings, String userId, String groupId, Supplier<float[]> message) {
         try {
             MemoryScope scope = MemoryScope.of(settings.scope(), userId, groupId);
-            VectorSet candidates = memories.scopeVectors(scope, embeddingModel);
-            if (candidates.size() == 0) {
-                return ""; // nothing to rank: the message is not even embedded
+            // An empty scope returns at once: the message is not even embedded.
+            List<Scored> ranked = memories.closest(scope, embeddingModel, message, MAX_RECALLED);
+            if (ranked.isEmpty()) {
+                return "";
             }
-            List<Scored> ranked = rank(candidates, message.get(), MAX_RECALLED);
             StringBuilder block = new StringBuilder(HEADING);
             int budget = settings.maxTokens() - tokens.count(HEADING);
             int used = 0;
@@ -175,8 +175,6 @@ public final class MemoryRecall {
     /** The memories of a listing filter ranked by relevance to {@code q}. */
     public SearchPage search(String userId, String groupId, String q, int limit, int offset) {
         float[] query = embeddings.embed(List.of(q))[0];
-        VectorSet candidates = memories.vectors(userId, groupId, embeddingModel);
-        List<Scored> ranked = rank(candidates, query, (int) Math.min(Integer.MAX_VALUE, (long) offset + limit));
-        return new SearchPage(ranked.subList(Math.min(offset, ranked.size()), ranked.size()), candidates.size());
+        return memories.search(userId, groupId, embeddingModel, query, limit, offset);
     }
 }

@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * Stores memories with their embeddings (float32 little-endian bytes) on plain JDBC, the same SQL on SQLite
- * and PostgreSQL. Users and groups are {@code ''} in the table where absent, {@code null} outside it. The
+ * and PostgreSQL; ranks them with the {@link MemoryRanker} chosen at start (pgvector where the server has it,
+ * with the embedding also in a {@code vector} column, else the blobs in the server). Users and groups are {@code ''} in the table where absent, {@code null} outside it. The
  * decoded vectors of the scopes turns ask for are cached (bounded by their bytes), since reading and
  * decoding a scope's blobs costs far more than ranking them; this instance's writes invalidate a scope at
  * once, other instances' within {@link #VECTORS_TTL}. Thread-safe.
@@ -38,8 +40,15 @@ public final class MemoryRepository {
     private final Database database;
     private final UserErasures erasures;
     private final Cache<String, VectorSet> vectors;
+    private final MemoryRanker ranker;
 
+    /** A repository that ranks with pgvector where the PostgreSQL server has it and lets it be enabled. */
     public MemoryRepository(Database database) {
+        this(database, true);
+    }
+
+    /** {@code allowPgvector} false keeps the blob path even where pgvector is there (the benchmark compares both). */
+    public MemoryRepository(Database database, boolean allowPgvector) {
         this.database = database;
         this.erasures = new UserErasures(database);
         this.vectors = Caffeine.newBuilder()
@@ -47,6 +56,22 @@ public final class MemoryRepository {
                 .weigher((String key, VectorSet set) -> (int) Math.min(Integer.MAX_VALUE, set.weight()))
                 .expireAfterWrite(VECTORS_TTL)
                 .build();
+        this.ranker = PgvectorRanker.choose(database, this, allowPgvector);
+    }
+
+    /** The ranker chosen at start: {@code "pgvector"} or {@code "blob"}. */
+    public String ranker() {
+        return ranker.name();
+    }
+
+    /** With pgvector, the embedding is written twice: as the blob (the portable copy) and as the vector column. */
+    private boolean withVectorColumn() {
+        return ranker instanceof PgvectorRanker;
+    }
+
+    /** Binds {@code :vector} where the statement has the vector column. */
+    private io.chatai.store.Update withVector(io.chatai.store.Update statement, float[] vector) {
+        return withVectorColumn() ? statement.bind("vector", PgvectorRanker.text(vector)) : statement;
     }
 
     /** A scope's cache entries start with this (user and group ids never hold U+0000); the model follows. */
@@ -81,9 +106,11 @@ public final class MemoryRepository {
             if (fence != null && erasures.erasedSince(sql, fence.userId(), fence.since())) {
                 return false;
             }
-            sql.update("INSERT INTO memories (id, user_id, group_id, text, normalized, embedding, "
-                        + "embedding_model, source, conversation_id, created_at, updated_at) VALUES (:id, :user, :group, "
-                        + ":text, :normalized, :embedding, :model, :source, :conversationId, :createdAt, :updatedAt)")
+            withVector(sql.update("INSERT INTO memories (id, user_id, group_id, text, normalized, embedding, "
+                        + "embedding_model, source, conversation_id, created_at, updated_at"
+                        + (withVectorColumn() ? ", embedding_vector" : "") + ") VALUES (:id, :user, :group, "
+                        + ":text, :normalized, :embedding, :model, :source, :conversationId, :createdAt, :updatedAt"
+                        + (withVectorColumn() ? ", CAST(:vector AS vector)" : "") + ")"), vector)
                 .bindFields(memory)
                 .bind("user", key(memory.userId())).bind("group", key(memory.groupId()))
                 .bind("normalized", normalized).bind("embedding", bytes(vector)).bind("model", model)
@@ -108,11 +135,13 @@ public final class MemoryRepository {
                           long now, ErasureFence fence) {
         forgetScopeOf(id);
         boolean updated = database.write(sql -> fence != null && erasures.erasedSince(sql, fence.userId(), fence.since())
-                ? false : sql.update("UPDATE memories SET text = :text, normalized = :normalized, "
+                ? false : withVector(sql.update("UPDATE memories SET text = :text, normalized = :normalized, "
                         + "embedding = :embedding, embedding_model = :model, updated_at = :now, "
-                        + "conversation_id = COALESCE(:conversationId, conversation_id) WHERE id = :id")
+                        + (withVectorColumn() ? "embedding_vector = CAST(:vector AS vector), " : "")
+                        + "conversation_id = COALESCE(:conversationId, conversation_id) WHERE id = :id"), vector)
                 .bind("id", id).bind("text", text).bind("normalized", normalized).bind("embedding", bytes(vector))
-                .bind("model", model).bind("conversationId", conversationId).bind("now", now).execute() == 1);
+                .bind("model", model).bind("conversationId", conversationId).bind("now", now)
+                .execute() == 1);
         forgetScopeOf(id);
         return updated;
     }
@@ -139,8 +168,23 @@ public final class MemoryRepository {
         });
     }
 
+    /** The {@code limit} memories of one scope closest to the query (computed only when the scope has any), best first. */
+    public List<MemoryRecall.Scored> closest(MemoryScope scope, String model, Supplier<float[]> query, int limit) {
+        return ranker.closest(scope, model, query, limit);
+    }
+
+    /** The newest memory of the scope with exactly this normalized text. */
+    public Optional<String> sameText(MemoryScope scope, String model, String normalized) {
+        return ranker.sameText(scope, model, normalized);
+    }
+
+    /** One page of a listing filter ranked by relevance to the query, and how many were ranked. */
+    public MemoryRecall.SearchPage search(String userId, String groupId, String model, float[] query, int limit, int offset) {
+        return ranker.search(userId, groupId, model, query, limit, offset);
+    }
+
     /** The vectors of the newest {@value #MAX_SCAN} memories of a filter made by {@code model}, for ranking. */
-    public VectorSet vectors(String userId, String groupId, String model) {
+    VectorSet vectors(String userId, String groupId, String model) {
         String where = where(userId, groupId);
         return database.read(sql -> collect(filtered(sql.query("SELECT id, normalized, embedding FROM memories" + where
                 + " AND embedding_model = :model ORDER BY updated_at DESC, id DESC LIMIT :limit"), userId, groupId)
@@ -151,7 +195,7 @@ public final class MemoryRepository {
      * The vectors of exactly one scope (a group's shared memories are not its members'), newest first, from
      * the cache when this instance has read them within {@link #VECTORS_TTL} and not written the scope since.
      */
-    public VectorSet scopeVectors(MemoryScope scope, String model) {
+    VectorSet scopeVectors(MemoryScope scope, String model) {
         return vectors.get(cacheKey(scope.userKey(), scope.groupKey()) + model, key -> database.read(sql -> collect(sql.query(
                         "SELECT id, normalized, embedding FROM memories WHERE user_id = :user AND group_id = :group "
                         + "AND embedding_model = :model ORDER BY updated_at DESC, id DESC LIMIT :limit")
@@ -195,11 +239,11 @@ public final class MemoryRepository {
         return sql.update("DELETE FROM memories WHERE user_id = :user").bind("user", userId).execute();
     }
 
-    private static String where(String userId, String groupId) {
+    static String where(String userId, String groupId) {
         return " WHERE 1 = 1" + (userId == null ? "" : " AND user_id = :user") + (groupId == null ? "" : " AND group_id = :group");
     }
 
-    private static <S extends io.chatai.store.SqlStatement<S>> S filtered(S statement, String userId, String groupId) {
+    static <S extends io.chatai.store.SqlStatement<S>> S filtered(S statement, String userId, String groupId) {
         if (userId != null) {
             statement.bind("user", userId);
         }

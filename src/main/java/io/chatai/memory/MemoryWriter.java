@@ -47,7 +47,8 @@ public final class MemoryWriter {
         }
         String normalized = normalize(text);
         float[] vector = embed(text);
-        Optional<String> same = sameMeaning(memories.scopeVectors(scope, embeddingModel), normalized, vector);
+        Optional<String> same = memories.sameText(scope, embeddingModel, normalized)
+                .or(() -> closeEnough(memories.closest(scope, embeddingModel, () -> vector, 1)));
         long now = clock.millis();
         if (same.isPresent() && memories.update(same.get(), text, normalized, vector, embeddingModel, conversationId, now, fence)) {
             return Outcome.MERGED;
@@ -83,13 +84,8 @@ public final class MemoryWriter {
         return embeddings.embed(List.of(text))[0];
     }
 
-    static Optional<String> sameMeaning(VectorSet candidates, String normalized, float[] vector) {
-        for (int row = 0; row < candidates.size(); row++) {
-            if (candidates.normalized(row).equals(normalized)) {
-                return Optional.of(candidates.id(row));
-            }
-        }
-        List<MemoryRecall.Scored> closest = MemoryRecall.rank(candidates, vector, 1);
+    /** The closest memory when it says the same as the new fact. */
+    static Optional<String> closeEnough(List<MemoryRecall.Scored> closest) {
         return closest.isEmpty() || closest.getFirst().score() < SAME_MEANING ? Optional.empty()
                 : Optional.of(closest.getFirst().id());
     }

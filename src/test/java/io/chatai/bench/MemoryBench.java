@@ -12,6 +12,7 @@ import io.chatai.store.Database;
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.Reply;
+import io.chatai.testing.SystemPostgres;
 import io.chatai.testing.TestDatabases;
 import io.chatai.testing.TestServer;
 import io.chatai.tokens.TokenCounter;
@@ -28,7 +29,9 @@ import org.HdrHistogram.Histogram;
  * database; (2) {@code POST /api/chat} latency through the real server and a fake upstream that answers at
  * once, with a preset without memory and one with memory (100 memories in the user's scope, extraction on).
  * Run with {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.chatai.bench.MemoryBench -Dexec.args="sqlite"} (or {@code postgresql}); see bench/README.md.
+ * -Dexec.mainClass=io.chatai.bench.MemoryBench -Dexec.args="sqlite"} (or {@code postgresql}, or {@code pgvector}: (1)
+ * only, on the machine's PostgreSQL 15 with pgvector, ranked in the database and then on the blob path over
+ * the same rows); see bench/README.md.
  */
 public final class MemoryBench {
     private static final int MEMORIES = 10_000;
@@ -40,24 +43,33 @@ public final class MemoryBench {
 
     public static void main(String[] args) throws Exception {
         String database = args.length > 0 ? args[0] : "sqlite";
+        if (database.equals("pgvector")) { // retrieval only, on the machine's PostgreSQL 15: pgvector, then the blobs
+            try (SystemPostgres postgres = SystemPostgres.start()) {
+                Map<String, String> env = postgres.environment(TestServer.newDataDir());
+                retrieval("postgresql 15 + pgvector, ranked in the database", env, true, true);
+                retrieval("postgresql 15 + pgvector, blob path (ranked in the server)", env, false, false);
+            }
+            System.exit(0);
+        }
         System.setProperty("chatai.test.db", database);
-        retrieval(database);
+        Path dataDir = TestServer.newDataDir();
+        Map<String, String> env = new HashMap<>(TestDatabases.environmentFor(dataDir));
+        env.put("CHATAI_DATA_DIR", dataDir.toString());
+        retrieval(database, env, true, true);
         chatLatency(database);
         System.exit(0);
     }
 
-    private static void retrieval(String database) throws Exception {
-        Path dataDir = TestServer.newDataDir();
-        Map<String, String> env = new HashMap<>(TestDatabases.environmentFor(dataDir));
-        env.put("CHATAI_DATA_DIR", dataDir.toString());
+    private static void retrieval(String database, Map<String, String> env, boolean allowPgvector, boolean insert) throws Exception {
         try (Background background = new Background();
              Database db = Database.open(ConfigLoader.load(env), null, background);
              LocalEmbeddingModel model = new LocalEmbeddingModel(Runtime.getRuntime().availableProcessors(), 1024)) {
-            MemoryRepository memories = new MemoryRepository(db);
+            MemoryRepository memories = new MemoryRepository(db, allowPgvector);
+            System.out.printf("%s: ranker %s%n", database, memories.ranker());
             Random random = new Random(42);
             MemoryScope scope = new MemoryScope("bench-user", null);
             long started = System.nanoTime();
-            for (int i = 0; i < MEMORIES; i++) {
+            for (int i = 0; insert && i < MEMORIES; i++) {
                 float[] vector = new float[LocalEmbeddingModel.DIMENSIONS];
                 for (int d = 0; d < vector.length; d++) {
                     vector[d] = (float) random.nextGaussian();
@@ -65,7 +77,9 @@ public final class MemoryBench {
                 memories.insert(new Memory("mem_bench" + i, scope.userId(), null, "The user fact number " + i
                         + " about something they said once", i, i, Memory.EXTRACTED, null), "fact " + i, vector, LocalEmbeddingModel.NAME);
             }
-            System.out.printf("%s: inserted %,d memories in %.1f s%n", database, MEMORIES, (System.nanoTime() - started) / 1e9);
+            if (insert) {
+                System.out.printf("%s: inserted %,d memories in %.1f s%n", database, MEMORIES, (System.nanoTime() - started) / 1e9);
+            }
             MemoryRecall recall = new MemoryRecall(memories, model, LocalEmbeddingModel.NAME, new TokenCounter());
             MemorySettings settings = new MemorySettings(true, MemorySettings.USER, null, 400);
             Histogram embed = new Histogram(3);

@@ -3,13 +3,18 @@ package io.chatai.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chatai.config.ConfigLoader;
+import io.chatai.core.Background;
+import io.chatai.store.Database;
 import io.chatai.testing.Api;
 import io.chatai.testing.FakeOpenAi;
 import io.chatai.testing.FakeUpstream;
 import io.chatai.testing.Reply;
+import io.chatai.testing.TestDatabases;
 import io.chatai.testing.TestServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -85,6 +90,21 @@ class MemoryIT {
 
     private static List<FakeUpstream.Recorded> extractionRequests() {
         return upstream.requests().stream().filter(r -> r.body().has("response_format")).toList();
+    }
+
+    @Test
+    void should_rank_over_the_blobs_where_the_database_has_no_pgvector() {
+        Map<String, String> env = new HashMap<>(TestDatabases.environmentFor(server.dataDir()));
+        env.put("CHATAI_DATA_DIR", server.dataDir().toString());
+        try (Background background = new Background(); Database database = Database.open(ConfigLoader.load(env), null, background)) {
+            assertThat(new MemoryRepository(database).ranker()).isEqualTo("blob");
+        }
+        if (TestDatabases.postgresql()) { // the embedded server is built without pgvector
+            assertThat(TestDatabases.query(server.dataDir(), "SELECT COUNT(*) FROM pg_available_extensions WHERE name = 'vector'"))
+                    .containsExactly(List.of("0"));
+            assertThat(TestDatabases.query(server.dataDir(), "SELECT COUNT(*) FROM information_schema.columns "
+                    + "WHERE table_name = 'memories' AND column_name = 'embedding_vector'")).containsExactly(List.of("0"));
+        }
     }
 
     @Test
