@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -251,7 +252,7 @@ public final class ChannelRouter {
     }
 
     /** The provider types of the enabled channels that serve the model with images. */
-    public java.util.Set<String> imageProviderTypes(String model) {
+    public Set<String> imageProviderTypes(String model) {
         return selection.typesServing(model, channel -> !channel.textOnly(model));
     }
 

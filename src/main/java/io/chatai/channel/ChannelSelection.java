@@ -31,17 +31,16 @@ final class ChannelSelection {
     }
 
     boolean anyServes(String model, java.util.function.Predicate<Channel> also) {
-        return catalog.all().stream().anyMatch(c -> c.enabled() && c.serves(model) && also.test(c));
+        return serving(model, also).findAny().isPresent();
     }
 
     java.util.Set<String> typesServing(String model, java.util.function.Predicate<Channel> also) {
-        java.util.Set<String> types = new java.util.TreeSet<>();
-        for (Channel c : catalog.all()) {
-            if (c.enabled() && c.serves(model) && also.test(c)) {
-                types.add(c.type());
-            }
-        }
-        return types;
+        return serving(model, also).map(Channel::type).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /** The enabled channels serving the model that also pass {@code also}, in the catalog's order. */
+    private java.util.stream.Stream<Channel> serving(String model, java.util.function.Predicate<Channel> also) {
+        return catalog.all().stream().filter(c -> c.enabled() && c.serves(model) && also.test(c));
     }
 
     /** The enabled channels serving the model: by priority, then weighted random order within each. */

@@ -2,9 +2,7 @@ package io.chatai.channel;
 
 import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
-import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.Completion;
-import io.chatai.core.message.Part;
 import io.chatai.core.message.CompletionBuilder;
 import io.chatai.core.message.Parts;
 import io.chatai.core.message.ModelRequest;
@@ -17,6 +15,7 @@ import io.chatai.provider.UpstreamError;
 import io.chatai.provider.UpstreamException;
 import io.chatai.tokens.TokenCounter;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -77,20 +76,10 @@ public final class ModelCalls {
     }
 
     /** The provider types that may answer a request for the model carrying images (for their token estimates). */
-    public java.util.Set<String> imageProviderTypes(String model) {
+    public Set<String> imageProviderTypes(String model) {
         return router.imageProviderTypes(model);
     }
 
-    private static boolean hasImages(ModelRequest request) {
-        for (ChatMessage message : request.messages()) {
-            for (Part part : message.content()) {
-                if (part instanceof Part.Image) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
 
     /** Fails fast when no enabled channel serves the model at all. */
     public void requireCandidates(String model) {
@@ -150,7 +139,7 @@ public final class ModelCalls {
         String[] relayed = {null};
         // With images in the request only channels that take them for this model are candidates: no failover
         // from a vision channel to a text-only one, which would answer about a picture it never saw.
-        boolean images = hasImages(request);
+        boolean images = Parts.anyImage(request.messages());
         var routed = router.route(request.model(), CallPurpose.CHAT, channel -> !images || !channel.textOnly(request.model()),
                 screen, (channel, provider, upstream, upstreamModel) -> {
             long started = System.nanoTime();

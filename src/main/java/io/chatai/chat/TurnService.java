@@ -19,6 +19,7 @@ import io.chatai.core.CallCancelledException;
 import io.chatai.core.Cancellation;
 import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.Part;
+import io.chatai.core.message.Parts;
 import io.chatai.core.message.ReasoningOptions;
 import io.chatai.core.message.RequestOptions;
 import io.chatai.core.message.TokenUsage;
@@ -37,6 +38,7 @@ import io.chatai.image.ImageTokens;
 import io.chatai.image.StoredImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs a chat turn, and is the only place that knows the order of its steps: resolve preset and
@@ -188,7 +190,7 @@ public final class TurnService {
                 userParts.add(new Part.Text(request.message()));
             }
             // Each provider counts a picture its own way; the turn may land on any channel serving the model.
-            var imageProviders = accepted.isEmpty() ? java.util.Set.<String>of() : calls.imageProviderTypes(model);
+            Set<String> imageProviders = accepted.isEmpty() ? Set.of() : calls.imageProviderTypes(model);
             for (StoredImage image : accepted) {
                 userParts.add(image.part());
                 userTokens += ImageTokens.estimate(imageProviders, image.width(), image.height());
@@ -202,7 +204,7 @@ public final class TurnService {
             // The requester, not the scope: a group's shared conversation has no user, its speaker does.
             CallContext context = new CallContext(out == null ? "chat" : "chat_stream", keyId, request.userId(),
                     request.groupId(), target.conversationId(), CallPurpose.CHAT, turnId);
-            if (hasImages(messages) && !calls.seesImages(model)) {
+            if (Parts.anyImage(messages) && !calls.seesImages(model)) {
                 messages = captions.describe(messages, accepted, preset, context, cancellation);
             }
             RequestOptions options = options(preset);
@@ -341,9 +343,6 @@ public final class TurnService {
         });
     }
 
-    private static boolean hasImages(List<ChatMessage> messages) {
-        return messages.stream().anyMatch(m -> m.content().stream().anyMatch(Part.Image.class::isInstance));
-    }
 
     /** A preset's {@code reasoningEffort} as the adapters take it: {@code off} is the model's {@code none}. */
     private static ReasoningOptions reasoning(String effort) {

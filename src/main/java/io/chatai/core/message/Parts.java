@@ -68,6 +68,11 @@ public final class Parts {
         return value == null ? 0 : value.length();
     }
 
+    /** Whether any of the messages carries an image part. */
+    public static boolean anyImage(List<ChatMessage> messages) {
+        return messages.stream().anyMatch(m -> m.content().stream().anyMatch(Part.Image.class::isInstance));
+    }
+
     public static <T extends Part> List<T> of(List<Part> parts, Class<T> type) {
         List<T> found = new ArrayList<>();
         for (Part part : parts) {
