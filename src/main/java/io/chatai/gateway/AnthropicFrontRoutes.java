@@ -76,12 +76,7 @@ public final class AnthropicFrontRoutes implements HttpService {
         RawRelay.Request raw = new RawRelay.Request(request.body(), request.stream(), false, RawRelay.Api.MESSAGES, null,
                 anthropicHeaders(req));
         if (!request.stream()) {
-            ModelCalls.Result result;
-            try {
-                result = calls.relay(request.model(), raw, request.relayOnly(), context, new Cancellation(), null, () -> false);
-            } catch (ApiException e) {
-                throw GatewayErrors.translate(e, model);
-            }
+            ModelCalls.Result result = V1Calls.relay(calls, request.model(), raw, request.relayOnly(), context, model);
             AccessLog.channel(req, result.channel().name());
             if (result.body() != null) {
                 Responses.sendJson(res, result.body());

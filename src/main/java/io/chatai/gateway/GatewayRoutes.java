@@ -86,12 +86,7 @@ public final class GatewayRoutes implements HttpService {
         String model = request.model().model();
         RawRelay.Request raw = new RawRelay.Request(request.body(), request.stream(), request.includeUsage());
         if (!request.stream()) {
-            ModelCalls.Result result;
-            try {
-                result = calls.relay(request.model(), raw, request.relayOnly(), context, new Cancellation(), null, () -> false);
-            } catch (ApiException e) {
-                throw GatewayErrors.translate(e, model);
-            }
+            ModelCalls.Result result = V1Calls.relay(calls, request.model(), raw, request.relayOnly(), context, model);
             AccessLog.channel(req, result.channel().name());
             if (result.body() != null) {
                 Responses.sendJson(res, result.body());

@@ -107,12 +107,7 @@ public final class ResponsesRoutes implements HttpService {
             }
         };
         if (!request.stream()) {
-            ModelCalls.Result result;
-            try {
-                result = calls.relay(model, raw, null, call, new Cancellation(), null, () -> false);
-            } catch (ApiException e) {
-                throw GatewayErrors.translate(e, request.model());
-            }
+            ModelCalls.Result result = V1Calls.relay(calls, model, raw, null, call, request.model());
             AccessLog.channel(req, result.channel().name());
             Completion completion = result.completion();
             if (result.body() != null) { // passed through: the upstream's own response
