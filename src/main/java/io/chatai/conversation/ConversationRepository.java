@@ -47,13 +47,17 @@ public final class ConversationRepository {
                 .findOne(ConversationRepository::map));
     }
 
-    /** The scope's most recently updated conversation, which a chat without {@code conversationId} continues. */
-    public Optional<Conversation> latest(Scope scope) {
-        return database.read(sql -> sql.query("SELECT " + COLUMNS + " FROM conversations "
+    /**
+     * The id of the scope's most recently updated conversation, which a chat without {@code conversationId}
+     * continues. Only the id: the scope index holds it, so the read never touches the table (every turn
+     * of a bot runs it).
+     */
+    public Optional<String> latestId(Scope scope) {
+        return database.read(sql -> sql.query("SELECT id FROM conversations "
                         + "WHERE user_id = :userId AND group_id = :groupId ORDER BY updated_at DESC, id DESC LIMIT 1")
                 .bind("userId", scope.userId())
                 .bind("groupId", scope.groupKey())
-                .findOne(ConversationRepository::map));
+                .findOne(RowMapper.STRING));
     }
 
     /** Conversations matching the optional filters, newest first (ties by id), and how many match in all. */

@@ -93,9 +93,9 @@ final class SingleNodeConversationResolver {
                 if (current != null) {
                     return current.claim(); // it will be the scope's newest once committed
                 }
-                var latest = conversations.latest(scope);
+                var latest = conversations.latestId(scope);
                 if (latest.isPresent()) {
-                    return existing(latest.get().id());
+                    return existing(latest.get());
                 }
             }
             Pending created = new Pending(scope);

@@ -12,6 +12,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -33,6 +35,12 @@ public final class Database implements AutoCloseable {
     private static final int CHECKPOINT_FINISH_AT_PAGES = 4_000;
 
     private final Dialect dialect;
+    /**
+     * SQLite's prepared statements per physical connection (see {@link StatementCache}). The pools keep
+     * their connections for good (no {@code maxLifetime}), so this holds one entry per connection; one
+     * the pool closed after a failure is dropped when the next is added.
+     */
+    private final ConcurrentMap<Connection, StatementCache> statementCaches = new ConcurrentHashMap<>();
     private final HikariDataSource readPool;
     private final HikariDataSource writePool;
     private final HikariDataSource checkpointPool; // SQLite only: the WalCheckpointer's connection
@@ -111,6 +119,9 @@ public final class Database implements AutoCloseable {
         hikari.setMaximumPoolSize(size);
         hikari.setMinimumIdle(size);
         hikari.setConnectionTimeout(60_000);
+        // A local file's connection never goes stale, and each keeps its prepared statements (StatementCache):
+        // retiring connections every 30 minutes (the default) would only throw those away.
+        hikari.setMaxLifetime(0);
         hikari.addDataSourceProperty("journal_mode", "WAL");
         hikari.addDataSourceProperty("foreign_keys", "true");
         // NORMAL in WAL mode survives a killed process (the WAL is in the OS page cache); only a power
@@ -190,9 +201,31 @@ public final class Database implements AutoCloseable {
     /** Runs a read; it may see any committed state, never a half-written transaction. */
     public <R> R read(Work<R> work) {
         try (Connection connection = readPool.getConnection()) {
-            return work.run(new Sql(connection));
+            return work.run(sql(connection));
         } catch (SQLException e) {
             throw new StoreException(e);
+        }
+    }
+
+    /** A unit of work's view of a lent connection: on SQLite with the statements kept for its physical connection. */
+    private Sql sql(Connection lent) throws SQLException {
+        if (dialect != Dialect.SQLITE) {
+            return new Sql(lent); // PostgreSQL's driver keeps its own cache of prepared statements
+        }
+        Connection physical = lent.unwrap(org.sqlite.SQLiteConnection.class);
+        StatementCache statements = statementCaches.get(physical);
+        if (statements == null) {
+            statementCaches.keySet().removeIf(Database::isClosed);
+            statements = statementCaches.computeIfAbsent(physical, StatementCache::of);
+        }
+        return new Sql(lent, statements);
+    }
+
+    private static boolean isClosed(Connection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            return true;
         }
     }
 
@@ -203,7 +236,7 @@ public final class Database implements AutoCloseable {
      */
     public <R> R write(Work<R> work) {
         if (sqliteWriter != null) {
-            return sqliteWriter.inTransaction(connection -> work.run(new Sql(connection)));
+            return sqliteWriter.inTransaction(connection -> work.run(sql(connection)));
         }
         try (Connection connection = writePool.getConnection()) {
             connection.setAutoCommit(false);

@@ -10,42 +10,62 @@ import java.util.Optional;
 /** A SELECT (or a statement that returns rows) with named parameters; see {@link SqlStatement}. */
 public final class Query extends SqlStatement<Query> {
 
-    Query(java.sql.Connection connection, String text) {
-        super(connection, text);
+    Query(java.sql.Connection connection, StatementCache statements, String text) {
+        super(connection, statements, text);
     }
 
     /** Every row, mapped. */
     public <T> List<T> list(RowMapper<T> mapper) {
-        try (PreparedStatement statement = prepare()) {
+        PreparedStatement statement = null;
+        boolean clean = false;
+        try {
+            statement = prepare();
             apply(statement, values);
+            List<T> rows = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
-                List<T> rows = new ArrayList<>();
                 while (rs.next()) {
                     rows.add(mapper.map(rs));
                 }
-                return rows;
             }
+            clean = true;
+            return rows;
         } catch (SQLException e) {
             throw failed(e);
+        } finally {
+            if (statement != null) {
+                release(statement, clean);
+            }
         }
     }
 
     /** The only row, or empty when there is none; more than one is an error. */
     public <T> Optional<T> findOne(RowMapper<T> mapper) {
-        try (PreparedStatement statement = prepare()) {
+        PreparedStatement statement = null;
+        boolean clean = false;
+        try {
+            statement = prepare();
             apply(statement, values);
+            T row = null;
+            boolean found;
+            boolean more;
             try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+                found = rs.next();
+                if (found) {
+                    row = mapper.map(rs);
                 }
-                T row = mapper.map(rs);
-                if (rs.next()) {
-                    throw new IllegalStateException("More than one row for " + sql.text());
-                }
-                return Optional.of(row);
+                more = found && rs.next();
             }
+            clean = true;
+            if (more) {
+                throw new IllegalStateException("More than one row for " + sql.text());
+            }
+            return found ? Optional.of(row) : Optional.empty();
         } catch (SQLException e) {
             throw failed(e);
+        } finally {
+            if (statement != null) {
+                release(statement, clean);
+            }
         }
     }
 

@@ -10,18 +10,25 @@ import java.sql.Connection;
  */
 public final class Sql {
     private final Connection connection;
+    private final StatementCache statements;
 
+    /** Statements prepared on the connection and closed after each use. */
     Sql(Connection connection) {
+        this(connection, StatementCache.NONE);
+    }
+
+    Sql(Connection connection, StatementCache statements) {
         this.connection = connection;
+        this.statements = statements;
     }
 
     /** A statement that returns rows. */
     public Query query(String text) {
-        return new Query(connection, text);
+        return new Query(connection, statements, text);
     }
 
     /** A statement that changes rows. */
     public Update update(String text) {
-        return new Update(connection, text);
+        return new Update(connection, statements, text);
     }
 }

@@ -35,11 +35,13 @@ public abstract sealed class SqlStatement<S extends SqlStatement<S>> permits Que
     private record Field(String name, Method accessor) { }
 
     final Connection connection;
+    private final StatementCache statements;
     final NamedSql sql;
     Object[] values;
 
-    SqlStatement(Connection connection, String text) {
+    SqlStatement(Connection connection, StatementCache statements, String text) {
         this.connection = connection;
+        this.statements = statements;
         this.sql = NamedSql.of(text);
         this.values = newValues();
     }
@@ -88,8 +90,14 @@ public abstract sealed class SqlStatement<S extends SqlStatement<S>> permits Que
         }
     }
 
+    /** The statement to run, from the connection's cache where it has one; hand it back with {@link #release}. */
     final PreparedStatement prepare() throws SQLException {
-        return connection.prepareStatement(sql.jdbc());
+        return statements.take(connection, sql.jdbc());
+    }
+
+    /** Ends the use of a statement from {@link #prepare}: kept for reuse if it ran cleanly, else closed. */
+    final void release(PreparedStatement statement, boolean ranCleanly) {
+        statements.giveBack(sql.jdbc(), statement, ranCleanly);
     }
 
     /** Hands the collected values to JDBC, each with the setter of its type. */

@@ -7,17 +7,26 @@ import java.util.List;
 /** An INSERT, UPDATE or DELETE with named parameters; see {@link SqlStatement}. */
 public final class Update extends SqlStatement<Update> {
 
-    Update(java.sql.Connection connection, String text) {
-        super(connection, text);
+    Update(java.sql.Connection connection, StatementCache statements, String text) {
+        super(connection, statements, text);
     }
 
     /** Runs it once with the bound values; returns how many rows changed. */
     public int execute() {
-        try (PreparedStatement statement = prepare()) {
+        PreparedStatement statement = null;
+        boolean clean = false;
+        try {
+            statement = prepare();
             apply(statement, values);
-            return statement.executeUpdate();
+            int changed = statement.executeUpdate();
+            clean = true;
+            return changed;
         } catch (SQLException e) {
             throw failed(e);
+        } finally {
+            if (statement != null) {
+                release(statement, clean);
+            }
         }
     }
 
@@ -27,7 +36,10 @@ public final class Update extends SqlStatement<Update> {
      */
     public void executeBatch(List<? extends Record> records) {
         Object[] common = values;
-        try (PreparedStatement statement = prepare()) {
+        PreparedStatement statement = null;
+        boolean clean = false;
+        try {
+            statement = prepare();
             for (Record record : records) {
                 values = common.clone();
                 bindFields(record);
@@ -35,10 +47,14 @@ public final class Update extends SqlStatement<Update> {
                 statement.addBatch();
             }
             statement.executeBatch();
+            clean = true;
         } catch (SQLException e) {
             throw failed(e);
         } finally {
             values = common;
+            if (statement != null) {
+                release(statement, clean);
+            }
         }
     }
 }

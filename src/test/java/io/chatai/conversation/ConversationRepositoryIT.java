@@ -110,7 +110,7 @@ class ConversationRepositoryIT {
         assertThat(ids(conversations.list("even", null, 10, 0))).containsExactly("conv_6", "conv_4", "conv_2", "conv_0");
         assertThat(ids(conversations.list("even", "g1", 10, 0))).containsExactly("conv_2", "conv_0");
         assertThat(conversations.list(null, "g1", 1, 0).total()).isEqualTo(4);
-        assertThat(conversations.latest(new Scope("odd", null))).map(Conversation::id).contains("conv_5");
+        assertThat(conversations.latestId(new Scope("odd", null))).contains("conv_5");
     }
 
     @Test

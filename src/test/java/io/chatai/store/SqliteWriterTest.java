@@ -37,6 +37,28 @@ class SqliteWriterTest {
     }
 
     @Test
+    void should_roll_back_all_of_a_failing_write_that_ran_alone_and_keep_writing_after_it() throws Exception {
+        try (Background background = new Background(); Connection connection = open()) {
+            SqliteWriter writer = new SqliteWriter(connection);
+            writer.start(background);
+
+            assertThatThrownBy(() -> writer.inTransaction(c -> {
+                insert(c, 1);
+                insert(c, 2);
+                return insert(c, 1); // the primary key again: the whole piece fails
+            })).hasMessageContaining("UNIQUE");
+            writer.inTransaction(c -> insert(c, 3));
+            writer.close();
+
+            try (Statement statement = connection.createStatement();
+                 ResultSet ids = statement.executeQuery("SELECT group_concat(id) FROM notes")) {
+                ids.next();
+                assertThat(ids.getString(1)).isEqualTo("3");
+            }
+        }
+    }
+
+    @Test
     void should_commit_every_piece_of_work_from_many_concurrent_writers_and_roll_back_only_the_failing_ones() throws Exception {
         try (Background background = new Background(); Connection connection = open()) {
             SqliteWriter writer = new SqliteWriter(connection);
