@@ -26,9 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The HTTP transport every HTTP provider shares: keep-alive connection pools, the channel's timeout as
- * a socket read timeout (so it bounds the first byte and each gap), its {@code totalTimeoutMs} as a
- * deadline on the whole call (one timer thread for all calls), its proxy and extra headers, and non-2xx
+ * The HTTP transport every HTTP provider shares: keep-alive connection pools, the channel's timeout on
+ * each wait for the upstream (sending, the first byte, each gap) and its {@code totalTimeoutMs} on the
+ * whole call, both kept by a {@link CallDeadline} (one timer thread for all calls), its proxy and extra headers, and non-2xx
  * statuses turned into {@link UpstreamException}s. No retries, no redirects. Thread-safe; close it at
  * shutdown to stop the timer.
  */
@@ -56,23 +56,28 @@ public final class UpstreamHttp implements AutoCloseable {
      * or a transport failure, is thrown as an {@link UpstreamException}.
      */
     public UpstreamResponse postJson(Upstream upstream, String url, Map<String, String> headers, byte[] body, boolean stream) {
+        CallDeadline deadline = CallDeadline.start(deadlines, upstream.timeout(), upstream.totalTimeout());
         Http1ClientRequest request = client(upstream.timeout()).post()
                 .uri(target(url))
-                .readTimeout(upstream.timeout())
+                // Zero: no socket read timeout, the deadline bounds the waits (a platform thread keeps the socket's).
+                .readTimeout(deadline.boundsWaits() ? Duration.ZERO : upstream.timeout())
                 .followRedirects(false)
                 .proxy(proxy(upstream.proxy()));
         request.header(HeaderNames.CONTENT_TYPE, "application/json");
         request.header(HeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
         headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
         upstream.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
-        CallDeadline deadline = CallDeadline.start(deadlines, upstream.totalTimeout());
         HttpClientResponse response;
+        deadline.waiting(); // connect, send the request, wait for the status line and headers
         try {
             response = request.submit(body);
         } catch (RuntimeException e) {
             deadline.close();
             throw deadline.expired() ? deadline.exceeded() : new UpstreamException(UpstreamFailures.fromTransport(e, false), e);
+        } finally {
+            deadline.progressed();
         }
+        deadline.responseStarted();
         int status = response.status().code();
         if (status / 100 == 2) {
             return new UpstreamResponse(response, deadline);

@@ -7,10 +7,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The open 2xx response of one upstream call, within the call's {@code totalTimeoutMs}. Its body reads
+ * The open 2xx response of one upstream call, within the call's {@code timeoutMs} per wait and {@code totalTimeoutMs}. Its body reads
  * to the end however the upstream framed it: a body delimited by the upstream closing the connection
  * (legal HTTP/1.1, and what several OpenAI-compatible servers send) ends there instead of failing. A read
- * once the deadline passed ends the call as {@link UpstreamError.LimitExceeded}, and so does a whole body
+ * once a bound ran out ends the call ({@link UpstreamError.Timeout} or {@link UpstreamError.LimitExceeded}), and so does a whole body
  * over {@value #MAX_BODY} bytes. Closing it closes the connection when the body was not read to the end,
  * so an endless body is never drained. Used by one call's thread.
  */
@@ -92,6 +92,7 @@ public final class UpstreamResponse implements AutoCloseable {
             if (deadline.expired()) {
                 throw deadline.exceeded();
             }
+            deadline.waiting();
             try {
                 return in.read(buffer, offset, length);
             } catch (DataReader.InsufficientDataAvailableException closedByUpstream) {
@@ -106,6 +107,8 @@ public final class UpstreamResponse implements AutoCloseable {
                     throw deadline.exceeded();
                 }
                 throw e;
+            } finally {
+                deadline.progressed();
             }
         }
 

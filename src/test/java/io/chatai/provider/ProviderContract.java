@@ -14,12 +14,15 @@ import io.chatai.testing.FakeUpstream;
 import io.chatai.testing.JavaNames;
 import io.chatai.testing.RawUpstream;
 import io.chatai.testing.Reply;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -311,9 +314,66 @@ abstract class ProviderContract {
     void should_time_out_when_no_first_byte_comes_within_the_timeout() {
         fake.always(Reply.hanging());
         for (boolean streaming : new boolean[] {false, true}) {
+            // A platform thread is bounded by the socket's read timeout, a virtual one (every request's) by the call's deadline.
             assertThatThrownBy(() -> call(streaming, Duration.ofMillis(300))).isInstanceOfSatisfying(UpstreamException.class,
                     e -> assertThat(e.error()).isInstanceOf(UpstreamError.Timeout.class));
+            long started = System.nanoTime();
+            assertThat(onVirtualThread(() -> call(streaming, Duration.ofMillis(300)))).isInstanceOfSatisfying(UpstreamException.class,
+                    e -> assertThat(e.error()).isInstanceOfSatisfying(UpstreamError.Timeout.class,
+                            timeout -> assertThat(timeout.phase()).contains("first byte")));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
         }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without a bound on the send this hangs
+    void should_time_out_sending_a_request_the_upstream_never_reads() throws Exception {
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0)) {
+            silent.setReceiveBufferSize(4096);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accepts, never reads
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            Upstream upstream = new Upstream("silent", "http://127.0.0.1:" + silent.getLocalPort(), KEY, Map.of(), Duration.ofMillis(500), null);
+            // Far more than the loopback socket buffers hold, so the send blocks until the upstream reads.
+            ModelRequest huge = new ModelRequest("m", List.of(ChatMessage.user("x".repeat(24 << 20))), 0.5, null, 100);
+            long started = System.nanoTime();
+
+            Throwable failure = onVirtualThread(() -> provider.complete(upstream, huge, new Cancellation()));
+
+            assertThat(failure).isInstanceOfSatisfying(UpstreamException.class,
+                    e -> assertThat(e.error()).isInstanceOf(UpstreamError.Timeout.class));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Runs the call on a virtual thread, as the server runs every request, and returns what it threw (null if nothing). */
+    static Throwable onVirtualThread(Runnable call) {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread thread = Thread.ofVirtual().start(() -> {
+            try {
+                call.run();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            thread.interrupt();
+            Thread.currentThread().interrupt();
+        }
+        return thrown.get();
     }
 
     @Test
@@ -334,6 +394,23 @@ abstract class ProviderContract {
                 .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.error()).isInstanceOfSatisfying(
                         UpstreamError.Timeout.class, timeout -> assertThat(timeout.phase()).contains("next chunk")));
         assertThat(seen).containsExactly(new StreamEvent.TextDelta(0, "first"));
+
+        List<StreamEvent> seenOnVirtual = new CopyOnWriteArrayList<>();
+        assertThat(onVirtualThread(() -> provider.stream(upstream(Duration.ofMillis(300)), request("m"), seenOnVirtual::add, new Cancellation())))
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.error()).isInstanceOfSatisfying(
+                        UpstreamError.Timeout.class, timeout -> assertThat(timeout.phase()).contains("next chunk")));
+        assertThat(seenOnVirtual).containsExactly(new StreamEvent.TextDelta(0, "first"));
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void should_not_time_out_a_stream_whose_gaps_stay_within_the_timeout_however_long_it_runs() {
+        fake.always(Reply.text("a", "b", "c", "d", "e", "f", "g", "h").withGap(Duration.ofMillis(150)));
+        List<StreamEvent> seen = new CopyOnWriteArrayList<>();
+
+        // ~1.2 s in all, four times the 300 ms bound on each wait: only a bound per wait lets this finish.
+        assertThat(onVirtualThread(() -> provider.stream(upstream(Duration.ofMillis(300)), request("m"), seen::add, new Cancellation()))).isNull();
+        assertThat(seen).hasSize(9).last().isInstanceOf(StreamEvent.Done.class);
     }
 
     @Test
