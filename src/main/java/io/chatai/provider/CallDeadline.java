@@ -11,12 +11,11 @@ import java.time.Duration;
  * Closing it before then disarms it and clears an interrupt it caused, so nothing leaks into the thread's
  * later work. Thread-safe: the timer thread checks and fires it, the call's thread marks its waits and closes it.
  *
- * <p>Why not the socket's read timeout for the waits: it makes every blocked read a timed park, which on a
- * virtual thread schedules and cancels a task on the JDK's delay scheduler per read (two thread wake-ups
- * per read in the profile), and it never bounds a write: an upstream that stops reading the request held
- * the call past every timeout. Marking a wait costs two volatile writes; the timer wakes once per
- * {@code timeoutMs} of a call's life at most. An interrupt cannot abort a platform thread's socket I/O,
- * so on a platform thread the waits keep the socket's read timeout ({@link #boundsWaits()} says which).
+ * <p>Why more than the socket's read timeout (which the call keeps): it never bounds a write, so an upstream
+ * that stopped reading the request held the call past every timeout. Marking a wait costs two volatile
+ * writes; the timer wakes once per {@code timeoutMs} of a call's life at most. An interrupt cannot abort a
+ * platform thread's socket I/O, so on a platform thread only the socket's read timeout bounds the waits
+ * ({@link #boundsWaits()} says which).
  */
 final class CallDeadline implements AutoCloseable {
     private static final long NOT_WAITING = Long.MIN_VALUE;

@@ -59,8 +59,10 @@ public final class UpstreamHttp implements AutoCloseable {
         CallDeadline deadline = CallDeadline.start(deadlines, upstream.timeout(), upstream.totalTimeout());
         Http1ClientRequest request = client(upstream.timeout()).post()
                 .uri(target(url))
-                // Zero: no socket read timeout, the deadline bounds the waits (a platform thread keeps the socket's).
-                .readTimeout(deadline.boundsWaits() ? Duration.ZERO : upstream.timeout())
+                // Kept although the deadline bounds reads too: Helidon's idle-connection monitor takes the socket's
+                // timeout as the idle limit of a pooled connection, and with none it broke the connection after
+                // 101 ms, failing the next call on it. On a platform thread it is the only bound on a read.
+                .readTimeout(upstream.timeout())
                 .followRedirects(false)
                 .proxy(proxy(upstream.proxy()));
         request.header(HeaderNames.CONTENT_TYPE, "application/json");

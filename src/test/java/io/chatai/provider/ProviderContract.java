@@ -404,6 +404,14 @@ abstract class ProviderContract {
     }
 
     @Test
+    void should_wait_for_a_slow_first_byte_within_the_timeout_on_a_virtual_thread() {
+        for (boolean streaming : new boolean[] {false, true}) {
+            fake.always(Reply.text("late").withFirstByte(Duration.ofMillis(700)));
+            assertThat(onVirtualThread(() -> call(streaming, Duration.ofSeconds(5)))).as("streaming " + streaming).isNull();
+        }
+    }
+
+    @Test
     void should_not_time_out_a_stream_whose_gaps_stay_within_the_timeout_however_long_it_runs() {
         fake.always(Reply.text("a", "b", "c", "d", "e", "f", "g", "h").withGap(Duration.ofMillis(150)));
         List<StreamEvent> seen = new CopyOnWriteArrayList<>();
