@@ -18,6 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +88,7 @@ public final class MemoryExtractor {
         return queue.size();
     }
 
-    void extract(Turn turn) {
+    void extract(Turn turn) throws InterruptedException {
         try {
             ModelRequest request = new ModelRequest(turn.model(), List.of(
                     new ChatMessage.System(INSTRUCTIONS),
@@ -95,13 +98,31 @@ public final class MemoryExtractor {
                                     "Facts worth remembering from a chat turn", SCHEMA, true)).build());
             CallContext context = new CallContext("memory", turn.keyId(), turn.userId(), turn.groupId(),
                     turn.conversationId(), CallPurpose.MEMORY);
-            String answer = calls.complete(request, context, new Cancellation()).completion().text();
+            String answer = onVirtualThread(() -> calls.complete(request, context, new Cancellation()).completion().text());
             for (String fact : facts(answer)) {
                 writer.remember(turn.scope(), fact, turn.conversationId(),
                         new MemoryRepository.ErasureFence(turn.userId(), turn.startedAt()));
             }
         } catch (RuntimeException e) {
             LOG.warn("Memory extraction for conversation {} failed and was dropped: {}", turn.conversationId(), e.toString());
+        }
+    }
+
+    /**
+     * Runs the model call on a virtual thread and waits for it: only there can the channel's timeouts abort
+     * a blocked send or read (an interrupt cannot reach a platform thread's socket), so an upstream that
+     * stops reading cannot hold the extraction thread for good.
+     */
+    private static String onVirtualThread(Callable<String> call) throws InterruptedException {
+        FutureTask<String> task = new FutureTask<>(call);
+        Thread thread = Thread.ofVirtual().name("memory-extraction-call").start(task);
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            thread.interrupt(); // the server is stopping: the call stops with it
+            throw e;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
         }
     }
 
