@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * java bench/Load.java rate    --url http://127.0.0.1:3000/api/chat --kind chat --auth KEY --rate 500 --duration 60 --interval 10
  * java bench/Load.java turns   --url http://127.0.0.1:3000/api/chat --auth KEY --users 10 --turns 200 --preset default
  * </pre>
- * Options shared by all modes: {@code --url}, {@code --kind openai|chat}, {@code --model M} (openai default
+ * Options shared by all modes: {@code --url}, {@code --kind openai|chat|messages|responses}, {@code --model M} (openai default
  * {@code fake}; chat: sent only when given), {@code --stream} (ask for a stream; for chat point the URL at
  * /api/chat/stream), {@code --auth TOKEN}, {@code -H "Name: value"} (repeatable), {@code --tokens N}
  * (expected content tokens, default 6; 0 skips the check), {@code --prefix P} (user ids), {@code --stall S}

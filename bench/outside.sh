@@ -12,6 +12,7 @@
 #   bench/outside.sh --b-jar /tmp/before.jar   # a second server (B) measured in the same rounds: A/B of a change
 #   bench/outside.sh --b-jvm-opts "-Djdk.pollerMode=1"  # B = the same jar with other JVM flags
 #   bench/outside.sh --clients 64 --b-jar /tmp/before.jar  # 64 connections per target (threads; CPU/req under overlap)
+#   bench/outside.sh --only direct,v1,messages,responses,chat   # also /v1/messages and /v1/responses (translated to the mock)
 #
 # Environment: JAVA_HOME (JDK 25), CHATAI_* passed on to the server. Results also go to
 # bench/results/outside-<timestamp>/ (raw per-round JSON, server log).
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
     --clients) CLIENTS=$2; shift 2 ;;
     --b-jar) B_JAR=$2; B=1; shift 2 ;;
     --b-jvm-opts) B_OPTS=$2; B=1; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -87,6 +88,12 @@ def chatai(suffix, port, key, spid):
   return {
   'v1': dict(name='chatai-v1' + suffix, host='127.0.0.1', port=int(port), path='/v1/chat/completions', body=body,
              headers={'Authorization': 'Bearer ' + key}, pids={'chatai': int(spid), 'mock': int(mpid)}),
+  'messages': dict(name='chatai-messages' + suffix, host='127.0.0.1', port=int(port), path='/v1/messages',
+                   body='{"model":"fake","max_tokens":64,"system":"You are terse.","messages":[{"role":"user","content":"Say lorem six times."}]}',
+                   headers={'x-api-key': key, 'anthropic-version': '2023-06-01'}, pids={'chatai': int(spid), 'mock': int(mpid)}),
+  'responses': dict(name='chatai-responses' + suffix, host='127.0.0.1', port=int(port), path='/v1/responses',
+                    body='{"model":"fake","store":false,"instructions":"You are terse.","input":"Say lorem six times."}',
+                    headers={'Authorization': 'Bearer ' + key}, pids={'chatai': int(spid), 'mock': int(mpid)}),
   'chat': dict(name='chatai-chat' + suffix, host='127.0.0.1', port=int(port), path='/api/chat', users=1000,
                body='{"message":"Say lorem six times.","userId":"o{user}","groupId":"g1"}',
                headers={'Authorization': 'Bearer ' + key}, pids={'chatai': int(spid), 'mock': int(mpid)}),

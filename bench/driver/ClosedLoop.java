@@ -32,7 +32,7 @@ final class ClosedLoop implements Mode {
         warmupNanos = (long) (o.getDouble("warmup", 2) * 1e9);
         durationNanos = (long) (o.getDouble("duration", 10) * 1e9);
         stallNanos = (long) (o.getDouble("stall", 5) * 1e9);
-        expectTokens = (int) o.getLong("tokens", 6);
+        expectTokens = (int) o.getLong("tokens", 6) * factory.answerCopies;
         // Connection j talks as users j, j + C, j + 2C, ...: no two requests in flight ever share a
         // conversation, and each user gets turn after turn.
         long users = o.getLong("users", Math.max(1000, 4L * connections));

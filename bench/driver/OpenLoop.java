@@ -47,7 +47,7 @@ final class OpenLoop implements Mode {
         durationNanos = (long) (o.getDouble("duration", 60) * 1e9);
         intervalNanos = (long) (o.getDouble("interval", 10) * 1e9);
         stallMillis = (long) (o.getDouble("stall", 5) * 1000);
-        expectTokens = (int) o.getLong("tokens", 6);
+        expectTokens = (int) o.getLong("tokens", 6) * factory.answerCopies;
         users = o.getLong("users", 10_000);
         maxInFlight = (int) o.getLong("max-inflight", 4096);
     }

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Builds the HTTP/1.1 requests of one target: the head once, the body per request (an OpenAI chat completion,
- * or a ChatAI {@code /api/chat} turn naming its user). Immutable after construction, so shared by all threads.
+ * an Anthropic message, an OpenAI response, or a ChatAI {@code /api/chat} turn naming its user). Immutable after construction, so shared by all threads.
  */
 final class RequestFactory {
     final String host;
@@ -16,6 +16,12 @@ final class RequestFactory {
     final String model;
     final String prefix;
     final String preset;
+    /**
+     * How many times a complete answer carries each content token: a Responses stream repeats the whole text
+     * in {@code output_text.done}, {@code content_part.done}, {@code output_item.done} and {@code completed}
+     * after its deltas; every other format carries it once.
+     */
+    final int answerCopies;
     final byte[] head; // up to and including "Content-Length: "
     final byte[] staticRequest;
 
@@ -24,7 +30,9 @@ final class RequestFactory {
         host = uri.getHost();
         port = uri.getPort() > 0 ? uri.getPort() : 80;
         path = uri.getRawPath() + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
-        chat = o.get("kind", "openai").equals("chat");
+        String kind = o.get("kind", "openai");
+        chat = kind.equals("chat");
+        answerCopies = kind.equals("responses") && o.values.containsKey("stream") ? 5 : 1;
         stream = o.values.containsKey("stream");
         model = o.get("model", chat ? null : "fake");
         prefix = o.get("prefix", "u");
@@ -44,9 +52,20 @@ final class RequestFactory {
         }
         h.append("Content-Length: ");
         head = h.toString().getBytes(StandardCharsets.UTF_8);
-        staticRequest = chat ? null : build(("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":"
-                + "\"You are a helpful assistant.\"},{\"role\":\"user\",\"content\":\"Hello, how are you today?\"}]"
-                + (stream ? ",\"stream\":true" : "") + "}").getBytes(StandardCharsets.UTF_8));
+        String streaming = stream ? ",\"stream\":true" : "";
+        staticRequest = switch (kind) {
+            case "chat" -> null;
+            case "openai" -> build(("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":"
+                    + "\"You are a helpful assistant.\"},{\"role\":\"user\",\"content\":\"Hello, how are you today?\"}]"
+                    + streaming + "}").getBytes(StandardCharsets.UTF_8));
+            // The same question in Anthropic's Messages and OpenAI's Responses formats.
+            case "messages" -> build(("{\"model\":\"" + model + "\",\"max_tokens\":256,\"system\":\"You are a helpful assistant.\","
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello, how are you today?\"}]" + streaming + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+            case "responses" -> build(("{\"model\":\"" + model + "\",\"store\":false,\"instructions\":\"You are a helpful assistant.\","
+                    + "\"input\":\"Hello, how are you today?\"" + streaming + "}").getBytes(StandardCharsets.UTF_8));
+            default -> throw new IllegalArgumentException("--kind must be openai, chat, messages or responses, not " + kind);
+        };
     }
 
     /** The request for turn {@code turn} of user {@code user} (openai: always the same bytes). */

@@ -13,7 +13,9 @@ import java.util.Locale;
 public final class BenchOptions {
     public static final List<String> SCENARIOS = List.of("latency", "cost", "scaling", "concurrency", "convlen", "streams", "soak");
     public static final List<String> ALL_TARGETS = List.of("direct", "nginx", "portkey", "chatai-v1", "chatai-chat",
-            "direct-stream", "nginx-stream", "portkey-stream", "chatai-v1-stream", "chatai-chat-stream");
+            "chatai-messages", "chatai-responses",
+            "direct-stream", "nginx-stream", "portkey-stream", "chatai-v1-stream", "chatai-chat-stream",
+            "chatai-messages-stream", "chatai-responses-stream");
     public static final String USAGE = """
             usage: bench/run.sh [options]
               --quick                  ~2-minute smoke run of every scenario (short, few clients, 200 streams)
@@ -22,8 +24,9 @@ public final class BenchOptions {
               --duration 20s           measured time of each request/response run (default 20s; quick 2s)
               --warmup 5s              warm-up before each run, discarded (default 5s; quick 1s)
               --global-warmup 15s      warm-up of each JIT-compiled target before the first scenario (default 15s; quick 2s)
-              --targets a,b            targets of latency and cost (default: all ten)
-                                       direct nginx portkey chatai-v1 chatai-chat, and each with -stream
+              --targets a,b            targets of latency and cost (default: all fourteen)
+                                       direct nginx portkey chatai-v1 chatai-chat chatai-messages chatai-responses,
+                                       and each with -stream
               --scaling-clients 1,16,64,256,1024   --scaling-targets direct,nginx,portkey,chatai-v1,chatai-chat
               --concurrency-clients 64,128,256,512,1024   --concurrency-targets direct,nginx,chatai-v1,chatai-chat
               --concurrency-ttfb 20    upstream time to first byte in the concurrency scenario, ms

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The targets of this run by id (direct, nginx, portkey, chatai-v1, chatai-chat, each also -stream), only for
+ * The targets of this run by id (direct, nginx, portkey, chatai-v1, chatai-chat, chatai-messages, chatai-responses, each also -stream), only for
  * the peers that run. Built once, then read-only.
  */
 public final class Targets {
@@ -16,15 +16,18 @@ public final class Targets {
         List<String> portkeyHeaders = List.of("x-portkey-provider: openai", "x-portkey-custom-host: http://127.0.0.1:" + peers.fake().port() + "/v1");
         for (boolean stream : new boolean[] {false, true}) {
             String s = stream ? "-stream" : "";
-            add(new Target("direct" + s, peers.fake(), "/v1/chat/completions", false, stream, List.of(), "sk-x"));
+            add(new Target("direct" + s, peers.fake(), "/v1/chat/completions", "openai", stream, List.of(), "sk-x"));
             if (peers.nginx() != null) {
-                add(new Target("nginx" + s, peers.nginx(), "/v1/chat/completions", false, stream, List.of(), "sk-x"));
+                add(new Target("nginx" + s, peers.nginx(), "/v1/chat/completions", "openai", stream, List.of(), "sk-x"));
             }
             if (peers.portkey() != null) {
-                add(new Target("portkey" + s, peers.portkey(), "/v1/chat/completions", false, stream, portkeyHeaders, "sk-x"));
+                add(new Target("portkey" + s, peers.portkey(), "/v1/chat/completions", "openai", stream, portkeyHeaders, "sk-x"));
             }
-            add(new Target("chatai-v1" + s, peers.chatai(), "/v1/chat/completions", false, stream, List.of(), clientKey));
-            add(new Target("chatai-chat" + s, peers.chatai(), stream ? "/api/chat/stream" : "/api/chat", true, stream, List.of(), clientKey));
+            add(new Target("chatai-v1" + s, peers.chatai(), "/v1/chat/completions", "openai", stream, List.of(), clientKey));
+            add(new Target("chatai-chat" + s, peers.chatai(), stream ? "/api/chat/stream" : "/api/chat", "chat", stream, List.of(), clientKey));
+            // The Anthropic and Responses fronts, translated to the same OpenAI-format fake channel.
+            add(new Target("chatai-messages" + s, peers.chatai(), "/v1/messages", "messages", stream, List.of(), clientKey));
+            add(new Target("chatai-responses" + s, peers.chatai(), "/v1/responses", "responses", stream, List.of(), clientKey));
         }
     }
 

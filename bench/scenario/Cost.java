@@ -47,6 +47,13 @@ record Cost() implements Scenario {
             double r = num(chat, "rps") / num(pk, "rps");
             report.check("Cost: /api/chat req/s vs Portkey (64 clients)", fmt1(r) + "×", "≥ 5×", r >= 5);
         }
+        for (String front : new String[] {"chatai-messages", "chatai-responses"}) {
+            Map<String, Object> row = Rows.find(rows, front, 64);
+            if (row != null && v1 != null) {
+                double r = num(row, "rps") / num(v1, "rps");
+                report.check("Cost: " + front + " req/s vs /v1/chat/completions (64 clients)", fmt0(r * 100) + " %", "≥ 60 %", r >= 0.6);
+            }
+        }
         long e = (v1 == null ? 0 : Rows.errors(v1)) + (chat == null ? 0 : Rows.errors(chat));
         if (v1 != null || chat != null) {
             report.check("Cost: errors on ChatAI (64 clients)", String.valueOf(e), "0", e == 0);

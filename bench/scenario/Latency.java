@@ -28,6 +28,8 @@ record Latency() implements Scenario {
         Ratios.print(h.report(), "latency", rows);
         checkAdded(h.report(), rows, "chatai-v1", 0.3, 1.0, "Added latency /v1/chat/completions (1 client)");
         checkAdded(h.report(), rows, "chatai-chat", 1.0, 2.0, "Added latency /api/chat (1 client)");
+        checkAdded(h.report(), rows, "chatai-messages", 0.5, 1.5, "Added latency /v1/messages to an openai channel (1 client)");
+        checkAdded(h.report(), rows, "chatai-responses", 0.5, 1.5, "Added latency /v1/responses to an openai channel (1 client)");
     }
 
     private static void checkAdded(Report report, List<Map<String, Object>> rows, String id, double meanLimit, double p99Limit, String label) {

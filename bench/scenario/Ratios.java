@@ -16,6 +16,7 @@ final class Ratios {
     private static final String[][] PAIRS = {
             {"chatai-v1", "portkey", "≥ 10× (cost)"}, {"chatai-v1", "nginx", "≥ 0.5 (cost)"}, {"chatai-v1", "direct", ""},
             {"chatai-chat", "portkey", "≥ 5× (cost)"}, {"chatai-chat", "nginx", ""}, {"chatai-chat", "direct", ""},
+            {"chatai-messages", "chatai-v1", "≥ 0.6 (cost)"}, {"chatai-responses", "chatai-v1", "≥ 0.6 (cost)"},
             {"nginx", "direct", ""}, {"portkey", "direct", ""},
             {"chatai-v1-stream", "portkey-stream", ""}, {"chatai-v1-stream", "nginx-stream", ""},
             {"chatai-chat-stream", "portkey-stream", ""}, {"chatai-chat-stream", "nginx-stream", ""},
