@@ -14,8 +14,7 @@ import java.time.Duration;
  * <p>Why more than the socket's read timeout (which the call keeps): it never bounds a write, so an upstream
  * that stopped reading the request held the call past every timeout. Marking a wait costs two volatile
  * writes; the timer wakes once per {@code timeoutMs} of a call's life at most. An interrupt cannot abort a
- * platform thread's socket I/O, so on a platform thread only the socket's read timeout bounds the waits
- * ({@link #boundsWaits()} says which).
+ * platform thread's socket I/O, so on a platform thread only the socket's read timeout bounds the waits.
  */
 final class CallDeadline implements AutoCloseable {
     private static final long NOT_WAITING = Long.MIN_VALUE;
@@ -49,11 +48,6 @@ final class CallDeadline implements AutoCloseable {
      */
     static CallDeadline start(DeadlineTimer timers, Duration gap, Duration total) {
         return new CallDeadline(timers, gap, total);
-    }
-
-    /** True when this deadline bounds the waits; false on a platform thread, where the socket's read timeout must. */
-    boolean boundsWaits() {
-        return gapNanos > 0;
     }
 
     /** The call's thread is about to block on the upstream (send, or wait for bytes). */
