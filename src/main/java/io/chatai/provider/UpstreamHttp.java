@@ -56,7 +56,6 @@ public final class UpstreamHttp implements AutoCloseable {
      * or a transport failure, is thrown as an {@link UpstreamException}.
      */
     public UpstreamResponse postJson(Upstream upstream, String url, Map<String, String> headers, byte[] body, boolean stream) {
-        CallDeadline deadline = CallDeadline.start(deadlines, upstream.timeout(), upstream.totalTimeout());
         Http1ClientRequest request = client(upstream.timeout()).post()
                 .uri(target(url))
                 // Kept although the deadline bounds reads too: Helidon's idle-connection monitor takes the socket's
@@ -69,6 +68,8 @@ public final class UpstreamHttp implements AutoCloseable {
         request.header(HeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
         headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
         upstream.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        // Armed only now: a request that failed to build must leave no deadline behind to interrupt the thread later.
+        CallDeadline deadline = CallDeadline.start(deadlines, upstream.timeout(), upstream.totalTimeout());
         HttpClientResponse response;
         deadline.waiting(); // connect, send the request, wait for the status line and headers
         try {
