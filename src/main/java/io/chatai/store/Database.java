@@ -241,7 +241,7 @@ public final class Database implements AutoCloseable {
         try (Connection connection = writePool.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                R result = work.run(new Sql(connection));
+                R result = work.run(sql(connection));
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {

@@ -1,8 +1,6 @@
 package io.chatai.store;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,57 +14,33 @@ public final class Query extends SqlStatement<Query> {
 
     /** Every row, mapped. */
     public <T> List<T> list(RowMapper<T> mapper) {
-        PreparedStatement statement = null;
-        boolean clean = false;
-        try {
-            statement = prepare();
+        return withStatement(statement -> {
             apply(statement, values);
-            List<T> rows = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
+                List<T> rows = new ArrayList<>();
                 while (rs.next()) {
                     rows.add(mapper.map(rs));
                 }
+                return rows;
             }
-            clean = true;
-            return rows;
-        } catch (SQLException e) {
-            throw failed(e);
-        } finally {
-            if (statement != null) {
-                release(statement, clean);
-            }
-        }
+        });
     }
 
     /** The only row, or empty when there is none; more than one is an error. */
     public <T> Optional<T> findOne(RowMapper<T> mapper) {
-        PreparedStatement statement = null;
-        boolean clean = false;
-        try {
-            statement = prepare();
+        return withStatement(statement -> {
             apply(statement, values);
-            T row = null;
-            boolean found;
-            boolean more;
             try (ResultSet rs = statement.executeQuery()) {
-                found = rs.next();
-                if (found) {
-                    row = mapper.map(rs);
+                if (!rs.next()) {
+                    return Optional.empty();
                 }
-                more = found && rs.next();
+                T row = mapper.map(rs);
+                if (rs.next()) {
+                    throw new IllegalStateException("More than one row for " + sql.text());
+                }
+                return Optional.of(row);
             }
-            clean = true;
-            if (more) {
-                throw new IllegalStateException("More than one row for " + sql.text());
-            }
-            return found ? Optional.of(row) : Optional.empty();
-        } catch (SQLException e) {
-            throw failed(e);
-        } finally {
-            if (statement != null) {
-                release(statement, clean);
-            }
-        }
+        });
     }
 
     /** The only row; none is an error. */

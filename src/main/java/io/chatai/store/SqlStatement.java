@@ -90,14 +90,32 @@ public abstract sealed class SqlStatement<S extends SqlStatement<S>> permits Que
         }
     }
 
-    /** The statement to run, from the connection's cache where it has one; hand it back with {@link #release}. */
-    final PreparedStatement prepare() throws SQLException {
-        return statements.take(connection, sql.jdbc());
+    /** What a statement is used for, once prepared. */
+    @FunctionalInterface
+    interface StatementWork<R> {
+        R run(PreparedStatement statement) throws SQLException;
     }
 
-    /** Ends the use of a statement from {@link #prepare}: kept for reuse if it ran cleanly, else closed. */
-    final void release(PreparedStatement statement, boolean ranCleanly) {
-        statements.giveBack(sql.jdbc(), statement, ranCleanly);
+    /**
+     * Runs the work on the statement for this SQL (from the connection's cache where it has one) and hands
+     * the statement back: kept for reuse if the work ran cleanly, else closed. A JDBC failure becomes a
+     * {@link Database.StoreException}.
+     */
+    final <R> R withStatement(StatementWork<R> work) {
+        boolean clean = false;
+        PreparedStatement statement = null;
+        try {
+            statement = statements.take(connection, sql.jdbc());
+            R result = work.run(statement);
+            clean = true;
+            return result;
+        } catch (SQLException e) {
+            throw failed(e);
+        } finally {
+            if (statement != null) {
+                statements.giveBack(sql.jdbc(), statement, clean);
+            }
+        }
     }
 
     /** Hands the collected values to JDBC, each with the setter of its type. */

@@ -1,7 +1,5 @@
 package io.chatai.store;
 
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.List;
 
 /** An INSERT, UPDATE or DELETE with named parameters; see {@link SqlStatement}. */
@@ -13,21 +11,10 @@ public final class Update extends SqlStatement<Update> {
 
     /** Runs it once with the bound values; returns how many rows changed. */
     public int execute() {
-        PreparedStatement statement = null;
-        boolean clean = false;
-        try {
-            statement = prepare();
+        return withStatement(statement -> {
             apply(statement, values);
-            int changed = statement.executeUpdate();
-            clean = true;
-            return changed;
-        } catch (SQLException e) {
-            throw failed(e);
-        } finally {
-            if (statement != null) {
-                release(statement, clean);
-            }
-        }
+            return statement.executeUpdate();
+        });
     }
 
     /**
@@ -36,25 +23,18 @@ public final class Update extends SqlStatement<Update> {
      */
     public void executeBatch(List<? extends Record> records) {
         Object[] common = values;
-        PreparedStatement statement = null;
-        boolean clean = false;
         try {
-            statement = prepare();
-            for (Record record : records) {
-                values = common.clone();
-                bindFields(record);
-                apply(statement, values);
-                statement.addBatch();
-            }
-            statement.executeBatch();
-            clean = true;
-        } catch (SQLException e) {
-            throw failed(e);
+            withStatement(statement -> {
+                for (Record record : records) {
+                    values = common.clone();
+                    bindFields(record);
+                    apply(statement, values);
+                    statement.addBatch();
+                }
+                return statement.executeBatch();
+            });
         } finally {
             values = common;
-            if (statement != null) {
-                release(statement, clean);
-            }
         }
     }
 }
