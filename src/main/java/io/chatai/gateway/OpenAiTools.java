@@ -82,13 +82,7 @@ record OpenAiTools(List<ToolSpec> tools, ToolChoice choice, ResponseFormat respo
             return null;
         }
         if (choice.isTextual()) {
-            return switch (choice.textValue()) {
-                case "auto" -> ToolChoice.AUTO;
-                case "none" -> ToolChoice.NONE;
-                case "required" -> ToolChoice.REQUIRED;
-                default -> throw Params.invalid("tool_choice", "Invalid value: '" + choice.textValue()
-                        + "'. Supported values are: 'none', 'auto' and 'required'.");
-            };
+            return fromWord(choice.textValue());
         }
         if (!choice.isObject()) {
             throw Params.wrongType("tool_choice", "a string or an object", choice);
@@ -102,6 +96,17 @@ record OpenAiTools(List<ToolSpec> tools, ToolChoice choice, ResponseFormat respo
             throw Params.missing("tool_choice.function");
         }
         return new ToolChoice.Named(requiredString(function.get("name"), "tool_choice.function.name", 256));
+    }
+
+    /** A {@code tool_choice} given as a string, the same three words in chat completions and Responses. */
+    static ToolChoice fromWord(String choice) {
+        return switch (choice) {
+            case "auto" -> ToolChoice.AUTO;
+            case "none" -> ToolChoice.NONE;
+            case "required" -> ToolChoice.REQUIRED;
+            default -> throw Params.invalid("tool_choice", "Invalid value: '" + choice
+                    + "'. Supported values are: 'none', 'auto' and 'required'.");
+        };
     }
 
     private static ResponseFormat format(JsonNode format, String[] relayOnly) {

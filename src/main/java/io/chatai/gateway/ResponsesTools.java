@@ -99,13 +99,7 @@ record ResponsesTools(List<ToolSpec> specs, ToolChoice choice, ResponseFormat fo
             return null;
         }
         if (choice.isTextual()) {
-            return switch (choice.textValue()) {
-                case "auto" -> ToolChoice.AUTO;
-                case "none" -> ToolChoice.NONE;
-                case "required" -> ToolChoice.REQUIRED;
-                default -> throw Params.invalid("tool_choice", "Invalid value: '" + choice.textValue()
-                        + "'. Supported values are: 'none', 'auto' and 'required'.");
-            };
+            return OpenAiTools.fromWord(choice.textValue());
         }
         String type = ContentParts.type(choice, "tool_choice");
         if (type.equals("function")) {
