@@ -5,12 +5,11 @@ import static io.chatai.provider.WireSupport.next;
 import static io.chatai.provider.WireSupport.parse;
 import static io.chatai.provider.WireSupport.text;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatai.core.Cancellation;
 import io.chatai.core.Json;
 import io.chatai.core.message.Completion;
+import io.chatai.provider.BodyFields;
 import io.chatai.provider.RawRelay;
 import io.chatai.provider.SseReader;
 import io.chatai.provider.Upstream;
@@ -20,8 +19,6 @@ import io.chatai.provider.UpstreamFailures;
 import io.chatai.provider.UpstreamHttp;
 import io.chatai.provider.UpstreamResponse;
 import io.chatai.provider.WireSupport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,7 +43,7 @@ final class AnthropicRelay {
 
     RawRelay.Answer relay(Upstream upstream, RawRelay.Request request, String upstreamModel, RawRelay.Sink sink,
                           Cancellation cancellation) {
-        byte[] body = withModel(request.body(), upstreamModel).getBytes(StandardCharsets.UTF_8);
+        byte[] body = BodyFields.withModel(request.body(), upstreamModel).getBytes(StandardCharsets.UTF_8);
         try (var interrupt = cancellation.interruptCurrentThread();
              UpstreamResponse response = http.postJson(upstream, WireSupport.join(upstream.baseUrl(), "/v1/messages"),
                      headers(upstream, request.headers()), body, request.stream())) {
@@ -91,7 +88,7 @@ final class AnthropicRelay {
 
     OptionalInt countInputTokens(Upstream upstream, String body, String upstreamModel, Map<String, String> callerHeaders,
                                  Cancellation cancellation) {
-        byte[] bytes = withModel(body, upstreamModel).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = BodyFields.withModel(body, upstreamModel).getBytes(StandardCharsets.UTF_8);
         try (var interrupt = cancellation.interruptCurrentThread();
              UpstreamResponse response = http.postJson(upstream, WireSupport.join(upstream.baseUrl(), "/v1/messages/count_tokens"),
                      headers(upstream, callerHeaders), bytes, false)) {
@@ -118,29 +115,5 @@ final class AnthropicRelay {
             headers.put("anthropic-beta", caller.get("anthropic-beta"));
         }
         return headers;
-    }
-
-    /** The body with its top-level {@code model} value replaced, every other byte as it was. */
-    static String withModel(String body, String model) {
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
-            p.nextToken();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                int start = (int) p.currentTokenLocation().getCharOffset();
-                if (p.currentToken() == JsonToken.VALUE_STRING) {
-                    p.getText(); // to the closing quote
-                } else {
-                    p.skipChildren();
-                }
-                if (field.equals("model")) {
-                    int end = (int) p.currentLocation().getCharOffset();
-                    return body.substring(0, start) + Json.writeString(model) + body.substring(end);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the gateway passed a body that is not a JSON object", e);
-        }
-        return body;
     }
 }

@@ -1,12 +1,15 @@
 package io.chatai.provider.openai;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import static io.chatai.provider.BodyFields.splice;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatai.core.Json;
+import io.chatai.provider.BodyFields;
+import io.chatai.provider.BodyFields.Span;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Set;
 
 /**
  * The two edits a relayed request gets, made in its text so every other byte reaches the upstream as the
@@ -20,55 +23,29 @@ final class RequestEdit {
 
     /** The body for the upstream. The caller's body is a JSON object the gateway has already validated. */
     static String forUpstream(String body, boolean stream, String upstreamModel) {
-        int modelStart = -1;
-        int modelEnd = -1;
-        int optionsStart = -1;
-        int optionsEnd = -1;
-        int open;
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
-            p.nextToken();
-            open = (int) p.currentTokenLocation().getCharOffset();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                int start = (int) p.currentTokenLocation().getCharOffset();
-                if (p.currentToken() == JsonToken.VALUE_STRING) {
-                    p.getText(); // to the closing quote
-                } else {
-                    p.skipChildren();
-                }
-                int end = (int) p.currentLocation().getCharOffset();
-                if (field.equals("model")) {
-                    modelStart = start;
-                    modelEnd = end;
-                } else if (field.equals("stream_options")) {
-                    optionsStart = start;
-                    optionsEnd = end;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the gateway passed a body that is not a JSON object", e);
+        if (!stream) {
+            return BodyFields.withModel(body, upstreamModel);
         }
         String model = Json.writeString(upstreamModel);
-        if (!stream) {
-            return splice(body, modelStart, modelEnd, model);
-        }
-        if (optionsStart < 0) {
+        BodyFields fields = BodyFields.of(body, Set.of("model", "stream_options"));
+        Span modelSpan = fields.spans().get("model");
+        Span optionsSpan = fields.spans().get("stream_options");
+        if (optionsSpan == null) {
             // Inserted first, so the model's offsets after it move by the insert's length.
             String insert = "\"stream_options\":{\"include_usage\":true},";
-            String withOptions = body.substring(0, open + 1) + insert + body.substring(open + 1);
-            return splice(withOptions, modelStart + insert.length(), modelEnd + insert.length(), model);
+            String withOptions = body.substring(0, fields.open() + 1) + insert + body.substring(fields.open() + 1);
+            return splice(withOptions, modelSpan == null ? null : modelSpan.shifted(insert.length()), model);
         }
-        String options = body.substring(optionsStart, optionsEnd);
+        String options = body.substring(optionsSpan.start(), optionsSpan.end());
         String asked = askForUsage(options);
         if (asked.equals(options)) {
-            return splice(body, modelStart, modelEnd, model);
+            return splice(body, modelSpan, model);
         }
         // Edited from the later field back, so the earlier offsets stay valid.
-        if (optionsStart > modelStart) {
-            return splice(splice(body, optionsStart, optionsEnd, asked), modelStart, modelEnd, model);
+        if (modelSpan == null || optionsSpan.start() > modelSpan.start()) {
+            return splice(splice(body, optionsSpan, asked), modelSpan, model);
         }
-        return splice(splice(body, modelStart, modelEnd, model), optionsStart, optionsEnd, asked);
+        return splice(splice(body, modelSpan, model), optionsSpan, asked);
     }
 
     /** The caller's stream_options with include_usage true: unchanged text when it already says so. */
@@ -84,9 +61,5 @@ final class RequestEdit {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String splice(String text, int start, int end, String replacement) {
-        return start < 0 ? text : text.substring(0, start) + replacement + text.substring(end);
     }
 }
