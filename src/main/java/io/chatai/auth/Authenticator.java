@@ -26,6 +26,7 @@ public final class Authenticator {
      * key is looked up outside the cache's lock (a slow read blocks no other caller).
      */
     private final Cache<String, ApiKey> cache = Caffeine.newBuilder()
+            .executor(Runnable::run) // upkeep on the caller: no pool thread woken on the request path
             .maximumSize(MAX_CACHED)
             .expireAfterWrite(CACHE_TTL)
             .build();

@@ -32,10 +32,12 @@ public final class ConversationRepository {
 
     private final Database database;
     private final UserErasures erasures;
+    private final ConversationCache cache;
 
     public ConversationRepository(Database database) {
         this.database = database;
         this.erasures = new UserErasures(database);
+        this.cache = ConversationCache.forDialect(database.dialect());
     }
 
     /** One page of a listing and the number of all matches. */
@@ -53,11 +55,12 @@ public final class ConversationRepository {
      * of a bot runs it).
      */
     public Optional<String> latestId(Scope scope) {
-        return database.read(sql -> sql.query("SELECT id FROM conversations "
+        return cache.latest(scope, () -> database.read(sql -> sql.query("SELECT id, updated_at FROM conversations "
                         + "WHERE user_id = :userId AND group_id = :groupId ORDER BY updated_at DESC, id DESC LIMIT 1")
                 .bind("userId", scope.userId())
                 .bind("groupId", scope.groupKey())
-                .findOne(RowMapper.STRING));
+                .findOne(rs -> new ConversationCache.Latest(rs.getString("id"), rs.getLong("updated_at")))
+                .orElse(ConversationCache.Latest.NONE)));
     }
 
     /** Conversations matching the optional filters, newest first (ties by id), and how many match in all. */
@@ -127,7 +130,7 @@ public final class ConversationRepository {
         if (limit <= 0) {
             return List.of();
         }
-        return database.read(sql -> {
+        return cache.recent(conversationId, limit, () -> database.read(sql -> {
             List<Row> rows = sql.query("SELECT " + MESSAGE_COLUMNS + " "
                             + "FROM messages WHERE conversation_id = :id ORDER BY seq DESC LIMIT :limit")
                     .bind("id", conversationId)
@@ -135,7 +138,7 @@ public final class ConversationRepository {
                     .list(Row::of);
             ConversationImages.Loader loader = new ConversationImages.Loader(sql);
             return rows.stream().map(row -> row.decode(conversationId, loader::resolve)).toList();
-        });
+        }));
     }
 
     /** The conversation's images without their bytes, in message order. */
@@ -179,48 +182,64 @@ public final class ConversationRepository {
      * @throws ApiException {@code CONVERSATION_NOT_FOUND} if the conversation was deleted meanwhile
      */
     public void commit(TurnCommit turn, Fence fence) {
-        database.update(sql -> {
-            fence.check(sql);
-            refuseIfErased(sql, turn.requesterId(), turn.userAt());
-            long nextSeq = nextSeq(sql, turn.conversationId(), turn.create(), turn.scope(), turn.presetId(), turn.userAt());
-            String answer = turn.answer();
-            long replySeq = nextSeq + 1 + turn.steps().size();
-            var storedIds = ConversationImages.store(sql, turn.conversationId(), nextSeq, turn.images(),
-                    imageSources(turn.user()), turn.userAt());
-            String userParts = parts(turn.user(), storedIds::get);
-            if (turn.steps().isEmpty()) {
-                sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
-                                + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt, :speakerId, :speakerName), "
-                                + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt, NULL, NULL)")
-                        .bindFields(turn)
-                        .bind("speakerId", turn.speaker() == null ? null : turn.speaker().userId())
-                        .bind("speakerName", turn.speaker() == null ? null : turn.speaker().name())
+        List<MessageRow> written;
+        try {
+            written = database.write(sql -> {
+                fence.check(sql);
+                refuseIfErased(sql, turn.requesterId(), turn.userAt());
+                long nextSeq = nextSeq(sql, turn.conversationId(), turn.create(), turn.scope(), turn.presetId(), turn.userAt());
+                var storedIds = ConversationImages.store(sql, turn.conversationId(), nextSeq, turn.images(),
+                        imageSources(turn.user()), turn.userAt());
+                List<MessageRow> rows = rows(turn, nextSeq, parts(turn.user(), storedIds::get));
+                if (rows.size() == 2) {
+                    MessageRow user = rows.getFirst();
+                    MessageRow reply = rows.getLast();
+                    sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
+                                    + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt, :speakerId, :speakerName), "
+                                    + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt, NULL, NULL)")
+                            .bind("id", turn.conversationId())
+                            .bind("userSeq", user.seq()).bind("userContent", user.content()).bind("userParts", user.parts())
+                            .bind("userTokens", user.tokens()).bind("userAt", user.createdAt())
+                            .bind("speakerId", user.userId()).bind("speakerName", user.userName())
+                            .bind("replySeq", reply.seq()).bind("replyContent", reply.content()).bind("replyParts", reply.parts())
+                            .bind("replyTokens", reply.tokens()).bind("replyAt", reply.createdAt())
+                            .execute();
+                } else {
+                    sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
+                                    + "VALUES (:conversationId, :seq, :role, :content, :parts, :tokens, :createdAt, :userId, :userName)")
+                            .executeBatch(rows);
+                }
+                // message_count counts what GET /api/conversations/:id shows by default: the question and the answer.
+                sql.update("UPDATE conversations SET preset_id = :presetId, updated_at = :replyAt, "
+                                + "message_count = message_count + 2, last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
+                        .bind("presetId", turn.presetId())
+                        .bind("replyAt", turn.replyAt())
+                        .bind("lastMessage", cut(turn.answer()))
+                        .bind("nextSeq", rows.getLast().seq() + 1)
                         .bind("id", turn.conversationId())
-                        .bind("userSeq", nextSeq)
-                        .bind("userContent", turn.user().text())
-                        .bind("userParts", userParts)
-                        .bind("replySeq", replySeq)
-                        .bind("replyContent", answer)
-                        .bind("replyParts", answerParts(turn.reply(), answer))
                         .execute();
-            } else {
-                sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
-                                + "VALUES (:conversationId, :seq, :role, :content, :parts, :tokens, :createdAt, :userId, :userName)")
-                        .executeBatch(rows(turn, nextSeq, userParts));
-            }
-            // message_count counts what GET /api/conversations/:id shows by default: the question and the answer.
-            sql.update("UPDATE conversations SET preset_id = :presetId, updated_at = :replyAt, "
-                            + "message_count = message_count + 2, last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
-                    .bind("presetId", turn.presetId())
-                    .bind("replyAt", turn.replyAt())
-                    .bind("lastMessage", cut(answer))
-                    .bind("nextSeq", replySeq + 1)
-                    .bind("id", turn.conversationId())
-                    .execute();
-            if (turn.requestId() != null) {
-                storeTurn(sql, turn);
-            }
-        });
+                if (turn.requestId() != null) {
+                    storeTurn(sql, turn);
+                }
+                return rows;
+            });
+        } catch (RuntimeException | Error e) {
+            cache.dropped(turn.conversationId(), turn.scope()); // it may have committed all the same (a failed fsync)
+            throw e;
+        }
+        boolean images = !turn.images().isEmpty() || RecentWindow.hasImage(turn.user()) || RecentWindow.hasImage(turn.reply())
+                || turn.steps().stream().anyMatch(RecentWindow::hasImage);
+        cache.committed(turn.conversationId(), turn.scope(), turn.replyAt(), images ? null : stored(turn.conversationId(), written));
+    }
+
+    /** Rows just written, as {@link #recentMessages} would read them back (they hold no image). */
+    private static List<StoredMessage> stored(String conversationId, List<MessageRow> rows) {
+        return rows.stream().map(row -> new Row(row.seq(), ChatMessage.Role.fromWire(row.role()), row.content(), row.parts(),
+                        row.tokens(), row.createdAt(), row.userId() == null ? null : new Speaker(row.userId(), row.userName())))
+                .map(row -> row.decode(conversationId, (id, mimeType) -> {
+                    throw new IllegalArgumentException("image " + id + " in a message said to hold none");
+                }))
+                .toList();
     }
 
     /** A turn that began before its user's data was erased writes nothing: the erase must not be undone. */
@@ -296,7 +315,19 @@ public final class ConversationRepository {
      * counters and the requestId, or nothing at all. Refused like a turn's commit.
      */
     public void observe(Observation observed, Fence fence) {
-        database.update(sql -> {
+        long seq;
+        try {
+            seq = writeObservation(observed, fence);
+        } catch (RuntimeException | Error e) {
+            cache.dropped(observed.conversationId(), observed.scope());
+            throw e;
+        }
+        cache.committed(observed.conversationId(), observed.scope(), observed.at(), List.of(new StoredMessage(seq, ChatMessage.Role.USER,
+                observed.text(), observed.tokens(), observed.at()).withSpeaker(observed.speaker())));
+    }
+
+    private long writeObservation(Observation observed, Fence fence) {
+        return database.write(sql -> {
             fence.check(sql);
             refuseIfErased(sql, observed.speaker().userId(), observed.at());
             long seq = nextSeq(sql, observed.conversationId(), observed.create(), observed.scope(), observed.presetId(),
@@ -323,6 +354,7 @@ public final class ConversationRepository {
                         .bind("estimated", false).bind("at", observed.at())
                         .execute();
             }
+            return seq;
         });
     }
 
@@ -351,27 +383,62 @@ public final class ConversationRepository {
 
     /** Removes the messages but keeps the conversation, its id and scope; false when it does not exist. */
     public boolean clear(String id, long now) {
-        return database.write(sql -> {
-            List<String> images = ConversationImages.idsOf(sql, id);
-            sql.update("DELETE FROM message_images WHERE conversation_id = :id").bind("id", id).execute();
-            ConversationImages.removeUnused(sql, images);
-            sql.update("DELETE FROM messages WHERE conversation_id = :id").bind("id", id).execute();
-            return sql.update("UPDATE conversations SET message_count = 0, last_message = NULL, updated_at = :now "
-                    + "WHERE id = :id").bind("id", id).bind("now", now).execute() == 1;
-        });
+        Optional<Scope> cleared = Optional.empty();
+        try {
+            cleared = database.write(sql -> {
+                Optional<Scope> scope = scopeOf(sql, id);
+                List<String> images = ConversationImages.idsOf(sql, id);
+                sql.update("DELETE FROM message_images WHERE conversation_id = :id").bind("id", id).execute();
+                ConversationImages.removeUnused(sql, images);
+                sql.update("DELETE FROM messages WHERE conversation_id = :id").bind("id", id).execute();
+                sql.update("UPDATE conversations SET message_count = 0, last_message = NULL, updated_at = :now "
+                        + "WHERE id = :id").bind("id", id).bind("now", now).execute();
+                return scope;
+            });
+            return cleared.isPresent();
+        } catch (RuntimeException | Error e) {
+            cache.dropped(id, null); // it may have committed all the same
+            throw e;
+        } finally {
+            cleared.ifPresent(scope -> cache.cleared(id, scope, now));
+        }
     }
 
     /** Deletes the conversation and, by cascade, its messages and stored turns; then the images no one else holds. */
     public boolean delete(String id) {
-        return database.write(sql -> {
-            List<String> images = ConversationImages.idsOf(sql, id);
-            boolean deleted = sql.update("DELETE FROM conversations WHERE id = :id").bind("id", id).execute() == 1;
-            ConversationImages.removeUnused(sql, images);
-            if (deleted) {
-                sql.update("UPDATE conversation_total SET total = total - 1 WHERE id = 1").execute();
-            }
-            return deleted;
-        });
+        Optional<Scope> deleted = Optional.empty();
+        try {
+            deleted = database.write(sql -> {
+                Optional<Scope> scope = scopeOf(sql, id);
+                List<String> images = ConversationImages.idsOf(sql, id);
+                sql.update("DELETE FROM conversations WHERE id = :id").bind("id", id).execute();
+                ConversationImages.removeUnused(sql, images);
+                if (scope.isPresent()) {
+                    sql.update("UPDATE conversation_total SET total = total - 1 WHERE id = 1").execute();
+                }
+                return scope;
+            });
+            return deleted.isPresent();
+        } catch (RuntimeException | Error e) {
+            cache.dropped(id, null);
+            throw e;
+        } finally {
+            deleted.ifPresent(scope -> cache.dropped(id, scope));
+        }
+    }
+
+    /** The conversation's scope, read in the transaction that changes it (so no commit can slip in between). */
+    private static Optional<Scope> scopeOf(Sql sql, String id) {
+        return sql.query("SELECT user_id, group_id FROM conversations WHERE id = :id").bind("id", id)
+                .findOne(rs -> Scope.fromStored(rs.getString("user_id"), rs.getString("group_id")));
+    }
+
+    /**
+     * After a write that removed messages or conversations it cannot name one by one (an erasure, retention):
+     * what this repository keeps in memory is read again.
+     */
+    public void forgetCached() {
+        cache.forgetAll();
     }
 
     /** The text cut to at most 200 code points, never splitting a character. */

@@ -45,6 +45,7 @@ public final class UpstreamHttp implements AutoCloseable {
     private final ConcurrentMap<Duration, Http1Client> clients = new ConcurrentHashMap<>();
     /** Parsed outside the cache's lock: parsing one URL twice at once costs only time. */
     private final Cache<String, UriInfo> parsedUrls = Caffeine.newBuilder()
+            .executor(Runnable::run) // upkeep on the caller: no pool thread woken on the request path
             .maximumSize(MAX_CACHED_URLS)
             .expireAfterAccess(Duration.ofHours(1))
             .build();

@@ -247,7 +247,7 @@ public final class Main {
             MemoryRecall memoryRecall = new MemoryRecall(memories, localEmbedding, LocalEmbeddingModel.NAME, tokens);
             MemoryExtractor memoryExtractor = new MemoryExtractor(modelCalls, memoryWriter, MEMORY_QUEUE);
             memoryExtractor.start(background);
-            UserDataRepository userData = new UserDataRepository(database, memories);
+            UserDataRepository userData = new UserDataRepository(database, conversations, memories);
             if (config.retentionDays() > 0) {
                 new RetentionSweep(userData, clock, config.retentionDays()).start(background);
             }

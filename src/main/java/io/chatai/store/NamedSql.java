@@ -14,7 +14,9 @@ import java.util.Map;
  */
 record NamedSql(String text, String jdbc, String[] names, Map<String, int[]> positions) {
     /** Statements are constants or built from a few fixed pieces, so this holds all of them. */
-    private static final Cache<String, NamedSql> PARSED = Caffeine.newBuilder().maximumSize(2_000).build();
+    private static final Cache<String, NamedSql> PARSED = Caffeine.newBuilder()
+            .executor(Runnable::run) // upkeep on the caller: no pool thread woken on the request path
+            .maximumSize(2_000).build();
 
     static NamedSql of(String text) {
         return PARSED.get(text, NamedSql::parse);

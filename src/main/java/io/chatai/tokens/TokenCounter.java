@@ -23,6 +23,7 @@ public final class TokenCounter {
     private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     /** Bounded: prompts with {{time}} make a new text every second, and those stop coming back. */
     private final Cache<String, Integer> repeated = Caffeine.newBuilder()
+            .executor(Runnable::run) // upkeep on the caller: no pool thread woken on the request path
             .maximumSize(1_000)
             .expireAfterAccess(Duration.ofMinutes(10))
             .build();

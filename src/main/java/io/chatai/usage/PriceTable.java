@@ -29,7 +29,7 @@ public final class PriceTable {
     private record Snapshot(List<Entry> entries, Cache<String, Optional<Price>> found) {
         static Snapshot of(List<Price> prices) {
             return new Snapshot(prices.stream().map(p -> new Entry(p, p.pattern())).toList(),
-                    Caffeine.newBuilder().maximumSize(MAX_CACHED_MODELS).build());
+                    Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_CACHED_MODELS).build());
         }
 
         Optional<Price> find(String model) {

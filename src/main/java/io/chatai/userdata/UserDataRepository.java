@@ -20,11 +20,14 @@ import java.util.Map;
  */
 public final class UserDataRepository {
     private final Database database;
+    private final ConversationRepository conversations;
     private final MemoryRepository memories;
     private final UserErasures erasures;
 
-    public UserDataRepository(Database database, MemoryRepository memories) {
+    /** @param conversations told of every conversation and message removed here, for what it keeps in memory */
+    public UserDataRepository(Database database, ConversationRepository conversations, MemoryRepository memories) {
         this.database = database;
+        this.conversations = conversations;
         this.memories = memories;
         this.erasures = new UserErasures(database);
     }
@@ -44,6 +47,14 @@ public final class UserDataRepository {
         // Recorded first and committed on its own: a turn or extraction of this user still running writes
         // nothing once it is (UserErasures), so what is deleted below stays deleted.
         erasures.record(userId, now);
+        try {
+            return eraseRows(userId);
+        } finally {
+            conversations.forgetCached();
+        }
+    }
+
+    private Erased eraseRows(String userId) {
         return database.write(sql -> {
             erasures.lockForErase(sql, userId);
             String own = "SELECT id FROM conversations WHERE user_id = :user";
@@ -191,6 +202,19 @@ public final class UserDataRepository {
      * turns with them) in one short transaction; the number deleted.
      */
     public int deleteStale(long cutoff, int batch) {
+        boolean changed = true; // a failed write may have committed all the same
+        try {
+            int deleted = deleteStaleRows(cutoff, batch);
+            changed = deleted != 0; // the sweep that finds nothing, every period, keeps what memory holds
+            return deleted;
+        } finally {
+            if (changed) {
+                conversations.forgetCached();
+            }
+        }
+    }
+
+    private int deleteStaleRows(long cutoff, int batch) {
         return database.write(sql -> {
             List<String> ids = sql.query("SELECT id FROM conversations WHERE updated_at < :cutoff "
                     + "ORDER BY updated_at, id LIMIT :batch").bind("cutoff", cutoff).bind("batch", batch).list(RowMapper.STRING);

@@ -2,6 +2,7 @@ package io.chatai.userdata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatai.conversation.ConversationRepository;
 import io.chatai.memory.MemoryRepository;
 import io.chatai.testing.TestStore;
 import java.time.Clock;
@@ -40,7 +41,7 @@ class RetentionSweepIT {
                             .bind("c", "conv_" + String.format("%024d", conversation)).bind("id", id).execute();
                 });
             }
-            UserDataRepository data = new UserDataRepository(store.database(), new MemoryRepository(store.database()));
+            UserDataRepository data = new UserDataRepository(store.database(), new ConversationRepository(store.database()), new MemoryRepository(store.database()));
             RetentionSweep sweep = new RetentionSweep(data, Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC), 30);
 
             assertThat(data.deleteStale(now - Duration.ofDays(30).toMillis(), RetentionSweep.BATCH)).isEqualTo(RetentionSweep.BATCH);
@@ -68,7 +69,7 @@ class RetentionSweepIT {
             insertResponse(store, "resp_b2", "resp_b1", old + 1);
             insertResponse(store, "resp_b3", "resp_b2", recent);
             insertResponse(store, "resp_c1", null, old);
-            UserDataRepository data = new UserDataRepository(store.database(), new MemoryRepository(store.database()));
+            UserDataRepository data = new UserDataRepository(store.database(), new ConversationRepository(store.database()), new MemoryRepository(store.database()));
             RetentionSweep sweep = new RetentionSweep(data, Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC), 30);
 
             sweep.sweep();
