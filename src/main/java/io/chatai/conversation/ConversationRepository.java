@@ -4,8 +4,6 @@ import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.ImageSource;
-import io.chatai.core.message.MessageCodec;
-import io.chatai.core.message.Part;
 import io.chatai.core.message.TokenUsage;
 import io.chatai.store.Database;
 import io.chatai.store.Query;
@@ -15,19 +13,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Stores conversations and their messages. A turn is written by {@link #commit} in one transaction, so
  * a conversation only ever holds whole turns. Thread-safe.
  */
 public final class ConversationRepository {
-    private static final Logger LOG = LoggerFactory.getLogger(ConversationRepository.class);
     private static final String COLUMNS = "id, user_id, group_id, preset_id, created_at, updated_at, message_count, last_message, next_seq";
     private static final String QUALIFIED = "c.id, c.user_id, c.group_id, c.preset_id, c.created_at, c.updated_at, "
             + "c.message_count, c.last_message, c.next_seq";
-    private static final String MESSAGE_COLUMNS = "seq, role, content, parts, tokens, created_at, user_id, user_name";
     private static final int LAST_MESSAGE_CHARS = 200;
 
     private final Database database;
@@ -109,10 +103,10 @@ public final class ConversationRepository {
      * ({@code /api/conversations/:id/images/:imageId}): its bytes are not read.
      */
     public List<StoredMessage> messages(String conversationId) {
-        return database.read(sql -> sql.query("SELECT " + MESSAGE_COLUMNS + " FROM messages "
+        return database.read(sql -> sql.query("SELECT " + MessageRows.COLUMNS + " FROM messages "
                         + "WHERE conversation_id = :id ORDER BY seq")
                 .bind("id", conversationId)
-                .list(Row::of)).stream()
+                .list(MessageRows.Row::of)).stream()
                 .map(row -> row.decode(conversationId, (id, mimeType) -> new ImageSource.Url(imagePath(conversationId, id))))
                 .toList();
     }
@@ -131,11 +125,11 @@ public final class ConversationRepository {
             return List.of();
         }
         return cache.recent(conversationId, limit, () -> database.read(sql -> {
-            List<Row> rows = sql.query("SELECT " + MESSAGE_COLUMNS + " "
+            List<MessageRows.Row> rows = sql.query("SELECT " + MessageRows.COLUMNS + " "
                             + "FROM messages WHERE conversation_id = :id ORDER BY seq DESC LIMIT :limit")
                     .bind("id", conversationId)
                     .bind("limit", limit)
-                    .list(Row::of);
+                    .list(MessageRows.Row::of);
             ConversationImages.Loader loader = new ConversationImages.Loader(sql);
             return rows.stream().map(row -> row.decode(conversationId, loader::resolve)).toList();
         }));
@@ -182,18 +176,18 @@ public final class ConversationRepository {
      * @throws ApiException {@code CONVERSATION_NOT_FOUND} if the conversation was deleted meanwhile
      */
     public void commit(TurnCommit turn, Fence fence) {
-        List<MessageRow> written;
+        List<MessageRows.MessageRow> written;
         try {
             written = database.write(sql -> {
                 fence.check(sql);
                 refuseIfErased(sql, turn.requesterId(), turn.userAt());
                 long nextSeq = nextSeq(sql, turn.conversationId(), turn.create(), turn.scope(), turn.presetId(), turn.userAt());
                 var storedIds = ConversationImages.store(sql, turn.conversationId(), nextSeq, turn.images(),
-                        imageSources(turn.user()), turn.userAt());
-                List<MessageRow> rows = rows(turn, nextSeq, parts(turn.user(), storedIds::get));
+                        MessageRows.imageSources(turn.user()), turn.userAt());
+                List<MessageRows.MessageRow> rows = MessageRows.rows(turn, nextSeq, MessageRows.parts(turn.user(), storedIds::get));
                 if (rows.size() == 2) {
-                    MessageRow user = rows.getFirst();
-                    MessageRow reply = rows.getLast();
+                    MessageRows.MessageRow user = rows.getFirst();
+                    MessageRows.MessageRow reply = rows.getLast();
                     sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
                                     + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt, :speakerId, :speakerName), "
                                     + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt, NULL, NULL)")
@@ -229,17 +223,7 @@ public final class ConversationRepository {
         }
         boolean images = !turn.images().isEmpty() || RecentWindow.hasImage(turn.user()) || RecentWindow.hasImage(turn.reply())
                 || turn.steps().stream().anyMatch(RecentWindow::hasImage);
-        cache.committed(turn.conversationId(), turn.scope(), turn.replyAt(), images ? null : stored(turn.conversationId(), written));
-    }
-
-    /** Rows just written, as {@link #recentMessages} would read them back (they hold no image). */
-    private static List<StoredMessage> stored(String conversationId, List<MessageRow> rows) {
-        return rows.stream().map(row -> new Row(row.seq(), ChatMessage.Role.fromWire(row.role()), row.content(), row.parts(),
-                        row.tokens(), row.createdAt(), row.userId() == null ? null : new Speaker(row.userId(), row.userName())))
-                .map(row -> row.decode(conversationId, (id, mimeType) -> {
-                    throw new IllegalArgumentException("image " + id + " in a message said to hold none");
-                }))
-                .toList();
+        cache.committed(turn.conversationId(), turn.scope(), turn.replyAt(), images ? null : MessageRows.stored(turn.conversationId(), written));
     }
 
     /** A turn that began before its user's data was erased writes nothing: the erase must not be undone. */
@@ -247,36 +231,6 @@ public final class ConversationRepository {
         if (erasures.erasedSince(sql, userId, since)) {
             throw new ApiException(ErrorCode.CONVERSATION_NOT_FOUND, "This user's data was erased while the turn was running");
         }
-    }
-
-    /** One row of {@code messages}, for a batch insert; the speaker only on a group conversation's user message. */
-    private record MessageRow(String conversationId, long seq, String role, String content, String parts, int tokens,
-                              long createdAt, String userId, String userName) {
-    }
-
-    /** A tool turn's rows: the user's message, each step, the answer. */
-    private static List<MessageRow> rows(TurnCommit turn, long firstSeq, String userParts) {
-        List<MessageRow> rows = new java.util.ArrayList<>(turn.steps().size() + 2);
-        String id = turn.conversationId();
-        long seq = firstSeq;
-        rows.add(new MessageRow(id, seq++, "user", turn.user().text(), userParts, turn.userTokens(), turn.userAt(),
-                turn.speaker() == null ? null : turn.speaker().userId(), turn.speaker() == null ? null : turn.speaker().name()));
-        for (int i = 0; i < turn.steps().size(); i++) {
-            ChatMessage step = turn.steps().get(i);
-            rows.add(new MessageRow(id, seq++, step.role().wire(), step.text(), stepParts(step), turn.stepTokens().get(i),
-                    turn.replyAt(), null, null));
-        }
-        rows.add(new MessageRow(id, seq, "assistant", turn.answer(), answerParts(turn.reply(), turn.answer()),
-                turn.replyTokens(), turn.replyAt(), null, null));
-        return rows;
-    }
-
-    /**
-     * A step's {@code parts}: an assistant message's parts document; a tool result's whole message document
-     * (MessageCodec), since its call id, tool name and error flag belong to the message, not to its parts.
-     */
-    private static String stepParts(ChatMessage step) {
-        return step instanceof ChatMessage.Tool ? MessageCodec.encode(step) : MessageCodec.encodeParts(step.content());
     }
 
     /**
@@ -453,81 +407,5 @@ public final class ConversationRepository {
         return new Conversation(rs.getString("id"), Scope.fromStored(rs.getString("user_id"), rs.getString("group_id")),
                 rs.getString("preset_id"), rs.getLong("created_at"), rs.getLong("updated_at"), rs.getInt("message_count"),
                 rs.getString("last_message"), rs.getLong("next_seq"));
-    }
-
-    /**
-     * What the {@code parts} column stores for a message: null when the message is exactly its text (one
-     * text part, or none), since {@code content} already holds that; the parts document otherwise.
-     */
-    static String parts(ChatMessage message) {
-        return parts(message, source -> null);
-    }
-
-    /**
-     * The answer's {@code parts}, stored with {@code content} (for a tool turn, the text of all its assistant
-     * messages): null only when the message is exactly that text.
-     */
-    static String answerParts(ChatMessage message, String content) {
-        List<Part> parts = message.content();
-        boolean onlyText = parts.isEmpty() || parts.size() == 1 && parts.getFirst() instanceof Part.Text;
-        return onlyText && message.text().equals(content) ? null : MessageCodec.encodeParts(parts);
-    }
-
-    /** As {@link #parts(ChatMessage)}, with each inline image that {@code storedId} names written as a reference. */
-    static String parts(ChatMessage message, java.util.function.Function<ImageSource, String> storedId) {
-        List<Part> content = message.content();
-        boolean onlyText = content.isEmpty() || content.size() == 1 && content.getFirst() instanceof Part.Text;
-        return onlyText ? null : MessageCodec.encodeParts(content, storedId::apply);
-    }
-
-    /** The sources of the message's images, in order (the order {@code TurnCommit.images} follows). */
-    private static List<ImageSource> imageSources(ChatMessage message) {
-        return message.content().stream().filter(Part.Image.class::isInstance).map(p -> ((Part.Image) p).source()).toList();
-    }
-
-    /** A message row as read, before its parts are decoded (which may need further reads for images). */
-    private record Row(long seq, ChatMessage.Role role, String content, String parts, int tokens, long createdAt,
-                       Speaker speaker) {
-        static Row of(ResultSet rs) throws SQLException {
-            String userId = rs.getString("user_id");
-            return new Row(rs.getLong("seq"), ChatMessage.Role.fromWire(rs.getString("role")), rs.getString("content"),
-                    rs.getString("parts"), rs.getInt("tokens"), rs.getLong("created_at"),
-                    userId == null ? null : new Speaker(userId, rs.getString("user_name")));
-        }
-
-        StoredMessage decode(String conversationId, MessageCodec.StoredImages images) {
-            return message(conversationId, this, images).withSpeaker(speaker);
-        }
-    }
-
-    private static StoredMessage message(String conversationId, Row row, MessageCodec.StoredImages images) {
-        long seq = row.seq();
-        ChatMessage.Role role = row.role();
-        String content = row.content();
-        String parts = row.parts();
-        int tokens = row.tokens();
-        long createdAt = row.createdAt();
-        if (parts == null) {
-            return new StoredMessage(seq, role, content, tokens, createdAt);
-        }
-        try {
-            ChatMessage stored = role == ChatMessage.Role.TOOL ? MessageCodec.decode(parts)
-                    : withParts(role, MessageCodec.decodeParts(parts, images));
-            return new StoredMessage(seq, stored, content, tokens, createdAt);
-        } catch (IllegalArgumentException e) {
-            // Parts this server cannot read (written by a newer version, say) must not break the conversation:
-            // its text still is the message the user saw. The row itself stays as it is.
-            LOG.warn("Message {} of conversation {} has parts this server cannot read ({}); using its text",
-                    seq, conversationId, e.getMessage());
-            return new StoredMessage(seq, role, content, tokens, createdAt);
-        }
-    }
-
-    private static ChatMessage withParts(ChatMessage.Role role, List<Part> parts) {
-        return switch (role) {
-            case USER -> new ChatMessage.User(parts, null);
-            case ASSISTANT -> new ChatMessage.Assistant(parts);
-            case SYSTEM, TOOL -> throw new IllegalArgumentException("a " + role.wire() + " row cannot carry parts");
-        };
     }
 }
