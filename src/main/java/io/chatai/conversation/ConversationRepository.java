@@ -337,47 +337,46 @@ public final class ConversationRepository {
 
     /** Removes the messages but keeps the conversation, its id and scope; false when it does not exist. */
     public boolean clear(String id, long now) {
-        Optional<Scope> cleared = Optional.empty();
-        try {
-            cleared = database.write(sql -> {
-                Optional<Scope> scope = scopeOf(sql, id);
-                List<String> images = ConversationImages.idsOf(sql, id);
-                sql.update("DELETE FROM message_images WHERE conversation_id = :id").bind("id", id).execute();
-                ConversationImages.removeUnused(sql, images);
-                sql.update("DELETE FROM messages WHERE conversation_id = :id").bind("id", id).execute();
-                sql.update("UPDATE conversations SET message_count = 0, last_message = NULL, updated_at = :now "
-                        + "WHERE id = :id").bind("id", id).bind("now", now).execute();
-                return scope;
-            });
-            return cleared.isPresent();
-        } catch (RuntimeException | Error e) {
-            cache.dropped(id, null); // it may have committed all the same
-            throw e;
-        } finally {
-            cleared.ifPresent(scope -> cache.cleared(id, scope, now));
-        }
+        Optional<Scope> cleared = change(id, sql -> {
+            List<String> images = ConversationImages.idsOf(sql, id);
+            sql.update("DELETE FROM message_images WHERE conversation_id = :id").bind("id", id).execute();
+            ConversationImages.removeUnused(sql, images);
+            sql.update("DELETE FROM messages WHERE conversation_id = :id").bind("id", id).execute();
+            sql.update("UPDATE conversations SET message_count = 0, last_message = NULL, updated_at = :now "
+                    + "WHERE id = :id").bind("id", id).bind("now", now).execute();
+        });
+        cleared.ifPresent(scope -> cache.cleared(id, scope, now));
+        return cleared.isPresent();
     }
 
     /** Deletes the conversation and, by cascade, its messages and stored turns; then the images no one else holds. */
     public boolean delete(String id) {
-        Optional<Scope> deleted = Optional.empty();
+        Optional<Scope> deleted = change(id, sql -> {
+            List<String> images = ConversationImages.idsOf(sql, id);
+            sql.update("DELETE FROM conversations WHERE id = :id").bind("id", id).execute();
+            ConversationImages.removeUnused(sql, images);
+            sql.update("UPDATE conversation_total SET total = total - 1 WHERE id = 1").execute();
+        });
+        deleted.ifPresent(scope -> cache.dropped(id, scope));
+        return deleted.isPresent();
+    }
+
+    /**
+     * Runs {@code change} on an existing conversation in one transaction; the conversation's scope, or empty
+     * (and nothing ran) when it does not exist.
+     */
+    private Optional<Scope> change(String id, Database.Action change) {
         try {
-            deleted = database.write(sql -> {
+            return database.write(sql -> {
                 Optional<Scope> scope = scopeOf(sql, id);
-                List<String> images = ConversationImages.idsOf(sql, id);
-                sql.update("DELETE FROM conversations WHERE id = :id").bind("id", id).execute();
-                ConversationImages.removeUnused(sql, images);
                 if (scope.isPresent()) {
-                    sql.update("UPDATE conversation_total SET total = total - 1 WHERE id = 1").execute();
+                    change.run(sql);
                 }
                 return scope;
             });
-            return deleted.isPresent();
         } catch (RuntimeException | Error e) {
-            cache.dropped(id, null);
+            cache.dropped(id, null); // it may have committed all the same
             throw e;
-        } finally {
-            deleted.ifPresent(scope -> cache.dropped(id, scope));
         }
     }
 
