@@ -1,5 +1,6 @@
 package io.chatai.memory;
 
+import io.chatai.core.CallCancelledException;
 import io.chatai.embedding.Embeddings;
 import io.chatai.preset.MemorySettings;
 import io.chatai.tokens.TokenCounter;
@@ -45,6 +46,26 @@ public final class MemoryRecall {
         return recall(settings, userId, groupId, () -> embeddings.embed(List.of(message))[0]);
     }
 
+    /**
+     * Starts embedding a turn's message when its recall will need the vector (the scope has memories to rank
+     * in the server), so the turn overlaps it with its own work; null when it will not, or cannot tell (with
+     * pgvector the database checks), and {@link #forTurn(MemorySettings, String, String, String, Embeddings.Pending)}
+     * then embeds only if it must.
+     */
+    public Embeddings.Pending prepare(MemorySettings settings, String userId, String groupId, String message) {
+        try {
+            MemoryScope scope = MemoryScope.of(settings.scope(), userId, groupId);
+            return memories.scopeHasVectors(scope, embeddingModel) ? embeddings.start(message) : null;
+        } catch (RuntimeException e) {
+            return null; // the recall meets the same failure, and logs it
+        }
+    }
+
+    /** {@link #forTurn} with the message's embedding started by {@link #prepare} (null: embedded here if needed). */
+    public String forTurn(MemorySettings settings, String userId, String groupId, String message, Embeddings.Pending started) {
+        return started == null ? forTurn(settings, userId, groupId, message) : recall(settings, userId, groupId, started::await);
+    }
+
     /** {@link #forTurn} for a message already embedded (what the benchmark times apart from the embedding). */
     public String forTurn(MemorySettings settings, String userId, String groupId, float[] messageVector) {
         return recall(settings, userId, groupId, () -> messageVector);
@@ -71,6 +92,8 @@ public final class MemoryRecall {
                 used += cost;
             }
             return used == 0 ? "" : block.toString();
+        } catch (CallCancelledException e) {
+            throw e; // the client left: the turn stops, it does not go on without its memories
         } catch (RuntimeException e) {
             LOG.warn("Memories not recalled for this turn: {}", e.toString());
             return "";

@@ -202,6 +202,14 @@ public final class MemoryRepository {
                 .bind("user", scope.userKey()).bind("group", scope.groupKey()).bind("model", model).bind("limit", MAX_SCAN))));
     }
 
+    /**
+     * Whether a turn's recall in this scope will rank vectors in the server: the blob path with vectors of
+     * {@code model} in the scope (read and cached now if need be). False with pgvector, whose query checks.
+     */
+    boolean scopeHasVectors(MemoryScope scope, String model) {
+        return ranker instanceof BlobRanker && scopeVectors(scope, model).size() > 0;
+    }
+
     private static VectorSet collect(io.chatai.store.Query query) {
         VectorSet.Builder set = new VectorSet.Builder();
         query.list(rs -> set.add(rs.getString("id"), rs.getString("normalized"), floats(rs.getBytes("embedding"))));
