@@ -34,7 +34,7 @@ public final class MemoryRepository {
 
     /** How long another instance's change to a scope may go unseen by this one's recall. */
     static final Duration VECTORS_TTL = Duration.ofSeconds(30);
-    /** 64 MB of vectors (float rows and their int8 copy): some 32,000 memories of 384 dimensions, over all cached scopes. */
+    /** 64 MB of vectors (float rows and their int8 copy): some 32,000 memories of 384 dimensions, all scopes. */
     private static final long MAX_CACHED_BYTES = 64L << 20;
 
     private final Database database;
