@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * The stored vectors of one scope (or one listing filter) as one contiguous array of unit-length rows, with
  * each row's memory id and normalized text: ranking is then a pass of dot products over one array, with no
- * object per memory to chase. Rows of another length than the first (a vector of another model, a damaged
- * blob) are left out. Immutable once built; safe to share between threads.
+ * object per memory to chase, first over the rows' int8 copy ({@link QuantizedRows}), then exactly over the
+ * few rows that may rank. Rows of another length than the first (a vector of another model, a damaged blob)
+ * are left out. Immutable once built; safe to share between threads.
  */
 public final class VectorSet {
     static final VectorSet EMPTY = new VectorSet(new String[0], new String[0], new float[0], 0, null);
