@@ -167,7 +167,10 @@ public final class TurnService {
         }
         // Fetched and checked before the conversation is owned: a slow image host never holds up other turns.
         List<StoredImage> accepted = new ArrayList<>(images.accept(request.images())); // gains captions below
-        try (ConversationLocks.TurnLease target = locks.beginTurn(scope, request.conversationId(), request.newConversation(),
+        // The message's embedding for memory (if any) starts now and runs while the turn waits for its
+        // conversation and reads its history; the prompt waits for it below.
+        try (TurnMemory.Recall recall = memory.begin(preset, request.userId(), request.groupId(), request.message(), cancellation);
+             ConversationLocks.TurnLease target = locks.beginTurn(scope, request.conversationId(), request.newConversation(),
                 turnWait)) {
             // Everything below sees every turn committed before this one: we own the conversation now.
             if (request.requestId() != null) {
@@ -183,7 +186,6 @@ public final class TurnService {
             if (shared) {
                 system = system.isEmpty() ? GROUP_LINE : system + "\n" + GROUP_LINE;
             }
-            system = memory.systemPrompt(preset, system, request.userId(), request.groupId(), request.message());
             int userTokens = tokens.count(speaker == null ? request.message() : speaker.label() + request.message());
             List<Part> userParts = new ArrayList<>(accepted.size() + 1);
             if (!request.message().isEmpty()) {
@@ -196,8 +198,12 @@ public final class TurnService {
                 userTokens += ImageTokens.estimate(imageProviders, image.width(), image.height());
             }
             ChatMessage.User userMessage = new ChatMessage.User(userParts, null); // stored as sent, the speaker beside it
+            // The history is read while the message's embedding for memory may still run; only now the prompt waits for it.
+            var history = conversations.recentMessages(target.conversationId(),
+                    ContextWindow.historyRowsFor(preset.maxContextMessages()));
+            system = recall.systemPrompt(system);
             List<ChatMessage> messages = ContextWindow.build(system, tokens.countRepeated(system),
-                    conversations.recentMessages(target.conversationId(), ContextWindow.historyRowsFor(preset.maxContextMessages())),
+                    history,
                     speaker == null ? userMessage : speaker.attribute(userMessage), userTokens, preset.maxContextMessages(),
                     preset.maxContextTokens());
             String turnId = Secrets.newToken("turn_", 24);

@@ -18,6 +18,54 @@ public interface Embeddings {
     /** The length of every vector. */
     int dimensions();
 
+    /**
+     * Starts embedding one text, so a caller can do other work meanwhile; this default embeds it at once.
+     * A failure is thrown by {@link Pending#await}, as {@link #embed} would throw it.
+     */
+    default Pending start(String text) {
+        try {
+            float[] vector = embed(List.of(text))[0];
+            return Pending.of(() -> vector);
+        } catch (RuntimeException e) {
+            return Pending.failed(e);
+        }
+    }
+
+    /** One text's embedding under way. Thread-safe. */
+    interface Pending {
+        /**
+         * The vector, waiting for it if need be.
+         *
+         * @throws io.chatai.core.ApiException as {@link #embed} does
+         * @throws io.chatai.core.CallCancelledException when it was cancelled first
+         */
+        float[] await();
+
+        /** Drops the text if it still waits for a thread (an inference under way finishes, unread). */
+        void cancel();
+
+        /** A pending embedding that is {@code vector}'s answer, with nothing to cancel. */
+        static Pending of(java.util.function.Supplier<float[]> vector) {
+            return new Pending() {
+                @Override
+                public float[] await() {
+                    return vector.get();
+                }
+
+                @Override
+                public void cancel() {
+                }
+            };
+        }
+
+        /** A pending embedding that already failed: {@link #await} throws {@code failure}. */
+        static Pending failed(RuntimeException failure) {
+            return of(() -> {
+                throw failure;
+            });
+        }
+    }
+
     /** The cosine of the angle between two vectors of one model: 1 for the same direction, 0 for unrelated. */
     static double cosine(float[] a, float[] b) {
         if (a.length != b.length) {

@@ -90,9 +90,7 @@ public final class LocalEmbeddingModel implements Embeddings, AutoCloseable {
             }
         } catch (RejectedExecutionException full) {
             cancelAll.run();
-            throw new ApiException(ErrorCode.CHANNEL_UNAVAILABLE, "The built-in embedding model " + NAME + " is busy: "
-                    + inference.getQueue().size() + " texts are waiting for its " + inference.getMaximumPoolSize()
-                    + " inference threads; retry in a moment", Map.of("model", NAME), 1);
+            throw busy();
         }
         cancellation.onCancel(cancelAll);
         try {
@@ -109,6 +107,39 @@ public final class LocalEmbeddingModel implements Embeddings, AutoCloseable {
             cancellation.forget(cancelAll);
             cancelAll.run(); // after a failure nobody waits for the texts still in line: they leave it
         }
+    }
+
+    /**
+     * Starts embedding one text on an inference thread and returns at once: a chat turn overlaps the message's
+     * embedding with its own work before it needs the vector. A blank text or a full line fails at {@link
+     * Pending#await}, with the same errors as {@link #embedAll}.
+     */
+    @Override
+    public Pending start(String text) {
+        if (text.isBlank()) {
+            return Pending.failed(blank(0));
+        }
+        Future<Response<dev.langchain4j.data.embedding.Embedding>> task;
+        try {
+            task = inference.submit(() -> model().embed(TextSegment.from(text)));
+        } catch (RejectedExecutionException full) {
+            return Pending.failed(busy());
+        }
+        return new Pending() {
+            @Override
+            public float[] await() {
+                try {
+                    return result(task, 0).content().vector();
+                } finally {
+                    cancel(); // an interrupted wait leaves nothing in the line
+                }
+            }
+
+            @Override
+            public void cancel() {
+                LocalEmbeddingModel.this.cancel(task);
+            }
+        };
     }
 
     /** Cancels a text's task and takes it out of the line, where a cancelled task would still hold a place. */
@@ -134,6 +165,12 @@ public final class LocalEmbeddingModel implements Embeddings, AutoCloseable {
                 default -> throw new IllegalStateException("The built-in embedding model failed on input[" + index + "]", e.getCause());
             }
         }
+    }
+
+    private ApiException busy() {
+        return new ApiException(ErrorCode.CHANNEL_UNAVAILABLE, "The built-in embedding model " + NAME + " is busy: "
+                + inference.getQueue().size() + " texts are waiting for its " + inference.getMaximumPoolSize()
+                + " inference threads; retry in a moment", Map.of("model", NAME), 1);
     }
 
     private static ApiException blank(int index) {

@@ -1,5 +1,6 @@
 package io.chatai.memory;
 
+import io.chatai.core.CallCancelledException;
 import io.chatai.embedding.Embeddings;
 import io.chatai.preset.MemorySettings;
 import io.chatai.tokens.TokenCounter;
@@ -45,6 +46,26 @@ public final class MemoryRecall {
         return recall(settings, userId, groupId, () -> embeddings.embed(List.of(message))[0]);
     }
 
+    /**
+     * Starts embedding a turn's message when its recall will need the vector (the scope has memories to rank
+     * in the server), so the turn overlaps it with its own work; null when it will not, or cannot tell (with
+     * pgvector the database checks), and {@link #forTurn(MemorySettings, String, String, String, Embeddings.Pending)}
+     * then embeds only if it must.
+     */
+    public Embeddings.Pending prepare(MemorySettings settings, String userId, String groupId, String message) {
+        try {
+            MemoryScope scope = MemoryScope.of(settings.scope(), userId, groupId);
+            return memories.scopeHasVectors(scope, embeddingModel) ? embeddings.start(message) : null;
+        } catch (RuntimeException e) {
+            return null; // the recall meets the same failure, and logs it
+        }
+    }
+
+    /** {@link #forTurn} with the message's embedding started by {@link #prepare} (null: embedded here if needed). */
+    public String forTurn(MemorySettings settings, String userId, String groupId, String message, Embeddings.Pending started) {
+        return started == null ? forTurn(settings, userId, groupId, message) : recall(settings, userId, groupId, started::await);
+    }
+
     /** {@link #forTurn} for a message already embedded (what the benchmark times apart from the embedding). */
     public String forTurn(MemorySettings settings, String userId, String groupId, float[] messageVector) {
         return recall(settings, userId, groupId, () -> messageVector);
@@ -71,6 +92,8 @@ public final class MemoryRecall {
                 used += cost;
             }
             return used == 0 ? "" : block.toString();
+        } catch (CallCancelledException e) {
+            throw e; // the client left: the turn stops, it does not go on without its memories
         } catch (RuntimeException e) {
             LOG.warn("Memories not recalled for this turn: {}", e.toString());
             return "";
@@ -78,9 +101,10 @@ public final class MemoryRecall {
     }
 
     /**
-     * The {@code limit} memories of {@code set} closest to {@code query}, best first (ties: the smaller id): one
-     * pass of dot products over the set's unit rows with the query made unit length once, the best kept in a
-     * heap of {@code limit} on primitive arrays, so a scan allocates nothing per memory.
+     * The {@code limit} memories of {@code set} closest to {@code query}, best first (ties: the smaller id): the
+     * query made unit length once, then {@link #candidates} (the rows whose exact score may reach the best)
+     * scored exactly by {@link VectorSet#dot} and kept in a heap of {@code limit} on primitive arrays. The result
+     * is exactly {@link #rankExactly}'s: the int8 pass only skips rows proven unable to enter it.
      */
     static List<Scored> rank(VectorSet set, float[] query, int limit) {
         int n = set.size();
@@ -88,11 +112,96 @@ public final class MemoryRecall {
             return List.of();
         }
         float[] unit = unit(query);
-        int k = Math.min(limit, n);
+        return best(set, unit, Math.min(limit, n), candidates(set, unit, Math.min(limit, n)));
+    }
+
+    /** {@link #rank} over every row, without the int8 pass: the reference the tests compare it with. */
+    static List<Scored> rankExactly(VectorSet set, float[] query, int limit) {
+        int n = set.size();
+        if (limit <= 0 || n == 0 || query.length != set.dimensions()) {
+            return List.of();
+        }
+        return best(set, unit(query), Math.min(limit, n), null);
+    }
+
+    /**
+     * Which rows may be among the {@code k} best for {@code unit} (null: all of them). From the int8 pass, each
+     * row's exact score lies in [approximate − bound, approximate + bound]; the k-th largest lower end L is at
+     * most the k-th best exact score (k rows reach at least L), so a row whose upper end is below L is beaten by
+     * k rows whatever the ties, and is skipped.
+     */
+    static boolean[] candidates(VectorSet set, float[] unit, int k) {
+        QuantizedRows quantized = set.quantized();
+        double norm = 0;
+        for (float value : unit) {
+            norm += (double) value * value;
+        }
+        norm = Math.sqrt(norm) * (1 + 0x1p-20);
+        if (quantized == null || !Double.isFinite(norm) || k * 4 > set.size()) {
+            return null; // a small set, or one where no bound holds: every row is scored exactly
+        }
+        int n = set.size();
+        float[] sums = new float[n];
+        quantized.approximate(unit, sums);
+        double[] lower = new double[k]; // a min-heap of the k largest lower ends; its root is L
+        int size = 0;
+        for (int row = 0; row < n; row++) {
+            double low = (double) quantized.scale(row) * sums[row] - quantized.bound(row) * norm;
+            if (size < k) {
+                lower[size++] = low;
+                siftUpLow(lower, size - 1);
+            } else if (low > lower[0]) {
+                lower[0] = low;
+                siftDownLow(lower, size);
+            }
+        }
+        if (!Double.isFinite(lower[0])) {
+            return null;
+        }
+        boolean[] candidate = new boolean[n];
+        for (int row = 0; row < n; row++) {
+            candidate[row] = (double) quantized.scale(row) * sums[row] + quantized.bound(row) * norm >= lower[0];
+        }
+        return candidate;
+    }
+
+    private static void siftUpLow(double[] heap, int at) {
+        while (at > 0 && heap[(at - 1) / 2] > heap[at]) {
+            double value = heap[at];
+            heap[at] = heap[(at - 1) / 2];
+            heap[(at - 1) / 2] = value;
+            at = (at - 1) / 2;
+        }
+    }
+
+    private static void siftDownLow(double[] heap, int size) {
+        int at = 0;
+        while (true) {
+            int least = at;
+            for (int child = 2 * at + 1; child <= 2 * at + 2 && child < size; child++) {
+                if (heap[child] < heap[least]) {
+                    least = child;
+                }
+            }
+            if (least == at) {
+                return;
+            }
+            double value = heap[at];
+            heap[at] = heap[least];
+            heap[least] = value;
+            at = least;
+        }
+    }
+
+    /** The {@code k} best of the rows {@code candidate} allows (all when null), by exact score, best first. */
+    private static List<Scored> best(VectorSet set, float[] unit, int k, boolean[] candidate) {
         int[] heapRows = new int[k]; // a min-heap by rank: the root is the worst of the best so far
         double[] heapScores = new double[k];
         int size = 0;
-        for (int row = 0; row < n; row++) {
+        for (int row = 0; row < set.size(); row++) {
+            if (candidate != null && !candidate[row]) {
+                continue;
+            }
             double score = set.dot(row, unit);
             if (size < k) {
                 heapRows[size] = row;

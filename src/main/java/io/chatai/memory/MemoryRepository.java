@@ -34,7 +34,7 @@ public final class MemoryRepository {
 
     /** How long another instance's change to a scope may go unseen by this one's recall. */
     static final Duration VECTORS_TTL = Duration.ofSeconds(30);
-    /** 64 MB of vectors: some 40,000 memories of 384 dimensions, over all cached scopes. */
+    /** 64 MB of vectors (float rows and their int8 copy): some 32,000 memories of 384 dimensions, all scopes. */
     private static final long MAX_CACHED_BYTES = 64L << 20;
 
     private final Database database;
@@ -200,6 +200,14 @@ public final class MemoryRepository {
                         "SELECT id, normalized, embedding FROM memories WHERE user_id = :user AND group_id = :group "
                         + "AND embedding_model = :model ORDER BY updated_at DESC, id DESC LIMIT :limit")
                 .bind("user", scope.userKey()).bind("group", scope.groupKey()).bind("model", model).bind("limit", MAX_SCAN))));
+    }
+
+    /**
+     * Whether a turn's recall in this scope will rank vectors in the server: the blob path with vectors of
+     * {@code model} in the scope (read and cached now if need be). False with pgvector, whose query checks.
+     */
+    boolean scopeHasVectors(MemoryScope scope, String model) {
+        return ranker instanceof BlobRanker && scopeVectors(scope, model).size() > 0;
     }
 
     private static VectorSet collect(io.chatai.store.Query query) {

@@ -1,5 +1,7 @@
 package io.chatai.memory;
 
+import io.chatai.core.Cancellation;
+import io.chatai.embedding.Embeddings;
 import io.chatai.preset.Preset;
 
 /**
@@ -16,16 +18,63 @@ public final class TurnMemory {
         this.extractor = extractor;
     }
 
-    /** The system prompt with the scope's memories most relevant to {@code message} after it, within budget. */
-    public String systemPrompt(Preset preset, String system, String userId, String groupId, String message) {
+    /**
+     * Begins a turn's recall: when the preset remembers and the scope has memories, the message's embedding
+     * starts now, on an inference thread, so it runs while the turn waits for its conversation and reads its
+     * history. The client leaving cancels it; close the recall when the turn ends.
+     */
+    public Recall begin(Preset preset, String userId, String groupId, String message, Cancellation cancellation) {
         if (!preset.remembers()) {
-            return system;
+            return new Recall(preset, userId, groupId, message, null, null);
         }
-        String block = recall.forTurn(preset.memory(), userId, groupId, message);
-        if (block.isEmpty()) {
-            return system;
+        Embeddings.Pending started = recall.prepare(preset.memory(), userId, groupId, message);
+        if (started == null) {
+            return new Recall(preset, userId, groupId, message, null, null);
         }
-        return system.isEmpty() ? block : system + "\n\n" + block;
+        Runnable cancel = started::cancel;
+        cancellation.onCancel(cancel);
+        return new Recall(preset, userId, groupId, message, started, () -> {
+            cancellation.forget(cancel);
+            started.cancel(); // read or not, nothing of it stays in the inference line
+        });
+    }
+
+    /** One turn's recall, begun by {@link #begin}. Used by the turn's thread only. */
+    public final class Recall implements AutoCloseable {
+        private final Preset preset;
+        private final String userId;
+        private final String groupId;
+        private final String message;
+        private final Embeddings.Pending started;
+        private final Runnable end;
+
+        private Recall(Preset preset, String userId, String groupId, String message, Embeddings.Pending started, Runnable end) {
+            this.preset = preset;
+            this.userId = userId;
+            this.groupId = groupId;
+            this.message = message;
+            this.started = started;
+            this.end = end;
+        }
+
+        /** The system prompt with the scope's memories most relevant to the message after it, within budget. */
+        public String systemPrompt(String system) {
+            if (!preset.remembers()) {
+                return system;
+            }
+            String block = recall.forTurn(preset.memory(), userId, groupId, message, started);
+            if (block.isEmpty()) {
+                return system;
+            }
+            return system.isEmpty() ? block : system + "\n\n" + block;
+        }
+
+        @Override
+        public void close() {
+            if (end != null) {
+                end.run();
+            }
+        }
     }
 
     /** Queues a committed turn for extraction; returns at once. */

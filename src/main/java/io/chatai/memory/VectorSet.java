@@ -6,22 +6,25 @@ import java.util.List;
 /**
  * The stored vectors of one scope (or one listing filter) as one contiguous array of unit-length rows, with
  * each row's memory id and normalized text: ranking is then a pass of dot products over one array, with no
- * object per memory to chase. Rows of another length than the first (a vector of another model, a damaged
- * blob) are left out. Immutable once built; safe to share between threads.
+ * object per memory to chase, first over the rows' int8 copy ({@link QuantizedRows}), then exactly over the
+ * few rows that may rank. Rows of another length than the first (a vector of another model, a damaged blob)
+ * are left out. Immutable once built; safe to share between threads.
  */
 public final class VectorSet {
-    static final VectorSet EMPTY = new VectorSet(new String[0], new String[0], new float[0], 0);
+    static final VectorSet EMPTY = new VectorSet(new String[0], new String[0], new float[0], 0, null);
 
     private final String[] ids;
     private final String[] normalized;
     private final float[] rows;
     private final int dimensions;
+    private final QuantizedRows quantized;
 
-    private VectorSet(String[] ids, String[] normalized, float[] rows, int dimensions) {
+    private VectorSet(String[] ids, String[] normalized, float[] rows, int dimensions, QuantizedRows quantized) {
         this.ids = ids;
         this.normalized = normalized;
         this.rows = rows;
         this.dimensions = dimensions;
+        this.quantized = quantized;
     }
 
     public int size() {
@@ -30,6 +33,11 @@ public final class VectorSet {
 
     public int dimensions() {
         return dimensions;
+    }
+
+    /** The rows' int8 copy with its error bounds, or null when a row is not finite (rank exactly then). */
+    QuantizedRows quantized() {
+        return quantized;
     }
 
     String id(int row) {
@@ -64,7 +72,7 @@ public final class VectorSet {
         for (int i = 0; i < ids.length; i++) {
             strings += 2L * (ids[i].length() + normalized[i].length()) + 96;
         }
-        return 64 + 4L * rows.length + strings;
+        return 64 + 4L * rows.length + strings + (quantized == null ? 0 : quantized.weight());
     }
 
     /** Collects rows one by one (in the order they should rank on ties: newest first), then {@link #build}s. */
@@ -102,7 +110,8 @@ public final class VectorSet {
                     rows[r * dimensions + d] = vector[d] * scale;
                 }
             }
-            return new VectorSet(ids.toArray(String[]::new), normalized.toArray(String[]::new), rows, dimensions);
+            return new VectorSet(ids.toArray(String[]::new), normalized.toArray(String[]::new), rows, dimensions,
+                    QuantizedRows.of(rows, ids.size(), dimensions));
         }
     }
 }

@@ -20,14 +20,17 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.HdrHistogram.Histogram;
 
 /**
- * Benchmark (not a test) of long-term memory: (1) retrieval in one scope of 10,000 memories (the stored
- * vectors scanned and ranked, the texts read; the query's embedding measured on its own), on the real
- * database; (2) {@code POST /api/chat} latency through the real server and a fake upstream that answers at
- * once, with a preset without memory and one with memory (100 memories in the user's scope, extraction on).
+ * Benchmark (not a test) of long-term memory: (1) retrieval in one scope of 10,000 memories (texts embedded by
+ * the built-in model, so the vectors are real ones; the stored vectors ranked, the texts read; the query's
+ * embedding measured on its own), on the real database; (2) what retrieval adds to a turn: {@code POST
+ * /api/chat} through the real server on the same database and a fake upstream that answers at once, one
+ * client, interleaved request by request: a preset without memory, the memory preset for a user without
+ * memories, and the memory preset for the user with the 10,000 (extraction cannot be switched off in a
+ * preset: the fake answers it with no facts, so both memory rows pay the same extraction call and nothing is
+ * stored).
  * Run with {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.chatai.bench.MemoryBench -Dexec.args="sqlite"} (or {@code postgresql}, or {@code pgvector}: (1)
  * only, on the machine's PostgreSQL 15 with pgvector, ranked in the database and then on the blob path over
@@ -36,7 +39,15 @@ import org.HdrHistogram.Histogram;
 public final class MemoryBench {
     private static final int MEMORIES = 10_000;
     private static final int QUERIES = 300;
-    private static final int CHATS = 400;
+    private static final int CHATS = 600;
+    /** The user whose scope holds the 10,000 memories, in (1) and in (2). */
+    private static final String USER = "bench-user";
+    private static final String[] WHO = {"my sister", "my boss", "my neighbour", "my son", "my oldest friend", "my dentist",
+        "my landlord", "my coach", "my cousin", "my colleague"};
+    private static final String[] WHAT = {"likes hiking in the Alps", "is allergic to peanuts", "plays the cello",
+        "moved to Lisbon last spring", "collects old maps", "is training for a marathon", "runs a small bakery",
+        "is learning Japanese", "hates flying", "grows tomatoes on the balcony", "restores vintage motorbikes",
+        "teaches chemistry", "just adopted a cat", "writes detective novels", "is saving for a house"};
 
     private MemoryBench() {
     }
@@ -56,7 +67,7 @@ public final class MemoryBench {
         Map<String, String> env = new HashMap<>(TestDatabases.environmentFor(dataDir));
         env.put("CHATAI_DATA_DIR", dataDir.toString());
         retrieval(database, env, true, true);
-        chatLatency(database);
+        chatLatency(database, dataDir);
         System.exit(0);
     }
 
@@ -66,16 +77,19 @@ public final class MemoryBench {
              LocalEmbeddingModel model = new LocalEmbeddingModel(Runtime.getRuntime().availableProcessors(), 1024)) {
             MemoryRepository memories = new MemoryRepository(db, allowPgvector);
             System.out.printf("%s: ranker %s%n", database, memories.ranker());
-            Random random = new Random(42);
-            MemoryScope scope = new MemoryScope("bench-user", null);
+            MemoryScope scope = new MemoryScope(USER, null);
             long started = System.nanoTime();
-            for (int i = 0; insert && i < MEMORIES; i++) {
-                float[] vector = new float[LocalEmbeddingModel.DIMENSIONS];
-                for (int d = 0; d < vector.length; d++) {
-                    vector[d] = (float) random.nextGaussian();
+            for (int from = 0; insert && from < MEMORIES; from += 500) {
+                List<String> texts = new java.util.ArrayList<>();
+                for (int i = from; i < Math.min(MEMORIES, from + 500); i++) {
+                    texts.add(fact(i));
                 }
-                memories.insert(new Memory("mem_bench" + i, scope.userId(), null, "The user fact number " + i
-                        + " about something they said once", i, i, Memory.EXTRACTED, null), "fact " + i, vector, LocalEmbeddingModel.NAME);
+                float[][] vectors = model.embed(texts);
+                for (int i = 0; i < texts.size(); i++) {
+                    int n = from + i;
+                    memories.insert(new Memory("mem_bench" + n, scope.userId(), null, texts.get(i), n, n, Memory.EXTRACTED, null),
+                            "fact " + n, vectors[i], LocalEmbeddingModel.NAME);
+                }
             }
             if (insert) {
                 System.out.printf("%s: inserted %,d memories in %.1f s%n", database, MEMORIES, (System.nanoTime() - started) / 1e9);
@@ -113,37 +127,47 @@ public final class MemoryBench {
         }
     }
 
-    private static void chatLatency(String database) throws Exception {
-        try (FakeOpenAi upstream = new FakeOpenAi(); TestServer server = TestServer.start()) {
-            upstream.script(body -> body.has("response_format") ? Reply.text("{\"facts\": [\"The user asked about the weather\"]}")
-                    : Reply.text("Sunny and warm."));
+    /** One of 10,000 distinct facts, in plain words, as extraction would store them. */
+    private static String fact(int i) {
+        return "The user said " + WHO[i % WHO.length] + " " + WHAT[(i / WHO.length) % WHAT.length] + " (note " + i
+                + ", from a chat in week " + (i % 52 + 1) + ")";
+    }
+
+    private static void chatLatency(String database, Path dataDir) throws Exception {
+        try (FakeOpenAi upstream = new FakeOpenAi(); TestServer server = TestServer.start(dataDir, Map.of())) {
+            upstream.script(body -> body.has("response_format") ? Reply.text("{\"facts\": []}") : Reply.text("Sunny and warm."));
             server.addChannel(upstream);
             Api api = server.admin();
             api.post("/api/presets", Map.of("id", "off", "name", "Off", "systemPrompt", "You are helpful."));
             api.post("/api/presets", Map.of("id", "on", "name", "On", "systemPrompt", "You are helpful.",
                     "memory", Map.of("enabled", true)));
-            for (int i = 0; i < 100; i++) {
-                api.post("/api/memories", Map.of("userId", "bench-on", "text", "The user mentioned hobby number " + i));
-            }
-            System.out.printf("%n| %s, POST /api/chat, one client, fake upstream answering at once | p50 ms | p99 ms | min ms |%n|---|---:|---:|---:|%n",
-                    database);
-            for (int round = 0; round < 2; round++) {
-                for (String preset : List.of("off", "on")) {
-                    Histogram latency = new Histogram(3);
-                    for (int i = 0; i < CHATS; i++) {
-                        long t0 = System.nanoTime();
-                        Api.Response response = api.post("/api/chat", Map.of("message", "How is the weather today, " + i + "?",
-                                "userId", "bench-" + preset, "preset", preset, "newConversation", i % 10 == 0));
-                        if (response.status() != 200) {
-                            throw new IllegalStateException(response.body());
-                        }
-                        latency.recordValue((System.nanoTime() - t0) / 1000);
+            // Request by request: off, on for a user without memories, on for the user with 10,000.
+            String[][] variants = {{"off", "bench-off"}, {"on", "bench-empty"}, {"on", USER}};
+            Histogram[] latency = {new Histogram(3), new Histogram(3), new Histogram(3)};
+            for (int i = 0; i < CHATS + 100; i++) {
+                for (int v = 0; v < variants.length; v++) {
+                    long t0 = System.nanoTime();
+                    Api.Response response = api.post("/api/chat", Map.of("message", "How is the weather today, " + i + "?",
+                            "userId", variants[v][1], "preset", variants[v][0], "newConversation", i % 10 == 0));
+                    if (response.status() != 200) {
+                        throw new IllegalStateException(response.body());
                     }
-                    if (round == 1) {
-                        row("memory " + preset + (preset.equals("on") ? " (100 memories, extraction after each turn)" : ""), latency);
+                    if (i >= 100) {
+                        latency[v].recordValue((System.nanoTime() - t0) / 1000);
                     }
                 }
             }
+            System.out.printf("%n| %s, POST /api/chat, one client, fake upstream answering at once, interleaved | p50 ms | p99 ms | min ms |%n"
+                    + "|---|---:|---:|---:|%n", database);
+            row("memory off", latency[0]);
+            row("memory on, scope empty (no retrieval; extraction answered with no facts)", latency[1]);
+            row("memory on, 10,000 memories in the scope (retrieval; the same extraction)", latency[2]);
+            System.out.printf("| retrieval adds (10,000 minus empty scope) | %.2f | | %.2f |%n",
+                    (latency[2].getValueAtPercentile(50) - latency[1].getValueAtPercentile(50)) / 1000.0,
+                    (latency[2].getMinValue() - latency[1].getMinValue()) / 1000.0);
+            System.out.printf("| memory adds (10,000 minus off) | %.2f | | %.2f |%n",
+                    (latency[2].getValueAtPercentile(50) - latency[0].getValueAtPercentile(50)) / 1000.0,
+                    (latency[2].getMinValue() - latency[0].getMinValue()) / 1000.0);
         }
     }
 

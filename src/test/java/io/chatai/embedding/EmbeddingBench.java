@@ -1,0 +1,148 @@
+package io.chatai.embedding;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Benchmark (not a test): one short message embedded by all-MiniLM-L6-v2 (quantized) under several ONNX Runtime
+ * session options, interleaved in one JVM. Run with {@code ./mvnw -q test-compile exec:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=io.chatai.embedding.EmbeddingBench}.
+ */
+public final class EmbeddingBench {
+    private EmbeddingBench() {
+    }
+
+    interface Options {
+        void apply(OrtSession.SessionOptions options) throws Exception;
+    }
+
+    static final class Model extends AbstractInProcessEmbeddingModel {
+        private final OnnxBertBiEncoder encoder;
+
+        Model(OnnxBertBiEncoder encoder) {
+            super(Runnable::run);
+            this.encoder = encoder;
+        }
+
+        @Override
+        protected OnnxBertBiEncoder model() {
+            return encoder;
+        }
+    }
+
+    static Model load(Options options) throws Exception {
+        ClassLoader loader = EmbeddingBench.class.getClassLoader();
+        byte[] weights;
+        try (InputStream in = loader.getResourceAsStream("all-minilm-l6-v2-q.onnx")) {
+            weights = in.readAllBytes();
+        }
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
+        options.apply(sessionOptions);
+        OrtSession session = environment.createSession(weights, sessionOptions);
+        try (InputStream tokenizer = loader.getResourceAsStream("all-minilm-l6-v2-q-tokenizer.json")) {
+            return new Model(new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN));
+        }
+    }
+
+    static volatile long sink;
+
+    private static void spin(long nanos) {
+        long end = System.nanoTime() + nanos;
+        long x = 0;
+        while (System.nanoTime() < end) {
+            x += x * 31 + 7;
+        }
+        sink = x;
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("ai.djl.offline", "true");
+        Map<String, Options> variants = new LinkedHashMap<>();
+        variants.put("default session options (today)", o -> { });
+        variants.put("intra-op threads 1", o -> o.setIntraOpNumThreads(1));
+        variants.put("intra-op threads 2, no spinning", o -> {
+            o.setIntraOpNumThreads(2);
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+        });
+        variants.put("intra-op 1, basic graph optimizations", o -> {
+            o.setIntraOpNumThreads(1);
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
+        });
+        variants.put("intra-op 1, inter-op 1, no arena", o -> {
+            o.setIntraOpNumThreads(1);
+            o.setInterOpNumThreads(1);
+            o.setCPUArenaAllocator(false);
+        });
+        Map<String, Model> models = new LinkedHashMap<>();
+        for (var variant : variants.entrySet()) {
+            models.put(variant.getKey(), load(variant.getValue()));
+        }
+        ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer;
+        try (InputStream json = EmbeddingBench.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-q-tokenizer.json")) {
+            tokenizer = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(json, Map.of("padding", "false"));
+        }
+        int rounds = Integer.parseInt(args.length > 0 ? args[0] : "400");
+        boolean busy = args.length > 1 && args[1].equals("busy");
+        int warmUp = 100;
+        Map<String, long[]> times = new LinkedHashMap<>();
+        models.keySet().forEach(name -> times.put(name, new long[rounds - warmUp]));
+        LocalEmbeddingModel product = new LocalEmbeddingModel(2, 16);
+        product.embed(List.of("warm-up"));
+        times.put("LocalEmbeddingModel.embed from a virtual thread (today's path: hand-off to an inference thread)", new long[rounds - warmUp]);
+        times.put("(the tokenizer alone: tokenize + encode, as LangChain4j does)", new long[rounds - warmUp]);
+        List<String> names = new ArrayList<>(models.keySet());
+        for (int round = 0; round < rounds; round++) {
+            String message = "What did I tell you about my plans for weekend number " + round + "?";
+            int at = round;
+            Thread turn = Thread.ofVirtual().start(() -> {
+                long t0 = System.nanoTime();
+                product.embed(List.of(message));
+                if (at >= warmUp) {
+                    times.get("LocalEmbeddingModel.embed from a virtual thread (today's path: hand-off to an inference thread)")[at - warmUp] = System.nanoTime() - t0;
+                }
+            });
+            turn.join();
+            long tokenizing = System.nanoTime();
+            List<String> tokens = tokenizer.tokenize(message);
+            tokenizer.encode(String.join(" ", tokens), true, false);
+            if (round >= warmUp) {
+                times.get("(the tokenizer alone: tokenize + encode, as LangChain4j does)")[round - warmUp] = System.nanoTime() - tokenizing;
+            }
+            for (int v = 0; v < names.size(); v++) {
+                String name = names.get((v + round) % names.size()); // rotate who goes first
+                // With "busy": another thread works 1 ms of CPU meanwhile, as a turn does while its message embeds.
+                Thread other = busy ? Thread.ofPlatform().start(() -> spin(1_000_000)) : null;
+                long t0 = System.nanoTime();
+                models.get(name).embed(TextSegment.from(message));
+                if (other != null) {
+                    other.join();
+                }
+                long t1 = System.nanoTime();
+                if (round >= warmUp) {
+                    times.get(name)[round - warmUp] = t1 - t0;
+                }
+            }
+        }
+        System.out.printf("%n| embed one message (all-MiniLM-L6-v2 q)%s | min ms | p50 ms | p90 ms |%n|---|---:|---:|---:|%n",
+                busy ? ", another thread busy 1 ms meanwhile (time until both are done)" : "");
+        for (var entry : times.entrySet()) {
+            long[] sorted = entry.getValue().clone();
+            Arrays.sort(sorted);
+            System.out.printf("| %s | %.3f | %.3f | %.3f |%n", entry.getKey(), sorted[0] / 1e6, sorted[sorted.length / 2] / 1e6,
+                    sorted[sorted.length * 9 / 10] / 1e6);
+        }
+        System.exit(0);
+    }
+}
