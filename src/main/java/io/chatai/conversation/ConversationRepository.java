@@ -4,6 +4,7 @@ import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.ImageSource;
+import io.chatai.core.message.Parts;
 import io.chatai.core.message.TokenUsage;
 import io.chatai.store.Database;
 import io.chatai.store.Query;
@@ -11,6 +12,7 @@ import io.chatai.store.RowMapper;
 import io.chatai.store.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -176,54 +178,66 @@ public final class ConversationRepository {
      * @throws ApiException {@code CONVERSATION_NOT_FOUND} if the conversation was deleted meanwhile
      */
     public void commit(TurnCommit turn, Fence fence) {
-        List<MessageRows.MessageRow> written;
-        try {
-            written = database.write(sql -> {
-                fence.check(sql);
-                refuseIfErased(sql, turn.requesterId(), turn.userAt());
-                long nextSeq = nextSeq(sql, turn.conversationId(), turn.create(), turn.scope(), turn.presetId(), turn.userAt());
-                var storedIds = ConversationImages.store(sql, turn.conversationId(), nextSeq, turn.images(),
-                        MessageRows.imageSources(turn.user()), turn.userAt());
-                List<MessageRows.MessageRow> rows = MessageRows.rows(turn, nextSeq, MessageRows.parts(turn.user(), storedIds::get));
-                if (rows.size() == 2) {
-                    MessageRows.MessageRow user = rows.getFirst();
-                    MessageRows.MessageRow reply = rows.getLast();
-                    sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
-                                    + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt, :speakerId, :speakerName), "
-                                    + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt, NULL, NULL)")
-                            .bind("id", turn.conversationId())
-                            .bind("userSeq", user.seq()).bind("userContent", user.content()).bind("userParts", user.parts())
-                            .bind("userTokens", user.tokens()).bind("userAt", user.createdAt())
-                            .bind("speakerId", user.userId()).bind("speakerName", user.userName())
-                            .bind("replySeq", reply.seq()).bind("replyContent", reply.content()).bind("replyParts", reply.parts())
-                            .bind("replyTokens", reply.tokens()).bind("replyAt", reply.createdAt())
-                            .execute();
-                } else {
-                    sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
-                                    + "VALUES (:conversationId, :seq, :role, :content, :parts, :tokens, :createdAt, :userId, :userName)")
-                            .executeBatch(rows);
-                }
-                // message_count counts what GET /api/conversations/:id shows by default: the question and the answer.
-                sql.update("UPDATE conversations SET preset_id = :presetId, updated_at = :replyAt, "
-                                + "message_count = message_count + 2, last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
-                        .bind("presetId", turn.presetId())
-                        .bind("replyAt", turn.replyAt())
-                        .bind("lastMessage", cut(turn.answer()))
-                        .bind("nextSeq", rows.getLast().seq() + 1)
+        List<MessageRows.MessageRow> written = write(turn.conversationId(), turn.scope(), sql -> {
+            fence.check(sql);
+            refuseIfErased(sql, turn.requesterId(), turn.userAt());
+            long nextSeq = nextSeq(sql, turn.conversationId(), turn.create(), turn.scope(), turn.presetId(), turn.userAt());
+            var storedIds = ConversationImages.store(sql, turn.conversationId(), nextSeq, turn.images(),
+                    MessageRows.imageSources(turn.user()), turn.userAt());
+            List<MessageRows.MessageRow> rows = MessageRows.rows(turn, nextSeq, MessageRows.parts(turn.user(), storedIds::get));
+            if (rows.size() == 2) {
+                MessageRows.MessageRow user = rows.getFirst();
+                MessageRows.MessageRow reply = rows.getLast();
+                sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
+                                + "VALUES (:id, :userSeq, 'user', :userContent, :userParts, :userTokens, :userAt, :speakerId, :speakerName), "
+                                + "(:id, :replySeq, 'assistant', :replyContent, :replyParts, :replyTokens, :replyAt, NULL, NULL)")
                         .bind("id", turn.conversationId())
+                        .bind("userSeq", user.seq()).bind("userContent", user.content()).bind("userParts", user.parts())
+                        .bind("userTokens", user.tokens()).bind("userAt", user.createdAt())
+                        .bind("speakerId", user.userId()).bind("speakerName", user.userName())
+                        .bind("replySeq", reply.seq()).bind("replyContent", reply.content()).bind("replyParts", reply.parts())
+                        .bind("replyTokens", reply.tokens()).bind("replyAt", reply.createdAt())
                         .execute();
-                if (turn.requestId() != null) {
-                    storeTurn(sql, turn);
-                }
-                return rows;
-            });
+            } else {
+                sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
+                                + "VALUES (:conversationId, :seq, :role, :content, :parts, :tokens, :createdAt, :userId, :userName)")
+                        .executeBatch(rows);
+            }
+            // message_count counts what GET /api/conversations/:id shows by default: the question and the answer.
+            sql.update("UPDATE conversations SET preset_id = :presetId, updated_at = :replyAt, "
+                            + "message_count = message_count + 2, last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
+                    .bind("presetId", turn.presetId())
+                    .bind("replyAt", turn.replyAt())
+                    .bind("lastMessage", cut(turn.answer()))
+                    .bind("nextSeq", rows.getLast().seq() + 1)
+                    .bind("id", turn.conversationId())
+                    .execute();
+            if (turn.requestId() != null) {
+                storeTurn(sql, turn);
+            }
+            return rows;
+        });
+        List<ChatMessage> messages = new ArrayList<>(turn.steps().size() + 2);
+        messages.add(turn.user());
+        messages.addAll(turn.steps());
+        messages.add(turn.reply());
+        boolean images = !turn.images().isEmpty() || Parts.anyImage(messages); // their bytes are read back, not kept
+        cache.committed(turn.conversationId(), turn.scope(), turn.replyAt(),
+                images ? null : MessageRows.stored(turn.conversationId(), written));
+    }
+
+    /**
+     * Runs a write to conversation {@code id} (of {@code scope}, null when not known) in one transaction; if it
+     * fails, what memory holds of the conversation is dropped, since it may have committed all the same (a
+     * failed fsync).
+     */
+    private <R> R write(String id, Scope scope, Database.Work<R> work) {
+        try {
+            return database.write(work);
         } catch (RuntimeException | Error e) {
-            cache.dropped(turn.conversationId(), turn.scope()); // it may have committed all the same (a failed fsync)
+            cache.dropped(id, scope);
             throw e;
         }
-        boolean images = !turn.images().isEmpty() || RecentWindow.hasImage(turn.user()) || RecentWindow.hasImage(turn.reply())
-                || turn.steps().stream().anyMatch(RecentWindow::hasImage);
-        cache.committed(turn.conversationId(), turn.scope(), turn.replyAt(), images ? null : MessageRows.stored(turn.conversationId(), written));
     }
 
     /** A turn that began before its user's data was erased writes nothing: the erase must not be undone. */
@@ -269,47 +283,39 @@ public final class ConversationRepository {
      * counters and the requestId, or nothing at all. Refused like a turn's commit.
      */
     public void observe(Observation observed, Fence fence) {
-        long seq;
-        try {
-            seq = writeObservation(observed, fence);
-        } catch (RuntimeException | Error e) {
-            cache.dropped(observed.conversationId(), observed.scope());
-            throw e;
-        }
+        long seq = write(observed.conversationId(), observed.scope(), sql -> writeObservation(sql, observed, fence));
         cache.committed(observed.conversationId(), observed.scope(), observed.at(), List.of(new StoredMessage(seq, ChatMessage.Role.USER,
                 observed.text(), observed.tokens(), observed.at()).withSpeaker(observed.speaker())));
     }
 
-    private long writeObservation(Observation observed, Fence fence) {
-        return database.write(sql -> {
-            fence.check(sql);
-            refuseIfErased(sql, observed.speaker().userId(), observed.at());
-            long seq = nextSeq(sql, observed.conversationId(), observed.create(), observed.scope(), observed.presetId(),
-                    observed.at());
-            sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
-                            + "VALUES (:id, :seq, 'user', :content, NULL, :tokens, :at, :speakerId, :speakerName)")
-                    .bind("id", observed.conversationId()).bind("seq", seq).bind("content", observed.text())
-                    .bind("tokens", observed.tokens()).bind("at", observed.at())
-                    .bind("speakerId", observed.speaker().userId()).bind("speakerName", observed.speaker().name())
+    private long writeObservation(Sql sql, Observation observed, Fence fence) {
+        fence.check(sql);
+        refuseIfErased(sql, observed.speaker().userId(), observed.at());
+        long seq = nextSeq(sql, observed.conversationId(), observed.create(), observed.scope(), observed.presetId(),
+                observed.at());
+        sql.update("INSERT INTO messages (conversation_id, seq, role, content, parts, tokens, created_at, user_id, user_name) "
+                        + "VALUES (:id, :seq, 'user', :content, NULL, :tokens, :at, :speakerId, :speakerName)")
+                .bind("id", observed.conversationId()).bind("seq", seq).bind("content", observed.text())
+                .bind("tokens", observed.tokens()).bind("at", observed.at())
+                .bind("speakerId", observed.speaker().userId()).bind("speakerName", observed.speaker().name())
+                .execute();
+        sql.update("UPDATE conversations SET updated_at = :at, message_count = message_count + 1, "
+                        + "last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
+                .bind("at", observed.at()).bind("lastMessage", cut(observed.text())).bind("nextSeq", seq + 1)
+                .bind("id", observed.conversationId())
+                .execute();
+        if (observed.requestId() != null) {
+            // model NULL marks a stored observation: a retry answers "observed" again
+            sql.update("INSERT INTO turn_requests (user_id, group_id, request_id, conversation_id, response, model, "
+                            + "prompt_tokens, completion_tokens, estimated, created_at) VALUES (:userId, :groupId, "
+                            + ":requestId, :conversationId, '', NULL, 0, 0, :estimated, :at) "
+                            + "ON CONFLICT (user_id, group_id, request_id) DO NOTHING")
+                    .bind("userId", observed.speaker().userId()).bind("groupId", observed.scope().groupKey())
+                    .bind("requestId", observed.requestId()).bind("conversationId", observed.conversationId())
+                    .bind("estimated", false).bind("at", observed.at())
                     .execute();
-            sql.update("UPDATE conversations SET updated_at = :at, message_count = message_count + 1, "
-                            + "last_message = :lastMessage, next_seq = :nextSeq WHERE id = :id")
-                    .bind("at", observed.at()).bind("lastMessage", cut(observed.text())).bind("nextSeq", seq + 1)
-                    .bind("id", observed.conversationId())
-                    .execute();
-            if (observed.requestId() != null) {
-                // model NULL marks a stored observation: a retry answers "observed" again
-                sql.update("INSERT INTO turn_requests (user_id, group_id, request_id, conversation_id, response, model, "
-                                + "prompt_tokens, completion_tokens, estimated, created_at) VALUES (:userId, :groupId, "
-                                + ":requestId, :conversationId, '', NULL, 0, 0, :estimated, :at) "
-                                + "ON CONFLICT (user_id, group_id, request_id) DO NOTHING")
-                        .bind("userId", observed.speaker().userId()).bind("groupId", observed.scope().groupKey())
-                        .bind("requestId", observed.requestId()).bind("conversationId", observed.conversationId())
-                        .bind("estimated", false).bind("at", observed.at())
-                        .execute();
-            }
-            return seq;
-        });
+        }
+        return seq;
     }
 
     /**
@@ -366,18 +372,13 @@ public final class ConversationRepository {
      * (and nothing ran) when it does not exist.
      */
     private Optional<Scope> change(String id, Database.Action change) {
-        try {
-            return database.write(sql -> {
-                Optional<Scope> scope = scopeOf(sql, id);
-                if (scope.isPresent()) {
-                    change.run(sql);
-                }
-                return scope;
-            });
-        } catch (RuntimeException | Error e) {
-            cache.dropped(id, null); // it may have committed all the same
-            throw e;
-        }
+        return write(id, null, sql -> {
+            Optional<Scope> scope = scopeOf(sql, id);
+            if (scope.isPresent()) {
+                change.run(sql);
+            }
+            return scope;
+        });
     }
 
     /** The conversation's scope, read in the transaction that changes it (so no commit can slip in between). */

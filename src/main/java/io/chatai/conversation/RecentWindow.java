@@ -1,7 +1,7 @@
 package io.chatai.conversation;
 
-import io.chatai.core.message.ChatMessage;
 import io.chatai.core.message.Part;
+import io.chatai.core.message.Parts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +32,7 @@ record RecentWindow(List<StoredMessage> newestFirst, int depth, boolean complete
 
     /** True when a message holds an image: its bytes are not kept here (they are large, and read with the rows). */
     boolean holdsImage() {
-        return newestFirst.stream().anyMatch(m -> hasImage(m.message()));
+        return Parts.anyImage(newestFirst.stream().map(StoredMessage::message).toList());
     }
 
     /**
@@ -51,10 +51,6 @@ record RecentWindow(List<StoredMessage> newestFirst, int depth, boolean complete
         boolean trimmed = merged.size() > depth;
         List<StoredMessage> kept = trimmed ? merged.subList(0, depth) : merged;
         return new RecentWindow(List.copyOf(kept), depth, complete && !trimmed, weigh(kept));
-    }
-
-    static boolean hasImage(ChatMessage message) {
-        return message.content().stream().anyMatch(Part.Image.class::isInstance);
     }
 
     private static long weigh(List<StoredMessage> messages) {
