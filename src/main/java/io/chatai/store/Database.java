@@ -101,8 +101,9 @@ public final class Database implements AutoCloseable {
         sqliteFile(config).ifPresent(Database::createParentDirectory);
         HikariDataSource readPool = new HikariDataSource(sqlite(config, "chatai-read", 8, metrics));
         HikariConfig write = sqlite(config, "chatai-write", 1, metrics);
-        // The writer takes the write lock when its transaction begins, where a busy database makes it
-        // wait (busy_timeout); a deferred transaction that read first would fail at once instead.
+        // The migrations take the write lock when their transaction begins, where a busy database makes them
+        // wait (busy_timeout); a deferred transaction that read first would fail at once instead. (The
+        // SqliteWriter begins its own transactions the same way, with its own BEGIN IMMEDIATE.)
         write.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         // Commits never checkpoint: the WalCheckpointer does, off the commit path.
         write.addDataSourceProperty("wal_autocheckpoint", "0");
