@@ -11,31 +11,25 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs Python scripts that use the official OpenAI SDK against a test server, for ITs that check what the
- * SDKs make of our answers. Tests skip (saying why) where {@link #available()} is false. Stateless.
+ * SDKs make of our answers: with the Python {@link SdkClients#python()} makes ready (the machine's, or a
+ * virtual environment it installs the SDK into), so a fresh machine runs them too. Tests skip (saying why)
+ * where {@link #available()} is false. Stateless.
  */
 public final class PythonSdk {
     /** Why a test is skipped without it. */
-    public static final String MISSING = "python3 with the openai package is not installed (pip install openai)";
+    public static final String MISSING = "no python3 with the openai package, and none could be installed (pip install openai)";
 
     private PythonSdk() {
     }
 
-    /** Whether python3 can import the openai package here. */
+    /** Whether a Python with the openai package is here, or could be made ready. */
     public static boolean available() {
-        try {
-            Process process = new ProcessBuilder("python3", "-c", "import openai").redirectErrorStream(true).start();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return SdkClients.python() != null;
     }
 
     /** Runs the script with these environment variables; returns what it printed, failing on a non-zero exit. */
     public static String run(String script, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("python3", "-c", script);
+        ProcessBuilder builder = new ProcessBuilder(SdkClients.python(), "-c", script);
         builder.environment().putAll(env);
         builder.environment().put("NO_PROXY", "127.0.0.1,localhost");
         Path errors = Files.createTempFile("python-sdk", ".err");
