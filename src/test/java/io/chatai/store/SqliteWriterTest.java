@@ -57,11 +57,7 @@ class SqliteWriterTest {
             writer.inTransaction(c -> insert(c, 3));
             writer.close();
 
-            try (Statement statement = connection.createStatement();
-                 ResultSet ids = statement.executeQuery("SELECT group_concat(id) FROM notes")) {
-                ids.next();
-                assertThat(ids.getString(1)).isEqualTo("3");
-            }
+            assertThat(ids(connection)).isEqualTo("3");
         }
     }
 
