@@ -2,7 +2,6 @@ package io.chatai.embedding;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.langchain4j.model.output.Response;
 import io.chatai.core.ApiException;
 import io.chatai.core.CallCancelledException;
@@ -27,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * no network. Loaded on first use (about a second and 150 MB of memory), on an inference thread.
  *
  * <p>Inference runs on {@code threads} platform threads (native code would pin a virtual thread's carrier),
- * one text per task, so requests share the cores fairly; at most {@code queueCapacity} texts wait, and a
- * request that finds the line full is refused at once as busy (503 with {@code Retry-After}). The model reads
- * the first 128 word-piece tokens of a text ([CLS] and [SEP] included: its tokenizer truncates there, as the
- * model was trained), about 100 English words; the rest does not change the vector, and the token count
- * reported is what was read. Thread-safe: the ONNX session is shared.
+ * one text per task, each inference on its thread alone ({@link MiniLmSession}), so requests share the cores
+ * fairly; at most {@code queueCapacity} texts wait, and a request that finds the line full is refused at once
+ * as busy (503 with {@code Retry-After}). The model reads the first 128 word-piece tokens of a text ([CLS] and
+ * [SEP] included: its tokenizer truncates there, as the model was trained), about 100 English words; the rest
+ * does not change the vector, and the token count reported is what was read. Thread-safe: the ONNX session is shared.
  */
 public final class LocalEmbeddingModel implements Embeddings, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalEmbeddingModel.class);
@@ -51,7 +50,7 @@ public final class LocalEmbeddingModel implements Embeddings, AutoCloseable {
     }
 
     /**
-     * @param threads       texts embedded at once (the cores: one inference already uses ONNX Runtime's own threads)
+     * @param threads       texts embedded at once, each on one thread (the cores)
      * @param queueCapacity texts that may wait for a thread before requests are refused as busy
      */
     public LocalEmbeddingModel(int threads, int queueCapacity) {
@@ -206,7 +205,7 @@ public final class LocalEmbeddingModel implements Embeddings, AutoCloseable {
         }
         long started = System.nanoTime();
         try {
-            EmbeddingModel loaded = new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run);
+            EmbeddingModel loaded = MiniLmSession.load();
             loaded.embed("warm-up"); // the ONNX session is built when the class initialises; this checks it runs
             model = loaded;
             LOG.info("Loaded the built-in embedding model {} (all-MiniLM-L6-v2, quantized, {} dimensions) in {} ms",

@@ -233,7 +233,7 @@ public final class Main {
             BudgetGate budgetGate = push(resources, new BudgetGate(database, budgets, prices, clock, config.lease()));
             budgetGate.start(background, !shared);
             ModelCalls modelCalls = new ModelCalls(router, tokens, calls, budgetGate, config.maxAnswerChars());
-            // One inference thread per core: ONNX Runtime already spreads one inference over its own threads.
+            // One inference thread per core, each running its inference alone: texts run in parallel, not the steps of one.
             LocalEmbeddingModel localEmbedding = push(resources, new LocalEmbeddingModel(
                     Runtime.getRuntime().availableProcessors(), LOCAL_EMBEDDING_QUEUE));
             EmbeddingCalls embeddingCalls = new EmbeddingCalls(catalog, router, Map.of(
