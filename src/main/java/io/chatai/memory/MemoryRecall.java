@@ -80,11 +80,12 @@ public final class MemoryRecall {
                 return "";
             }
             StringBuilder block = new StringBuilder(HEADING);
-            int budget = settings.maxTokens() - tokens.count(HEADING);
+            int budget = settings.maxTokens() - tokens.countRepeated(HEADING);
             int used = 0;
             for (Memory memory : memories.byIds(ranked.stream().map(Scored::id).toList())) {
                 String line = "\n- " + memory.text();
-                int cost = tokens.count(line);
+                // Remembered: a conversation's turns recall much the same memories (0.2 ms a turn counted anew).
+                int cost = tokens.countRepeated(line);
                 if (used + cost > budget) {
                     break;
                 }

@@ -1,5 +1,6 @@
 package io.chatai.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.chatai.config.ConfigLoader;
 import io.chatai.core.Background;
 import io.chatai.embedding.LocalEmbeddingModel;
@@ -16,10 +17,14 @@ import io.chatai.testing.SystemPostgres;
 import io.chatai.testing.TestDatabases;
 import io.chatai.testing.TestServer;
 import io.chatai.tokens.TokenCounter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -30,7 +35,8 @@ import org.HdrHistogram.Histogram;
  * client, interleaved request by request: a preset without memory, the memory preset for a user without
  * memories, and the memory preset for the user with the 10,000 (extraction cannot be switched off in a
  * preset: the fake answers it with no facts, so both memory rows pay the same extraction call and nothing is
- * stored).
+ * stored); (3) turns a second and the process's CPU per turn with memory off and on, at several clients (the
+ * second argument, 4 by default), one conversation each.
  * Run with {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.chatai.bench.MemoryBench -Dexec.args="sqlite"} (or {@code postgresql}, or {@code pgvector}: (1)
  * only, on the machine's PostgreSQL 15 with pgvector, ranked in the database and then on the blob path over
@@ -67,7 +73,7 @@ public final class MemoryBench {
         Map<String, String> env = new HashMap<>(TestDatabases.environmentFor(dataDir));
         env.put("CHATAI_DATA_DIR", dataDir.toString());
         retrieval(database, env, true, true);
-        chatLatency(database, dataDir);
+        chatLatency(database, dataDir, args.length > 1 ? Integer.parseInt(args[1]) : 4);
         System.exit(0);
     }
 
@@ -80,7 +86,7 @@ public final class MemoryBench {
             MemoryScope scope = new MemoryScope(USER, null);
             long started = System.nanoTime();
             for (int from = 0; insert && from < MEMORIES; from += 500) {
-                List<String> texts = new java.util.ArrayList<>();
+                List<String> texts = new ArrayList<>();
                 for (int i = from; i < Math.min(MEMORIES, from + 500); i++) {
                     texts.add(fact(i));
                 }
@@ -133,7 +139,7 @@ public final class MemoryBench {
                 + ", from a chat in week " + (i % 52 + 1) + ")";
     }
 
-    private static void chatLatency(String database, Path dataDir) throws Exception {
+    private static void chatLatency(String database, Path dataDir, int clients) throws Exception {
         try (FakeOpenAi upstream = new FakeOpenAi(); TestServer server = TestServer.start(dataDir, Map.of())) {
             upstream.script(body -> body.has("response_format") ? Reply.text("{\"facts\": []}") : Reply.text("Sunny and warm."));
             server.addChannel(upstream);
@@ -168,7 +174,45 @@ public final class MemoryBench {
             System.out.printf("| memory adds (10,000 minus off) | %.2f | | %.2f |%n",
                     (latency[2].getValueAtPercentile(50) - latency[0].getValueAtPercentile(50)) / 1000.0,
                     (latency[2].getMinValue() - latency[0].getMinValue()) / 1000.0);
+            System.out.printf("%n| %s, POST /api/chat, %d clients for 15 s after 5 s | turns/s | CPU ms per turn (whole process) |%n"
+                    + "|---|---:|---:|%n", database, clients);
+            throughput("memory off", api, clients, "off", "bench-off");
+            throughput("memory on, 10,000 memories in the scope", api, clients, "on", USER);
         }
+    }
+
+    /** Turns per second and the process's CPU per turn (server, client and fake upstream share this JVM). */
+    private static void throughput(String name, Api api, int clients, String preset, String userId) throws Exception {
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        AtomicLong turns = new AtomicLong();
+        AtomicBoolean counting = new AtomicBoolean();
+        long end = System.nanoTime() + 20_000_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            String groupId = "bench-group-" + c; // one conversation per client: turns of one conversation are serialized
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; System.nanoTime() < end; i++) {
+                    Api.Response response = api.post("/api/chat", Map.of("message", "How is the weather today, " + i + "?",
+                            "userId", userId, "groupId", groupId, "preset", preset, "newConversation", i % 10 == 0));
+                    if (response.status() != 200) {
+                        throw new IllegalStateException(response.body());
+                    }
+                    if (counting.get()) {
+                        turns.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        Thread.sleep(5_000); // warm-up: the JIT, the caches, the inference threads
+        long cpu0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        counting.set(true);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long done = turns.get();
+        double seconds = (System.nanoTime() - wall0) / 1e9;
+        System.out.printf("| %s | %,.0f | %.2f |%n", name, done / seconds, (os.getProcessCpuTime() - cpu0) / 1e6 / done);
     }
 
     private static void row(String name, Histogram histogram) {

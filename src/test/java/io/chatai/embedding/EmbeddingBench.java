@@ -2,21 +2,27 @@ package io.chatai.embedding;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import com.sun.management.OperatingSystemMXBean;
 import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Benchmark (not a test): one short message embedded by all-MiniLM-L6-v2 (quantized) under several ONNX Runtime
- * session options, interleaved in one JVM. Run with {@code ./mvnw -q test-compile exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=io.chatai.embedding.EmbeddingBench}.
+ * session options, interleaved in one JVM; with {@code cpu}, each session in turn for a block of messages 2 ms
+ * apart (as memory turns arrive), and the process's CPU time per message, its session's threads included. Run
+ * with {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.chatai.embedding.EmbeddingBench} (add {@code -Dexec.args="400 busy"} or {@code "400 cpu"}).
  */
 public final class EmbeddingBench {
     private EmbeddingBench() {
@@ -40,7 +46,7 @@ public final class EmbeddingBench {
         }
     }
 
-    static Model load(Options options) throws Exception {
+    static EmbeddingModel load(Options options) throws Exception {
         ClassLoader loader = EmbeddingBench.class.getClassLoader();
         byte[] weights;
         try (InputStream in = loader.getResourceAsStream("all-minilm-l6-v2-q.onnx")) {
@@ -66,12 +72,43 @@ public final class EmbeddingBench {
         sink = x;
     }
 
+    /** Each session alone for a block of messages 2 ms apart; the process's CPU per message, and the wall time. */
+    private static void cpu(Map<String, EmbeddingModel> models, int perBlock) throws Exception {
+        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        System.out.printf("%n| one message every 2 ms, %d per block, 3 blocks each | CPU ms per message (process) | p50 ms per message |%n"
+                + "|---|---:|---:|%n", perBlock);
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        Map<String, List<Long>> wall = new LinkedHashMap<>();
+        for (int block = 0; block < 4; block++) { // the first round warms each session up and is not counted
+            for (var model : models.entrySet()) {
+                Thread.sleep(1_000); // the previous session's threads back asleep
+                long cpu0 = os.getProcessCpuTime();
+                List<Long> times = new ArrayList<>();
+                for (int i = 0; i < perBlock; i++) {
+                    long t0 = System.nanoTime();
+                    model.getValue().embed(TextSegment.from("What did I tell you about my plans for weekend number " + i + "?"));
+                    times.add(System.nanoTime() - t0);
+                    LockSupport.parkNanos(2_000_000);
+                }
+                if (block > 0) {
+                    cpu.computeIfAbsent(model.getKey(), k -> new ArrayList<>()).add((os.getProcessCpuTime() - cpu0) / 1e6 / perBlock);
+                    wall.computeIfAbsent(model.getKey(), k -> new ArrayList<>()).addAll(times);
+                }
+            }
+        }
+        for (String name : models.keySet()) {
+            long[] sorted = wall.get(name).stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf("| %s | %s | %.3f |%n", name,
+                    String.join(", ", cpu.get(name).stream().map(v -> String.format("%.2f", v)).toList()),
+                    sorted[sorted.length / 2] / 1e6);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         System.setProperty("OPT_OUT_TRACKING", "true");
         System.setProperty("ai.djl.offline", "true");
         Map<String, Options> variants = new LinkedHashMap<>();
-        variants.put("default session options (today)", o -> { });
-        variants.put("intra-op threads 1", o -> o.setIntraOpNumThreads(1));
+        variants.put("LangChain4j's session (ONNX Runtime's default options; before 2026-12-02)", o -> { });
         variants.put("intra-op threads 2, no spinning", o -> {
             o.setIntraOpNumThreads(2);
             o.addConfigEntry("session.intra_op.allow_spinning", "0");
@@ -85,9 +122,14 @@ public final class EmbeddingBench {
             o.setInterOpNumThreads(1);
             o.setCPUArenaAllocator(false);
         });
-        Map<String, Model> models = new LinkedHashMap<>();
+        Map<String, EmbeddingModel> models = new LinkedHashMap<>();
+        models.put("MiniLmSession (what runs: intra-op 1, no spinning)", MiniLmSession.load());
         for (var variant : variants.entrySet()) {
             models.put(variant.getKey(), load(variant.getValue()));
+        }
+        if (args.length > 1 && args[1].equals("cpu")) {
+            cpu(models, Integer.parseInt(args[0]));
+            System.exit(0);
         }
         ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer;
         try (InputStream json = EmbeddingBench.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-q-tokenizer.json")) {
