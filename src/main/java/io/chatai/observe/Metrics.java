@@ -31,6 +31,7 @@ public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger streamsInFlight = new AtomicInteger();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final ScrapeThread scrapeThread = new ScrapeThread();
     private volatile Runnable channelStates = () -> { };
     private final java.util.Map<HttpKey, Timer> httpTimers = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<CallKey, Timer> upstreamTimers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -51,10 +52,10 @@ public final class Metrics implements AutoCloseable {
         return registry;
     }
 
-    /** The Prometheus text exposition of everything. */
+    /** The Prometheus text exposition of everything, written on a platform thread ({@link ScrapeThread} says why). */
     public String scrape() {
         channelStates.run();
-        return registry.scrape();
+        return scrapeThread.scrape(registry::scrape);
     }
 
     public void httpRequest(String route, String method, int status, long nanos) {
@@ -163,6 +164,7 @@ public final class Metrics implements AutoCloseable {
 
     @Override
     public void close() {
+        scrapeThread.close();
         gc.close();
         registry.close();
     }
