@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.chatai.core.ApiException;
 import io.chatai.core.Cancellation;
 import io.chatai.core.ErrorCode;
@@ -43,6 +44,18 @@ class LocalEmbeddingModelTest {
         assertThat(Embeddings.cosine(v[0], v[1])).isGreaterThan(Embeddings.cosine(v[0], v[2]));
         assertThat(Embeddings.cosine(v[2], v[3])).isGreaterThan(Embeddings.cosine(v[2], v[1]));
         assertThat(Embeddings.cosine(v[4], v[5])).isGreaterThan(Embeddings.cosine(v[4], v[6]) + 0.3);
+    }
+
+    @Test
+    void should_give_the_vectors_langchain4j_s_own_all_minilm_model_gives() {
+        List<String> texts = List.of("cat", "How do I reset my password?", "The user said my sister plays the cello");
+        float[][] ours = model.embed(texts); // first: it sets the tokenizer library's offline switches
+        var theirs = new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run);
+
+        // The same weights, tokenizer and pooling in a session with other threading options (MiniLmSession).
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(ours[i]).containsExactly(theirs.embed(texts.get(i)).content().vector(), within(1e-5f));
+        }
     }
 
     @Test
