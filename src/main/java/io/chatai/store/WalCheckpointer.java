@@ -21,7 +21,9 @@ import java.time.Duration;
  * it copies only the pages written since the background pass, waits for the readers of older snapshots
  * for at most 20 ms (new readers are not blocked), and lets the next commit start the log from its
  * beginning. SQLite's own checkpoint never waits for readers, so under reads that never pause its log
- * grows without end (WalCheckpointerTest shows 20 MB for 8 MB written). The passes are a periodic task
+ * grows without end (20 MB for 8 MB written, measured under back-to-back reads). RESTART needs the readers
+ * of older snapshots to finish within its 20 ms, so reads of several milliseconds each, back to back, can
+ * delay it (WalCheckpointerTest says how far). The passes are a periodic task
  * of the server's {@link Background}: a pass that fails is logged and the next one runs; commits go on
  * without it, and the log only grows until a pass succeeds again.
  */
