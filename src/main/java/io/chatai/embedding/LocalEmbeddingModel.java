@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * fairly; at most {@code queueCapacity} texts wait, and a request that finds the line full is refused at once
  * as busy (503 with {@code Retry-After}). The model reads the first 128 word-piece tokens of a text ([CLS] and
  * [SEP] included: its tokenizer truncates there, as the model was trained), about 100 English words; the rest
- * does not change the vector, and the token count reported is what was read. Thread-safe: the ONNX session is shared.
+ * does not change the vector, and the token count reported is what was read. Thread-safe: the ONNX session is
+ * shared.
  */
 public final class LocalEmbeddingModel implements Embeddings, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalEmbeddingModel.class);
@@ -206,7 +207,7 @@ public final class LocalEmbeddingModel implements Embeddings, AutoCloseable {
         long started = System.nanoTime();
         try {
             EmbeddingModel loaded = MiniLmSession.load();
-            loaded.embed("warm-up"); // the ONNX session is built when the class initialises; this checks it runs
+            loaded.embed("warm-up"); // the session is built; this checks that it runs
             model = loaded;
             LOG.info("Loaded the built-in embedding model {} (all-MiniLM-L6-v2, quantized, {} dimensions) in {} ms",
                     NAME, DIMENSIONS, Duration.ofNanos(System.nanoTime() - started).toMillis());

@@ -30,12 +30,23 @@ final class MiniLmSession {
     private MiniLmSession() {
     }
 
+    /** Session options set before the session is built (the benchmark compares others). */
+    interface Options {
+        void apply(OrtSession.SessionOptions options) throws OrtException;
+    }
+
     static EmbeddingModel load() {
+        return load(options -> {
+            options.setIntraOpNumThreads(1); // the caller's thread only: no pool of ONNX Runtime's own
+            options.addConfigEntry("session.intra_op.allow_spinning", "0"); // should a pool exist anyway
+        });
+    }
+
+    static EmbeddingModel load(Options configure) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
              InputStream weights = resource(WEIGHTS);
              InputStream tokenizer = resource(TOKENIZER)) {
-            options.setIntraOpNumThreads(1); // the caller's thread only: no pool of ONNX Runtime's own
-            options.addConfigEntry("session.intra_op.allow_spinning", "0"); // should a pool exist anyway
+            configure.apply(options);
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
             // The session lives as long as the model: LangChain4j's own class never closes its session either.
             OrtSession session = environment.createSession(weights.readAllBytes(), options);

@@ -26,12 +26,14 @@ public final class MemoryRecall {
     private final Embeddings embeddings;
     private final String embeddingModel;
     private final TokenCounter tokens;
+    private final int headingTokens;
 
     public MemoryRecall(MemoryRepository memories, Embeddings embeddings, String embeddingModel, TokenCounter tokens) {
         this.memories = memories;
         this.embeddings = embeddings;
         this.embeddingModel = embeddingModel;
         this.tokens = tokens;
+        this.headingTokens = tokens.count(HEADING);
     }
 
     /** A memory and how close it is to the text searched for (cosine, -1 to 1). */
@@ -80,7 +82,7 @@ public final class MemoryRecall {
                 return "";
             }
             StringBuilder block = new StringBuilder(HEADING);
-            int budget = settings.maxTokens() - tokens.countRepeated(HEADING);
+            int budget = settings.maxTokens() - headingTokens;
             int used = 0;
             for (Memory memory : memories.byIds(ranked.stream().map(Scored::id).toList())) {
                 String line = "\n- " + memory.text();

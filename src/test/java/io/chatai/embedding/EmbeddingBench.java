@@ -1,13 +1,9 @@
 package io.chatai.embedding;
 
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.sun.management.OperatingSystemMXBean;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
-import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -26,39 +22,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class EmbeddingBench {
     private EmbeddingBench() {
-    }
-
-    interface Options {
-        void apply(OrtSession.SessionOptions options) throws Exception;
-    }
-
-    static final class Model extends AbstractInProcessEmbeddingModel {
-        private final OnnxBertBiEncoder encoder;
-
-        Model(OnnxBertBiEncoder encoder) {
-            super(Runnable::run);
-            this.encoder = encoder;
-        }
-
-        @Override
-        protected OnnxBertBiEncoder model() {
-            return encoder;
-        }
-    }
-
-    static EmbeddingModel load(Options options) throws Exception {
-        ClassLoader loader = EmbeddingBench.class.getClassLoader();
-        byte[] weights;
-        try (InputStream in = loader.getResourceAsStream("all-minilm-l6-v2-q.onnx")) {
-            weights = in.readAllBytes();
-        }
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
-        options.apply(sessionOptions);
-        OrtSession session = environment.createSession(weights, sessionOptions);
-        try (InputStream tokenizer = loader.getResourceAsStream("all-minilm-l6-v2-q-tokenizer.json")) {
-            return new Model(new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN));
-        }
     }
 
     static volatile long sink;
@@ -107,7 +70,7 @@ public final class EmbeddingBench {
     public static void main(String[] args) throws Exception {
         System.setProperty("OPT_OUT_TRACKING", "true");
         System.setProperty("ai.djl.offline", "true");
-        Map<String, Options> variants = new LinkedHashMap<>();
+        Map<String, MiniLmSession.Options> variants = new LinkedHashMap<>();
         variants.put("LangChain4j's session (ONNX Runtime's default options; before 2026-12-02)", o -> { });
         variants.put("intra-op threads 2, no spinning", o -> {
             o.setIntraOpNumThreads(2);
@@ -125,7 +88,7 @@ public final class EmbeddingBench {
         Map<String, EmbeddingModel> models = new LinkedHashMap<>();
         models.put("MiniLmSession (what runs: intra-op 1, no spinning)", MiniLmSession.load());
         for (var variant : variants.entrySet()) {
-            models.put(variant.getKey(), load(variant.getValue()));
+            models.put(variant.getKey(), MiniLmSession.load(variant.getValue()));
         }
         if (args.length > 1 && args[1].equals("cpu")) {
             cpu(models, Integer.parseInt(args[0]));
