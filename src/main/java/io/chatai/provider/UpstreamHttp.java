@@ -12,6 +12,7 @@ import io.helidon.webclient.api.ConnectedSocketInfo;
 import io.helidon.webclient.api.ConnectionListener;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
@@ -36,13 +37,20 @@ public final class UpstreamHttp implements AutoCloseable {
     /** Error bodies are only read for their message. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Covers a thousand calls in flight to one host; each idle connection costs ~10 KB. */
+    /**
+     * Idle connections kept per upstream host: covers a thousand calls in flight to one host (past it, every
+     * call beyond paid a TCP connect and left a socket in TIME_WAIT); each idle connection costs ~10 KB.
+     */
     private static final int MAX_IDLE_CONNECTIONS_PER_HOST = 1024;
 
     /** Channels' URLs are few; past this many distinct ones (a misuse) the least used are dropped. */
     private static final int MAX_CACHED_URLS = 1024;
 
-    private final ConcurrentMap<Duration, Http1Client> clients = new ConcurrentHashMap<>();
+    /** One per timeout (its connect timeout, and the read timeout of a TLS handshake), each with its connections. */
+    private record Client(Http1Client http, UpstreamConnections connections) {
+    }
+
+    private final ConcurrentMap<Duration, Client> clients = new ConcurrentHashMap<>();
     /** Parsed outside the cache's lock: parsing one URL twice at once costs only time. */
     private final Cache<String, UriInfo> parsedUrls = Caffeine.newBuilder()
             .executor(Runnable::run) // upkeep on the caller: no pool thread woken on the request path
@@ -57,14 +65,17 @@ public final class UpstreamHttp implements AutoCloseable {
      * or a transport failure, is thrown as an {@link UpstreamException}.
      */
     public UpstreamResponse postJson(Upstream upstream, String url, Map<String, String> headers, byte[] body, boolean stream) {
-        Http1ClientRequest request = client(upstream.timeout()).post()
-                .uri(target(url))
-                // Kept although the deadline bounds reads too: Helidon's idle-connection monitor takes the socket's
-                // timeout as the idle limit of a pooled connection, and with none it broke the connection after
-                // 101 ms, failing the next call on it. On a platform thread it is the only bound on a read.
-                .readTimeout(upstream.timeout())
+        Client client = client(upstream.timeout());
+        ClientUri uri = target(url);
+        Proxy proxy = proxy(upstream.proxy());
+        Http1ClientRequest request = client.http().post()
+                .uri(uri)
+                // On a virtual thread the call's deadline bounds every read (its interrupt aborts it), so the socket
+                // needs no timeout of its own, and a timed read would cost each wait a JDK timer wake-up. On a
+                // platform thread, which an interrupt cannot unblock, the socket's timeout is the only bound.
+                .readTimeout(Thread.currentThread().isVirtual() ? Duration.ZERO : upstream.timeout())
                 .followRedirects(false)
-                .proxy(proxy(upstream.proxy()));
+                .proxy(proxy);
         request.header(HeaderNames.CONTENT_TYPE, "application/json");
         request.header(HeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
         headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
@@ -72,10 +83,15 @@ public final class UpstreamHttp implements AutoCloseable {
         // Armed only now: a request that failed to build must leave no deadline behind to interrupt the thread later.
         CallDeadline deadline = CallDeadline.start(deadlines, upstream.timeout(), upstream.totalTimeout());
         HttpClientResponse response;
+        TcpClientConnection connection = null;
         deadline.waiting(); // connect, send the request, wait for the status line and headers
         try {
-            response = request.submit(body);
+            connection = client.connections().take(uri, proxy);
+            response = request.connection(connection).submit(body);
         } catch (RuntimeException e) {
+            if (connection != null) {
+                connection.closeResource(); // Helidon closes it itself only when the status line could not be read
+            }
             deadline.close();
             throw deadline.expired() ? deadline.exceeded() : new UpstreamException(UpstreamFailures.fromTransport(e, false), e);
         } finally {
@@ -140,9 +156,13 @@ public final class UpstreamHttp implements AutoCloseable {
      * Speaks HTTP/1.1 without asking: the client has no HTTP/2, and protocol discovery per request cost
      * ~2.5 % of a turn's CPU in the profile.
      */
-    private Http1Client client(Duration timeout) {
+    private Client client(Duration timeout) {
+        return clients.computeIfAbsent(timeout, UpstreamHttp::newClient);
+    }
+
+    private static Client newClient(Duration timeout) {
         Duration connect = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
-        return clients.computeIfAbsent(timeout, t -> WebClient.builder()
+        WebClient web = WebClient.builder()
                 // Nagle's algorithm would hold a small request back for the previous one's ACK.
                 .socketOptions(SocketOptions.builder().tcpNoDelay(true).connectTimeout(connect).build())
                 // The TLS handshake runs before a request's own read timeout applies, and Helidon sets none on
@@ -150,7 +170,7 @@ public final class UpstreamHttp implements AutoCloseable {
                 .connectionListener(new ConnectionListener() {
                     @Override
                     public void socketConnected(ConnectedSocketInfo info) throws IOException {
-                        info.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, t.toMillis()));
+                        info.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
                     }
 
                     @Override
@@ -162,16 +182,15 @@ public final class UpstreamHttp implements AutoCloseable {
                 .followRedirects(false)
                 .sendExpectContinue(false)
                 .keepAlive(true)
-                // Idle connections kept per upstream host (Helidon's default is 256): past it, every call
-                // beyond the 256th in flight paid a TCP connect and left a socket in TIME_WAIT.
-                .connectionCacheSize(MAX_IDLE_CONNECTIONS_PER_HOST)
-                .build()
-                .client(Http1Client.PROTOCOL));
+                .build();
+        // Each request names its connection from our pool, so Helidon's own pool (and its idle monitor) is never used.
+        return new Client(web.client(Http1Client.PROTOCOL), new UpstreamConnections(web, MAX_IDLE_CONNECTIONS_PER_HOST));
     }
 
     @Override
     public void close() {
         deadlines.close();
+        clients.values().forEach(client -> client.connections().close());
     }
 
     private static Proxy proxy(String proxy) {
