@@ -41,6 +41,10 @@ final class UpstreamConnections implements AutoCloseable {
     private record Idle(TcpClientConnection connection, long since) {
     }
 
+    /** A connection for one call, and whether it served an earlier one (the upstream may have closed it since). */
+    record Lease(TcpClientConnection connection, boolean reused) {
+    }
+
     private final WebClient client;
     private final int maxIdlePerHost;
     private final long probeAfterNanos;
@@ -62,7 +66,7 @@ final class UpstreamConnections implements AutoCloseable {
     }
 
     /** A connection to the URI's host (through the proxy): a pooled one still open, or a new one. */
-    TcpClientConnection take(ClientUri uri, Proxy proxy) {
+    Lease take(ClientUri uri, Proxy proxy) {
         Target target = new Target(uri.scheme(), uri.host(), uri.port(), proxy);
         ArrayDeque<Idle> queue = queue(target);
         while (true) {
@@ -71,15 +75,21 @@ final class UpstreamConnections implements AutoCloseable {
                 next = queue.pollFirst();
             }
             if (next == null) {
-                return connect(target, queue);
+                return new Lease(connect(target, queue), false);
             }
             long idleNanos = System.nanoTime() - next.since();
             if (next.connection().isConnected() && idleNanos < maxIdleNanos
                     && (idleNanos < probeAfterNanos || stillOpen(next.connection()))) {
-                return next.connection();
+                return new Lease(next.connection(), true);
             }
             next.connection().closeResource();
         }
+    }
+
+    /** A new connection to the URI's host (through the proxy), never a pooled one. */
+    TcpClientConnection connect(ClientUri uri, Proxy proxy) {
+        Target target = new Target(uri.scheme(), uri.host(), uri.port(), proxy);
+        return connect(target, queue(target));
     }
 
     private ArrayDeque<Idle> queue(Target target) {

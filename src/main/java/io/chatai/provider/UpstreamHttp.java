@@ -17,9 +17,14 @@ import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.buffers.DataReader;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
+import java.net.SocketException;
 import java.net.URI;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -83,15 +88,10 @@ public final class UpstreamHttp implements AutoCloseable {
         // Armed only now: a request that failed to build must leave no deadline behind to interrupt the thread later.
         CallDeadline deadline = CallDeadline.start(deadlines, upstream.timeout(), upstream.totalTimeout());
         HttpClientResponse response;
-        TcpClientConnection connection = null;
         deadline.waiting(); // connect, send the request, wait for the status line and headers
         try {
-            connection = client.connections().take(uri, proxy);
-            response = request.connection(connection).submit(body);
+            response = submit(client.connections(), request, uri, proxy, body, deadline);
         } catch (RuntimeException e) {
-            if (connection != null) {
-                connection.closeResource(); // Helidon closes it itself only when the status line could not be read
-            }
             deadline.close();
             throw deadline.expired() ? deadline.exceeded() : new UpstreamException(UpstreamFailures.fromTransport(e, false), e);
         } finally {
@@ -110,6 +110,44 @@ public final class UpstreamHttp implements AutoCloseable {
             String retryAfter = response.headers().first(HeaderNames.RETRY_AFTER).orElse(null);
             throw new UpstreamException(UpstreamFailures.fromStatus(status, errorBody, retryAfter, upstream.secrets()));
         }
+    }
+
+    /**
+     * Sends the request on a pooled connection. When a reused one turns out closed (the end of the stream or a
+     * reset before any answer: the upstream ended its keep-alive while the connection was idle, sooner than
+     * {@link UpstreamConnections#PROBE_AFTER}), the request is sent once more on a new connection.
+     */
+    private static HttpClientResponse submit(UpstreamConnections connections, Http1ClientRequest request, ClientUri uri,
+                                             Proxy proxy, byte[] body, CallDeadline deadline) {
+        UpstreamConnections.Lease lease = connections.take(uri, proxy);
+        try {
+            return request.connection(lease.connection()).submit(body);
+        } catch (RuntimeException e) {
+            lease.connection().closeResource(); // Helidon closes it itself only when the status line could not be read
+            if (!lease.reused() || deadline.expired() || !closedByUpstream(e)) {
+                throw e;
+            }
+        }
+        TcpClientConnection fresh = connections.connect(uri, proxy);
+        try {
+            return request.connection(fresh).submit(body);
+        } catch (RuntimeException e) {
+            fresh.closeResource();
+            throw e;
+        }
+    }
+
+    /** The connection ended under the call (end of stream, reset, broken pipe), not a timeout or an interrupt. */
+    private static boolean closedByUpstream(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedIOException || t instanceof ClosedByInterruptException) {
+                return false; // SocketTimeoutException included
+            }
+            if (t instanceof DataReader.InsufficientDataAvailableException || t instanceof SocketException || t instanceof EOFException) {
+                return !Thread.currentThread().isInterrupted();
+            }
+        }
+        return false;
     }
 
     /**

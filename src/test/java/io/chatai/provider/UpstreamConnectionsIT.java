@@ -76,6 +76,17 @@ class UpstreamConnectionsIT {
     }
 
     @Test
+    void should_send_again_on_a_new_connection_when_the_upstream_closed_the_reused_one_just_before() {
+        server.closeAfterAnswer = true; // a keep-alive shorter than the 2 s after which a pooled connection is checked
+        try (UpstreamHttp http = new UpstreamHttp()) {
+            assertThat(post(http)).isEqualTo(HttpServer.ANSWER);
+            assertThat(post(http)).isEqualTo(HttpServer.ANSWER);
+        }
+        assertThat(server.accepted.get()).isEqualTo(2);
+        assertThat(server.requests.get()).as("the second request reached the upstream once").isEqualTo(2);
+    }
+
+    @Test
     void should_close_a_connection_idle_past_the_limit_instead_of_using_it() throws InterruptedException {
         try (Pool pool = new Pool(Duration.ofSeconds(60), Duration.ofMillis(100))) {
             pool.call();
@@ -116,7 +127,7 @@ class UpstreamConnectionsIT {
 
         String call() {
             ClientUri uri = ClientUri.create(URI.create(server.url()));
-            try (HttpClientResponse response = client.post().uri(uri).connection(connections.take(uri, Proxy.noProxy())).submit("{}")) {
+            try (HttpClientResponse response = client.post().uri(uri).connection(connections.take(uri, Proxy.noProxy()).connection()).submit("{}")) {
                 return response.as(String.class);
             }
         }
@@ -133,6 +144,7 @@ class UpstreamConnectionsIT {
         final ServerSocket socket;
         final AtomicInteger accepted = new AtomicInteger();
         final AtomicInteger closedByClient = new AtomicInteger();
+        final AtomicInteger requests = new AtomicInteger();
         volatile boolean closeAfterAnswer;
 
         HttpServer() {
@@ -171,6 +183,7 @@ class UpstreamConnectionsIT {
                     String length = head.lines().filter(line -> line.toLowerCase().startsWith("content-length:"))
                             .map(line -> line.substring(15).trim()).findFirst().orElse("0");
                     in.readNBytes(Integer.parseInt(length));
+                    requests.incrementAndGet();
                     byte[] body = ANSWER.getBytes(StandardCharsets.UTF_8);
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
