@@ -4,7 +4,7 @@
 # and ChatAI on free loopback ports, runs the scenarios and prints one markdown table per scenario. See
 # bench/README.md.
 #
-#   bench/run.sh                     # everything (about 65 minutes, 30 of them the soak)
+#   bench/run.sh                     # everything (about 67 minutes, 32 of them the soak)
 #   bench/run.sh --quick             # smoke run of every scenario, ~2 minutes
 #   bench/run.sh --only latency,cost --duration 30s
 #   bench/run.sh --help              # all options

@@ -36,8 +36,8 @@ public final class BenchOptions {
               --no-stream-cap          run the full stream count even when the open-files limit cannot hold it
               --no-live-heap           do not force a GC (jcmd GC.run) in ChatAI to read its live heap per stream
               --convlen-turns 200      --convlen-users 10
-              --soak 30m               soak duration (quick 8s)   --soak-rate N (default: half the best measured)
-              --soak-target chatai-chat   --soak-interval 60s   --soak-warmup 2m
+              --soak 30m               soak duration after its warm-up (quick 8s)   --soak-rate N (default: half the best measured)
+              --soak-target chatai-chat   --soak-interval 60s   --soak-warmup 2m (same rate, before the soak, outside its verdict)
               --stall 5s               a request or stream silent this long (beyond the pacing) is a stall
               --driver-threads 1       selector threads of the load driver
               --jar PATH               the ChatAI jar (default target/chatai-server.jar)
