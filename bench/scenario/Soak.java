@@ -94,21 +94,21 @@ record Soak() implements Scenario {
             String dev = "";
             boolean warming = at <= warmup + 1e-6;
             m.put("warmup", warming);
-            Map<?, ?> lat = (Map<?, ?>) m.get("latency_us");
-            (warming ? warm : soak).add(num(m, "errors").longValue(), num(m, "stalls").longValue(),
-                    lat.get("p99") == null ? 0 : ((Number) lat.get("p99")).doubleValue() / 1000);
+            double p99Us = num(m, "latency_us", "p99"); // NaN for a row in which nothing finished
+            (warming ? warm : soak).add(num(m, "errors").longValue(), num(m, "stalls").longValue(), Double.isNaN(p99Us) ? 0 : p99Us / 1000);
             if (warming && at < warmup - 1e-6) {
                 dev = "warm-up";
             } else if (Double.isNaN(baseline[0])) {
                 baseline[0] = rss;
                 dev = warming ? "warm-up, baseline" : "baseline";
-            } else if (!Double.isNaN(baseline[0])) {
+            } else {
                 double d = (rss / baseline[0] - 1) * 100;
                 worstDev[0] = Math.abs(d) > Math.abs(worstDev[0]) ? d : worstDev[0];
                 m.put("rss_dev_pct", d);
                 dev = (d >= 0 ? "+" : "") + fmt1(d) + " %";
             }
             intervals.add(m);
+            Map<?, ?> lat = (Map<?, ?>) m.get("latency_us");
             report.out("| " + fmt0(at) + " | " + fmt0(num(m, "rps")) + " | " + num(m, "errors").longValue() + " | " + num(m, "stalls").longValue() + " | "
                     + (lat.get("p50") == null ? "" : ms(((Number) lat.get("p50")).doubleValue())) + " | "
                     + (lat.get("p99") == null ? "" : ms(((Number) lat.get("p99")).doubleValue())) + " | "
