@@ -1,10 +1,12 @@
 package io.chatai.conversation;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.chatai.core.message.Parts;
 import io.chatai.store.Dialect;
 import io.chatai.store.ReadThroughCache;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -50,7 +52,7 @@ final class ConversationCache {
             return new ConversationCache(ReadThroughCache.disabled(), ReadThroughCache.disabled());
         }
         // A sixteenth of the heap, within 8–256 MB: enough for the active conversations of a busy bot
-        // (20 messages of a few hundred characters are ~30 KB), never a share of the heap that matters.
+        // (20 packed messages of a few hundred characters are ~8 KB), never a share of the heap that matters.
         long bytes = Math.clamp(Runtime.getRuntime().maxMemory() / 16, MIN_WINDOW_BYTES, MAX_WINDOW_BYTES);
         // Upkeep (eviction) on the writing thread: Caffeine's default hands it to the common pool after every
         // write, and waking a pool thread per turn cost more than the upkeep itself.
@@ -61,10 +63,21 @@ final class ConversationCache {
                 ReadThroughCache.over(Caffeine.newBuilder().executor(Runnable::run).maximumSize(MAX_SCOPES).build()));
     }
 
+    /** Rows read from the database, newest first, and the messages they decode to (images loaded). */
+    record Read(List<MessageRows.Row> rows, List<StoredMessage> messages) {
+    }
+
     /** The newest {@code limit} messages, newest first, from memory or {@code read} (which asks for {@code limit}). */
-    List<StoredMessage> recent(String conversationId, int limit, Supplier<List<StoredMessage>> read) {
-        return windows.get(conversationId, window -> window.covers(limit),
-                () -> RecentWindow.read(read.get(), limit), window -> !window.holdsImage()).newest(limit);
+    List<StoredMessage> recent(String conversationId, int limit, Supplier<Read> read) {
+        // A miss returns the messages it read (they may hold images, which a window never keeps); a hit decodes.
+        var missed = new AtomicReference<List<StoredMessage>>();
+        RecentWindow window = windows.get(conversationId, held -> held.covers(limit), () -> {
+            Read found = read.get();
+            missed.set(found.messages());
+            return Parts.anyImage(found.messages().stream().map(StoredMessage::message).toList()) ? null
+                    : RecentWindow.read(found.rows(), limit);
+        }, held -> true);
+        return missed.get() != null ? missed.get() : window.newest(limit, conversationId);
     }
 
     /** The scope's most recently updated conversation, from memory or {@code read}. */
@@ -73,11 +86,11 @@ final class ConversationCache {
     }
 
     /**
-     * After messages were committed to a conversation of {@code scope}, updating it at {@code updatedAt}: they
+     * After rows were committed to a conversation of {@code scope}, updating it at {@code updatedAt}: they
      * join its window ({@code oldestFirst} null when they must be read back instead: they hold images), and
      * the scope's latest conversation is the newer of the two.
      */
-    void committed(String conversationId, Scope scope, long updatedAt, List<StoredMessage> oldestFirst) {
+    void committed(String conversationId, Scope scope, long updatedAt, List<MessageRows.Row> oldestFirst) {
         windows.afterWrite(conversationId, window -> oldestFirst == null ? null : window.append(oldestFirst));
         latest.afterWrite(scope, found -> found.after(conversationId, updatedAt));
     }

@@ -133,7 +133,7 @@ public final class ConversationRepository {
                     .bind("limit", limit)
                     .list(MessageRows.Row::of);
             ConversationImages.Loader loader = new ConversationImages.Loader(sql);
-            return rows.stream().map(row -> row.decode(conversationId, loader::resolve)).toList();
+            return new ConversationCache.Read(rows, rows.stream().map(row -> row.decode(conversationId, loader::resolve)).toList());
         }));
     }
 
@@ -223,7 +223,7 @@ public final class ConversationRepository {
         messages.add(turn.reply());
         boolean images = !turn.images().isEmpty() || Parts.anyImage(messages); // their bytes are read back, not kept
         cache.committed(turn.conversationId(), turn.scope(), turn.replyAt(),
-                images ? null : MessageRows.stored(turn.conversationId(), written));
+                images ? null : MessageRows.asRead(written));
     }
 
     /**
@@ -284,8 +284,8 @@ public final class ConversationRepository {
      */
     public void observe(Observation observed, Fence fence) {
         long seq = write(observed.conversationId(), observed.scope(), sql -> writeObservation(sql, observed, fence));
-        cache.committed(observed.conversationId(), observed.scope(), observed.at(), List.of(new StoredMessage(seq, ChatMessage.Role.USER,
-                observed.text(), observed.tokens(), observed.at()).withSpeaker(observed.speaker())));
+        cache.committed(observed.conversationId(), observed.scope(), observed.at(), List.of(new MessageRows.Row(seq, ChatMessage.Role.USER,
+                observed.text(), null, observed.tokens(), observed.at(), observed.speaker())));
     }
 
     private long writeObservation(Sql sql, Observation observed, Fence fence) {

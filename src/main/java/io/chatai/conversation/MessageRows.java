@@ -21,13 +21,10 @@ final class MessageRows {
     private MessageRows() {
     }
 
-    /** Rows just written, as {@link ConversationRepository#recentMessages} would read them back (they hold no image). */
-    static List<StoredMessage> stored(String conversationId, List<MessageRow> rows) {
+    /** Rows just written, as {@link ConversationRepository#recentMessages} would read them back. */
+    static List<Row> asRead(List<MessageRow> rows) {
         return rows.stream().map(row -> new Row(row.seq(), ChatMessage.Role.fromWire(row.role()), row.content(), row.parts(),
-                        row.tokens(), row.createdAt(), row.userId() == null ? null : new Speaker(row.userId(), row.userName())))
-                .map(row -> row.decode(conversationId, (id, mimeType) -> {
-                    throw new IllegalArgumentException("image " + id + " in a message said to hold none");
-                }))
+                row.tokens(), row.createdAt(), row.userId() == null ? null : new Speaker(row.userId(), row.userName())))
                 .toList();
     }
 

@@ -1,77 +1,88 @@
 package io.chatai.conversation;
 
-import io.chatai.core.message.Part;
-import io.chatai.core.message.Parts;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * A conversation's newest messages as {@link ConversationRepository#recentMessages} reads them (newest first),
- * held between turns so the next turn need not read them again. Immutable.
+ * A conversation's newest message rows as {@link ConversationRepository#recentMessages} reads them (newest
+ * first), held between turns so the next turn need not read them again; a read takes them decoded, exactly as
+ * the database would give them. Each row is kept packed ({@link PackedRow}): the windows of a busy server's
+ * active conversations are most of what survives a young collection. Never rows holding an image (their
+ * bytes are read with the rows). Immutable.
  *
- * @param newestFirst at most {@code depth} messages, newest first
+ * @param newestFirst at most {@code depth} packed rows, newest first
  * @param depth       how many rows the read that filled it asked for; appends keep it at that
  * @param complete    true when these are all the conversation's messages (the read found fewer than it asked)
- * @param weight      an estimate of the bytes it holds, for the cache's bound
+ * @param weight      the bytes it holds, for the cache's bound
  */
-record RecentWindow(List<StoredMessage> newestFirst, int depth, boolean complete, long weight) {
+record RecentWindow(byte[][] newestFirst, int depth, boolean complete, long weight) {
+    private static final int ARRAY_HEADER = 16;
 
-    static RecentWindow read(List<StoredMessage> newestFirst, int limit) {
-        return new RecentWindow(List.copyOf(newestFirst), limit, newestFirst.size() < limit, weigh(newestFirst));
+    static RecentWindow read(List<MessageRows.Row> newestFirst, int limit) {
+        byte[][] packed = newestFirst.stream().map(PackedRow::pack).toArray(byte[][]::new);
+        return new RecentWindow(packed, limit, newestFirst.size() < limit, weigh(packed));
     }
 
     /** True when it holds the newest {@code limit} messages (or all there are). */
     boolean covers(int limit) {
-        return complete || newestFirst.size() >= limit;
+        return complete || newestFirst.length >= limit;
     }
 
-    /** The newest {@code limit} messages, newest first. */
-    List<StoredMessage> newest(int limit) {
-        return newestFirst.size() <= limit ? newestFirst : newestFirst.subList(0, limit);
-    }
-
-    /** True when a message holds an image: its bytes are not kept here (they are large, and read with the rows). */
-    boolean holdsImage() {
-        return Parts.anyImage(newestFirst.stream().map(StoredMessage::message).toList());
+    /** The newest {@code limit} messages, newest first, decoded ({@code conversationId} names it in a warning). */
+    List<StoredMessage> newest(int limit, String conversationId) {
+        int count = Math.min(limit, newestFirst.length);
+        List<StoredMessage> messages = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            messages.add(PackedRow.unpack(newestFirst[i]).decode(conversationId, (id, mimeType) -> {
+                throw new IllegalStateException("image " + id + " in a window said to hold none");
+            }));
+        }
+        return List.copyOf(messages);
     }
 
     /**
-     * With messages committed after these (oldest first); those it already holds (a read that saw the commit)
-     * are skipped, and the oldest fall off beyond {@code depth}.
+     * With rows committed after these (oldest first); those it already holds (a read that saw the commit) are
+     * skipped, and the oldest fall off beyond {@code depth}.
      */
-    RecentWindow append(List<StoredMessage> committedOldestFirst) {
-        long newestSeq = newestFirst.isEmpty() ? Long.MIN_VALUE : newestFirst.getFirst().seq();
-        List<StoredMessage> merged = new ArrayList<>(newestFirst.size() + committedOldestFirst.size());
+    RecentWindow append(List<MessageRows.Row> committedOldestFirst) {
+        long newestSeq = newestFirst.length == 0 ? Long.MIN_VALUE : PackedRow.seq(newestFirst[0]);
+        List<byte[]> added = new ArrayList<>(committedOldestFirst.size());
         for (int i = committedOldestFirst.size() - 1; i >= 0; i--) {
             if (committedOldestFirst.get(i).seq() > newestSeq) {
-                merged.add(committedOldestFirst.get(i));
+                added.add(PackedRow.pack(committedOldestFirst.get(i)));
             }
         }
-        merged.addAll(newestFirst);
-        boolean trimmed = merged.size() > depth;
-        List<StoredMessage> kept = trimmed ? merged.subList(0, depth) : merged;
-        return new RecentWindow(List.copyOf(kept), depth, complete && !trimmed, weigh(kept));
+        int size = Math.min(depth, added.size() + newestFirst.length);
+        byte[][] kept = new byte[size][];
+        for (int i = 0; i < size; i++) {
+            kept[i] = i < added.size() ? added.get(i) : newestFirst[i - added.size()];
+        }
+        boolean trimmed = added.size() + newestFirst.length > depth;
+        return new RecentWindow(kept, depth, complete && !trimmed, weigh(kept));
     }
 
-    private static long weigh(List<StoredMessage> messages) {
-        long bytes = 64;
-        for (StoredMessage message : messages) {
-            // The text twice (content, and the message's own parts), UTF-16, plus the objects around it.
-            bytes += 160 + 4L * message.content().length();
-            for (Part part : message.message().content()) {
-                bytes += switch (part) {
-                    case Part.Text text -> 0; // counted with content
-                    case Part.Image image -> 1024; // never kept (holdsImage); counted should that change
-                    case Part.ToolCall call -> 2L * (call.name().length() + call.arguments().length()) + 96;
-                    case Part.Reasoning reasoning -> 2L * (length(reasoning.text()) + length(reasoning.signature())
-                            + length(reasoning.redacted())) + 96;
-                };
-            }
+    private static long weigh(byte[][] rows) {
+        long bytes = 64 + ARRAY_HEADER + 4L * rows.length;
+        for (byte[] row : rows) {
+            bytes += ARRAY_HEADER + row.length;
         }
         return bytes;
     }
 
-    private static int length(String text) {
-        return text == null ? 0 : text.length();
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RecentWindow window && depth == window.depth && complete == window.complete
+                && Arrays.deepEquals(newestFirst, window.newestFirst);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.deepHashCode(newestFirst) + depth;
+    }
+
+    @Override
+    public String toString() {
+        return "RecentWindow[" + newestFirst.length + " rows, depth " + depth + (complete ? ", complete]" : "]");
     }
 }
