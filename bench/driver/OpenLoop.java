@@ -3,7 +3,7 @@ package driver;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -12,6 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * pooled keep-alive connection, latency counted from its scheduled time (so a stalled server cannot hide behind
  * a slow generator), one {@code INTERVAL} line per interval. The current window is swapped and filled under
  * this object's lock.
+ *
+ * <p>Idle connections are reused newest first, as the pools of the MongoDB drivers and Infinispan do by default
+ * (Apache HttpClient and Vert.x offer it): a burst's extra connections then sit unused and are closed after
+ * {@link #MAX_IDLE_NANOS}, instead of every connection ever opened being cycled round-robin.
  */
 final class OpenLoop implements Mode {
     private final RequestFactory factory;
@@ -22,10 +26,15 @@ final class OpenLoop implements Mode {
     private final int expectTokens;
     private final long users;
     private final int maxInFlight;
-    private final ConcurrentLinkedQueue<BlockingHttp> idle = new ConcurrentLinkedQueue<>();
+    /** Closes a pooled connection idle this long, well before the server's 60 s keep-alive timeout closes it. */
+    private static final long MAX_IDLE_NANOS = 30_000_000_000L;
+    private final ConcurrentLinkedDeque<Idle> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Totals totals = new Totals();
     private Window window = new Window();
+
+    /** A pooled keep-alive connection and when it was last given back. */
+    private record Idle(BlockingHttp http, long since) {}
 
     /** The requests finished in one interval (and those not sent for the in-flight cap). */
     private static final class Window {
@@ -116,9 +125,9 @@ final class OpenLoop implements Mode {
         r.put("dropped", totals.dropped);
         r.put("unfinished", unfinished);
         r.put("latency_us", totals.latencies.summary());
-        BlockingHttp h;
-        while ((h = idle.poll()) != null) {
-            h.close();
+        Idle h;
+        while ((h = idle.pollFirst()) != null) {
+            h.http().close();
         }
         return r;
     }
@@ -160,8 +169,20 @@ final class OpenLoop implements Mode {
         }
     }
 
+    /** The most recently returned connection idle less than {@link #MAX_IDLE_NANOS}, closing staler ones; or null. */
+    private BlockingHttp take() {
+        Idle i;
+        while ((i = idle.pollFirst()) != null) {
+            if (System.nanoTime() - i.since() < MAX_IDLE_NANOS) {
+                return i.http();
+            }
+            i.http().close();
+        }
+        return null;
+    }
+
     private void one(long seq, long scheduled) {
-        BlockingHttp http = idle.poll();
+        BlockingHttp http = take();
         try {
             if (http == null) {
                 try {
@@ -178,7 +199,7 @@ final class OpenLoop implements Mode {
             if (p.close) {
                 http.close();
             } else {
-                idle.add(http);
+                idle.addFirst(new Idle(http, System.nanoTime()));
             }
             http = null;
         } catch (IOException e) {
