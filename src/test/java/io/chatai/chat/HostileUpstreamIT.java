@@ -58,12 +58,15 @@ class HostileUpstreamIT {
         // 1,000 characters every 20 ms: the bound is reached after about 4 s.
         hostile.always(Reply.text("Once upon a time ").withGap(Duration.ofMillis(20)).with(Reply.Fault.ENDLESS_DELTAS));
         int closedBefore = hostile.closedEarly();
+        // Read before the runaway starts: read after, its call may already be counted, and the loop below never ends.
+        int callsBefore = hostile.calls();
 
         CompletableFuture<Api.Stream> runaway = CompletableFuture.supplyAsync(() -> api.stream("/api/chat/stream",
                 Map.of("message", "tell me a story", "userId", "reader", "model", HOSTILE_MODEL)));
         List<Integer> others = new ArrayList<>();
-        int callsBefore = hostile.calls();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (hostile.calls() == callsBefore || others.size() < 10) {
+            assertThat(System.nanoTime()).as("the runaway's call reached the hostile upstream within 30 s").isLessThan(deadline);
             others.add(api.post("/api/chat", Map.of("message", "hi", "userId", "other-" + others.size())).status());
         }
         boolean runawayStillGoing = !runaway.isDone();
