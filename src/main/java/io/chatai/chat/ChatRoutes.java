@@ -77,7 +77,7 @@ public final class ChatRoutes implements HttpService {
         }
         TurnResult result = turns.chat(chat, caller.keyId(), new Cancellation());
         if (result.channel() != null) {
-            AccessLog.channel(req, result.channel());
+            AccessLog.channel(result.channel());
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("status", result.isPaused() ? "tool_calls" : "completed");
@@ -104,7 +104,7 @@ public final class ChatRoutes implements HttpService {
         try (SseChannel sse = new SseChannel(req, res, cancellation, keepAlives, metrics::streamClosed)) {
             SseTurnStream out = new SseTurnStream(sse, chat.toolEvents());
             try {
-                AccessLog.channel(req, turns.stream(chat, caller.keyId(), cancellation, out).channel());
+                AccessLog.channel(turns.stream(chat, caller.keyId(), cancellation, out).channel());
             } catch (CallCancelledException gone) {
                 // the client left: the upstream call is already aborted and nothing was committed
             } catch (ApiException e) {

@@ -45,7 +45,7 @@ public final class EmbeddingRoutes implements HttpService {
         } catch (ApiException e) {
             throw GatewayErrors.translate(e, request.model());
         }
-        AccessLog.channel(req, result.channel());
+        AccessLog.channel(result.channel());
         Responses.send(res, 200, EmbeddingFormat.body(request, result));
     }
 }

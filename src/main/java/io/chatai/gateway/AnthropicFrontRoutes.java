@@ -77,7 +77,7 @@ public final class AnthropicFrontRoutes implements HttpService {
                 anthropicHeaders(req));
         if (!request.stream()) {
             ModelCalls.Result result = V1Calls.relay(calls, request.model(), raw, request.relayOnly(), context, model);
-            AccessLog.channel(req, result.channel().name());
+            AccessLog.channel(result.channel().name());
             if (result.body() != null) {
                 Responses.sendJson(res, result.body());
                 return;
@@ -92,7 +92,7 @@ public final class AnthropicFrontRoutes implements HttpService {
             try {
                 ModelCalls.Result result = calls.relay(request.model(), raw, request.relayOnly(), context, cancellation,
                         stream::sinkForAttempt, stream::started);
-                AccessLog.channel(req, result.channel().name());
+                AccessLog.channel(result.channel().name());
                 stream.finish(result.completion());
             } catch (CallCancelledException gone) {
                 // the client left: the upstream call is already aborted

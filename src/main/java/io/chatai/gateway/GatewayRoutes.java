@@ -87,7 +87,7 @@ public final class GatewayRoutes implements HttpService {
         RawRelay.Request raw = new RawRelay.Request(request.body(), request.stream(), request.includeUsage());
         if (!request.stream()) {
             ModelCalls.Result result = V1Calls.relay(calls, request.model(), raw, request.relayOnly(), context, model);
-            AccessLog.channel(req, result.channel().name());
+            AccessLog.channel(result.channel().name());
             if (result.body() != null) {
                 Responses.sendJson(res, result.body());
                 return;
@@ -102,7 +102,7 @@ public final class GatewayRoutes implements HttpService {
             try {
                 ModelCalls.Result result = calls.relay(request.model(), raw, request.relayOnly(), context, cancellation,
                         stream::sinkForAttempt, stream::started);
-                AccessLog.channel(req, result.channel().name());
+                AccessLog.channel(result.channel().name());
                 stream.finish(result.completion(), request.includeUsage());
             } catch (CallCancelledException gone) {
                 // the client left: the upstream call is already aborted

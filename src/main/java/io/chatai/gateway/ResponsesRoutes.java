@@ -108,7 +108,7 @@ public final class ResponsesRoutes implements HttpService {
         };
         if (!request.stream()) {
             ModelCalls.Result result = V1Calls.relay(calls, model, raw, null, call, request.model());
-            AccessLog.channel(req, result.channel().name());
+            AccessLog.channel(result.channel().name());
             Completion completion = result.completion();
             if (result.body() != null) { // passed through: the upstream's own response
                 if (request.store()) {
@@ -137,7 +137,7 @@ public final class ResponsesRoutes implements HttpService {
             ResponsesStream stream = new ResponsesStream(sse, id, createdAt, request, omitted);
             try {
                 ModelCalls.Result result = calls.relay(model, raw, null, call, cancellation, stream::sinkForAttempt, stream::started);
-                AccessLog.channel(req, result.channel().name());
+                AccessLog.channel(result.channel().name());
                 Completion completion = result.completion();
                 stream.finish(completion);
                 if (request.store() && stream.relayedResponse() != null) {

@@ -31,16 +31,23 @@ public final class AccessLog implements Filter {
         private volatile String channel;
     }
 
-    /** Notes which channel answered the request, for its log line. */
-    public static void channel(io.helidon.webserver.http.ServerRequest req, String channel) {
-        req.context().get(Facts.class).ifPresent(facts -> facts.channel = channel);
+    /**
+     * The facts of the request this thread is handling: a scoped value rather than Helidon's request context,
+     * whose every lookup takes a read-write lock (~1 % of a relayed request's CPU in the profile).
+     */
+    private static final ScopedValue<Facts> FACTS = ScopedValue.newInstance();
+
+    /** Notes which channel answered the request this thread is handling, for its log line. */
+    public static void channel(String channel) {
+        if (FACTS.isBound()) {
+            FACTS.get().channel = channel;
+        }
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long started = System.nanoTime();
         Facts facts = new Facts();
-        req.context().register(facts);
         // Logged once the response is out, so the status is final even when a later filter or the route
         // failed and an error handler answered.
         res.whenSent(() -> {
@@ -58,12 +65,13 @@ public final class AccessLog implements Filter {
                     .addKeyValue("channel", facts.channel)
                     .log("request");
         });
-        chain.proceed();
+        ScopedValue.where(FACTS, facts).run(chain::proceed);
     }
 
     /** The route template of a path: ids become {id}, so metrics keep a bounded set of label values. */
     static String route(String path) {
-        String route = ID_SEGMENT.matcher(path).replaceAll("/{id}");
+        // Every id segment has an underscore; most paths have none, and skip the regex (it ran on every request).
+        String route = path.indexOf('_') < 0 ? path : ID_SEGMENT.matcher(path).replaceAll("/{id}");
         if (route.startsWith("/api/presets/")) {
             route = "/api/presets/{id}";
         }

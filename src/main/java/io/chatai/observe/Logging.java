@@ -2,7 +2,7 @@ package io.chatai.observe;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.chatai.config.Config;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,7 @@ public final class Logging {
         }
         var root = context.getLogger("ROOT");
         var appender = root.getAppender("ASYNC") instanceof BatchingAppender batching ? batching.getAppender("STDOUT") : root.getAppender("STDOUT");
-        if (appender instanceof ConsoleAppender<ILoggingEvent> console) {
+        if (appender instanceof OutputStreamAppender<ILoggingEvent> console) {
             LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
             JsonLayout layout = new JsonLayout();
             layout.setContext(context);

@@ -127,6 +127,8 @@ class MetricsIT {
             Api admin = server.admin();
             admin.send(admin.request("/api/chat").header("X-Request-Id", "trace-me-42").header("Content-Type", "application/json")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"message\":\"hi\",\"userId\":\"logged\"}")));
+            admin.send(admin.request("/api/chat/stream").header("X-Request-Id", "streamed-44").header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"message\":\"hi\",\"userId\":\"logged\"}")));
             Api stranger = server.as("sk-wrong");
             stranger.send(stranger.request("/api/presets").header("X-Request-Id", "refused-43").GET());
             Thread.sleep(100);
@@ -142,6 +144,13 @@ class MetricsIT {
         assertThat((String) fields.get("channel")).startsWith("fake-");
         assertThat((Double) fields.get("durationMs")).isPositive();
         assertThat(line.getFormattedMessage() + fields).doesNotContain(TestServer.ADMIN_KEY).doesNotContain("sk-test");
+        ILoggingEvent streamed = lines.list.stream()
+                .filter(e -> e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("requestId") && "streamed-44".equals(kv.value)))
+                .findFirst().orElseThrow();
+        assertThat(streamed.getKeyValuePairs()).anySatisfy(kv -> {
+            assertThat(kv.key).isEqualTo("channel");
+            assertThat((String) kv.value).startsWith("fake-"); // noted by the stream's handler, as by the plain chat's
+        });
         ILoggingEvent refused = lines.list.stream()
                 .filter(e -> e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("requestId") && "refused-43".equals(kv.value)))
                 .findFirst().orElseThrow();
