@@ -2,6 +2,7 @@ package io.chatai.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatai.store.Dialect;
 import io.chatai.testing.TestStore;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -83,5 +84,43 @@ class UsageRepositoryIT {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("", 711L), org.assertj.core.groups.Tuple.tuple("g1", 500L));
         assertThat(usage.grouped(twoDays, UsageRepository.GroupBy.DAY)).extracting(UsageRepository.Totals::costNanos)
                 .containsExactly(500L, 711L);
+    }
+
+    @Test
+    void should_index_only_calls_with_a_user_or_group_and_still_find_a_subjects_rows_through_those_indexes() {
+        usage.insert(List.of(record(JAN_1, "alice", "g1", "gpt-a", "main", 10, 5, "ok"),
+                record(JAN_1 + 1, null, null, "gpt-a", "main", 3, 0, "ok")));
+
+        // The queries that use these indexes ask for one subject (budgets' first use, usage by user or group).
+        assertThat(plan("SELECT SUM(prompt_tokens) FROM usage_records WHERE user_id = 'alice' AND created_at >= 0"))
+                .contains("usage_by_user");
+        assertThat(plan("SELECT SUM(prompt_tokens) FROM usage_records WHERE group_id = 'g1' AND created_at >= 0"))
+                .contains("usage_by_group");
+        // A call without a user or group adds no entry to them (V20: one index write less per such call).
+        assertThat(indexDefinition("usage_by_user")).contains("user_id IS NOT NULL");
+        assertThat(indexDefinition("usage_by_group")).contains("group_id IS NOT NULL");
+        assertThat(usage.totals(new UsageRepository.Filter(JAN_1, JAN_1 + DAY, "alice", null)).promptTokens()).isEqualTo(10);
+    }
+
+    private String plan(String query) {
+        return store.database().read(sql -> switch (store.database().dialect()) {
+            case SQLITE -> String.join("\n", sql.query("EXPLAIN QUERY PLAN " + query).list(rs -> rs.getString("detail")));
+            case POSTGRESQL -> {
+                // Two rows: the planner would rather scan the table; this asks whether the index can serve the query.
+                sql.update("SET enable_seqscan = off").execute();
+                try {
+                    yield String.join("\n", sql.query("EXPLAIN " + query).list(rs -> rs.getString(1)));
+                } finally {
+                    sql.update("RESET enable_seqscan").execute();
+                }
+            }
+        });
+    }
+
+    private String indexDefinition(String name) {
+        String query = store.database().dialect() == Dialect.SQLITE
+                ? "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = '" + name + "'"
+                : "SELECT indexdef FROM pg_indexes WHERE indexname = '" + name + "'";
+        return store.database().read(sql -> sql.query(query).one(rs -> rs.getString(1)));
     }
 }
