@@ -6,6 +6,7 @@ import io.chatai.web.Requests;
 import io.chatai.web.TransportErrors;
 import io.chatai.web.SlowRequestGuard;
 import io.chatai.config.Config;
+import io.chatai.config.ConfigException;
 import io.chatai.core.ApiException;
 import io.chatai.core.ErrorCode;
 import io.helidon.common.socket.SocketOptions;
@@ -80,7 +81,7 @@ public final class HttpServer {
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             handlers.addHandler(type, direct);
         }
-        return WebServer.builder()
+        WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(config.maxChatBodyBytes())
@@ -110,5 +111,12 @@ public final class HttpServer {
                 .routing(routing())
                 .build()
                 .start();
+        // Helidon logs a listener it cannot bind and returns a stopped server (port -1) instead of throwing:
+        // without this check the process logged "listening on ...:-1" and exited with status 0.
+        if (!server.isRunning()) {
+            throw new ConfigException("cannot listen on " + config.host() + ":" + config.port() + " (the address is in use, "
+                    + "or not one of this machine's): stop what uses it, or set CHATAI_PORT or CHATAI_HOST to another");
+        }
+        return server;
     }
 }
