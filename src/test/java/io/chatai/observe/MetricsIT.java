@@ -135,29 +135,30 @@ class MetricsIT {
         } finally {
             access.detachAppender(lines);
         }
-        ILoggingEvent line = lines.list.stream()
-                .filter(e -> e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("requestId") && "trace-me-42".equals(kv.value)))
-                .findFirst().orElseThrow();
+        ILoggingEvent line = lineOf(lines, "trace-me-42");
         Map<String, Object> fields = new java.util.HashMap<>();
         line.getKeyValuePairs().forEach(kv -> fields.put(kv.key, kv.value));
         assertThat(fields).containsEntry("route", "/api/chat").containsEntry("status", 200).containsEntry("method", "POST");
         assertThat((String) fields.get("channel")).startsWith("fake-");
         assertThat((Double) fields.get("durationMs")).isPositive();
         assertThat(line.getFormattedMessage() + fields).doesNotContain(TestServer.ADMIN_KEY).doesNotContain("sk-test");
-        ILoggingEvent streamed = lines.list.stream()
-                .filter(e -> e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("requestId") && "streamed-44".equals(kv.value)))
-                .findFirst().orElseThrow();
+        ILoggingEvent streamed = lineOf(lines, "streamed-44");
         assertThat(streamed.getKeyValuePairs()).anySatisfy(kv -> {
             assertThat(kv.key).isEqualTo("channel");
             assertThat((String) kv.value).startsWith("fake-"); // noted by the stream's handler, as by the plain chat's
         });
-        ILoggingEvent refused = lines.list.stream()
-                .filter(e -> e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("requestId") && "refused-43".equals(kv.value)))
-                .findFirst().orElseThrow();
+        ILoggingEvent refused = lineOf(lines, "refused-43");
         assertThat(refused.getKeyValuePairs()).anySatisfy(kv -> {
             assertThat(kv.key).isEqualTo("status");
             assertThat(kv.value).isEqualTo(401); // the status the client got, set by the error handler after the filters
         });
         assertThat(refused.getFormattedMessage() + refused.getKeyValuePairs()).doesNotContain("sk-wrong");
+    }
+
+    /** The access-log line of the request sent with this {@code X-Request-Id}. */
+    private static ILoggingEvent lineOf(ListAppender<ILoggingEvent> lines, String requestId) {
+        return lines.list.stream()
+                .filter(e -> e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("requestId") && requestId.equals(kv.value)))
+                .findFirst().orElseThrow();
     }
 }
