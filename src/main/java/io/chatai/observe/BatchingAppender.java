@@ -12,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Hands log events to the attached appenders on one worker thread, in batches, without a wake-up per
@@ -49,12 +50,7 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
             addError("queueSize and periodMillis must be at least 1, got " + queueSize + " and " + periodMillis);
             return;
         }
-        // Lines are flushed once per batch (write()), not one system call per line.
-        appenders.iteratorForAppenders().forEachRemaining(appender -> {
-            if (appender instanceof StdoutAppender stdout) {
-                stdout.setImmediateFlush(false);
-            }
-        });
+        forEachStdout(stdout -> stdout.setImmediateFlush(false)); // write() flushes once per batch instead
         queue = new ArrayBlockingQueue<>(queueSize);
         stopping = false;
         worker = Thread.ofPlatform().daemon().name("log-writer-" + getName()).start(this::work);
@@ -108,9 +104,13 @@ public final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingE
             appenders.appendLoopOnAppenders(event);
         }
         batch.clear();
+        forEachStdout(StdoutAppender::flush);
+    }
+
+    private void forEachStdout(Consumer<StdoutAppender> action) {
         appenders.iteratorForAppenders().forEachRemaining(appender -> {
             if (appender instanceof StdoutAppender stdout) {
-                stdout.flush();
+                action.accept(stdout);
             }
         });
     }
