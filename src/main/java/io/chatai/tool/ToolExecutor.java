@@ -70,6 +70,10 @@ public final class ToolExecutor {
             String why = live.status().error();
             return error("The tool server " + config.name() + " is not reachable" + (why == null ? "." : ": " + why), start);
         }
+        // A call cancelled before it starts is never sent: once sent, a fast tool can answer before the cancel lands.
+        if (cancellation.isCancelled()) {
+            return error("The call was cancelled.", start);
+        }
         boolean slot;
         try {
             slot = live.calls.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);

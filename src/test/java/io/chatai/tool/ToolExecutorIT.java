@@ -143,9 +143,20 @@ class ToolExecutorIT {
         assertThat(result.isError()).isTrue();
         assertThat(result.text()).isEqualTo("The call was cancelled.");
         ToolServersIT.eventually(Duration.ofSeconds(5), () -> tools.cancelled().size() > cancelledBefore);
+    }
+
+    @Test
+    void should_not_send_a_call_that_was_cancelled_before_it_started() {
+        int before = tools.requests().size();
         Cancellation already = new Cancellation();
         already.cancel();
-        assertThat(kit().call("kit__add", "{\"a\": 1, \"b\": 1}", already).text()).isEqualTo("The call was cancelled.");
+
+        ToolResult result = kit().call("kit__add", "{\"a\": 1, \"b\": 1}", already);
+
+        assertThat(result.isError()).isTrue();
+        assertThat(result.text()).isEqualTo("The call was cancelled.");
+        assertThat(tools.requests()).as("nothing was sent").hasSize(before);
+        assertThat(call("kit__add", "{\"a\": 1, \"b\": 1}").text()).as("the session still works").isEqualTo("2");
     }
 
     @Test
