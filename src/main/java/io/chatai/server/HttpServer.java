@@ -18,6 +18,10 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http1.Http1Config;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +80,7 @@ public final class HttpServer {
     }
 
     public WebServer start() {
+        requireFreeAddress();
         DirectHandler direct = TransportErrors.handler(MAX_REQUEST_LINE_BYTES);
         DirectHandlers.Builder handlers = DirectHandlers.builder();
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
@@ -114,9 +119,26 @@ public final class HttpServer {
         // Helidon logs a listener it cannot bind and returns a stopped server (port -1) instead of throwing:
         // without this check the process logged "listening on ...:-1" and exited with status 0.
         if (!server.isRunning()) {
-            throw new ConfigException("cannot listen on " + config.host() + ":" + config.port() + " (the address is in use, "
-                    + "or not one of this machine's): stop what uses it, or set CHATAI_PORT or CHATAI_HOST to another");
+            throw cannotListen(); // taken between the probe and the bind
         }
         return server;
+    }
+
+    /**
+     * Binds the address once and lets it go, so a taken port ends the start with our message alone: Helidon
+     * logs its own failure to bind at ERROR with a stack trace, which an operator would read first.
+     */
+    private void requireFreeAddress() {
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true); // as Helidon binds: the closed probe holds nothing
+            probe.bind(new InetSocketAddress(config.host(), config.port()));
+        } catch (IOException | RuntimeException e) { // an unresolvable host too
+            throw cannotListen();
+        }
+    }
+
+    private ConfigException cannotListen() {
+        return new ConfigException("cannot listen on " + config.host() + ":" + config.port() + " (the address is in use, "
+                + "or not one of this machine's): stop what uses it, or set CHATAI_PORT or CHATAI_HOST to another");
     }
 }
