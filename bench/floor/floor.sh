@@ -9,7 +9,7 @@
 # each relay's req/s as a share of nginx's in the same round. Needs nginx, a JDK 25 and the built jar and test
 # classes (./mvnw -DskipTests package test-compile), as bench/run.sh does.
 #
-#   bench/floor/floor.sh [ROUNDS] [SECONDS]      # default 5 rounds of 10 s windows (about 5 minutes)
+#   bench/floor/floor.sh [ROUNDS] [SECONDS]      # default 5 rounds of 10 s windows (about 6 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${1:-5}
