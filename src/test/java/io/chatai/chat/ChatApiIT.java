@@ -106,13 +106,16 @@ class ChatApiIT {
     }
 
     @Test
-    void should_start_a_new_conversation_when_asked_and_continue_a_named_one() {
+    void should_start_a_new_conversation_when_asked_and_continue_a_named_one() throws InterruptedException {
         String user = user();
         String first = api.post("/api/chat", Map.of("message", "one", "userId", user)).data().path("conversationId").asText();
         String fresh = api.post("/api/chat", Map.of("message", "two", "userId", user, "newConversation", true)).data().path("conversationId").asText();
         assertThat(fresh).isNotEqualTo(first);
         assertThat(upstream.requests().getLast().messages()).hasSize(2); // system + the new message only
 
+        // "Most recently updated" is to the millisecond (a tie goes to the larger id): the next turn must end in a
+        // later one than the fresh conversation's, which two quick turns on a fast machine did not always.
+        Thread.sleep(2);
         Api.Response continued = api.post("/api/chat", Map.of("message", "three", "userId", user, "conversationId", first));
         assertThat(continued.data().path("conversationId").asText()).isEqualTo(first);
         assertThat(upstream.requests().getLast().messages()).hasSize(4);
