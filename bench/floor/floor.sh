@@ -29,7 +29,7 @@ mkdir -p "$BUILD" "$RUN/nginx/body" "$RUN/nginx/proxy" "$RUN/data"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 FAKE=$(free_port); NGX=$(free_port); JDK=$(free_port); HEL=$(free_port); CHA=$(free_port)
 PIDS=()
-cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; [ -f "$RUN/nginx/nginx.pid" ] && kill "$(cat "$RUN/nginx/nginx.pid")" 2>/dev/null || true; }
+cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; } # nginx runs in the foreground (daemon off): its master is among them
 trap cleanup EXIT
 
 "$JAVA" -cp "$BUILD" FakeUpstream "$FAKE" > "$RUN/fake.log" 2>&1 & PIDS+=($!)
@@ -54,7 +54,9 @@ http {
 EOF
 "$NGINX" -e "$RUN/nginx/error.log" -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" & PIDS+=($!)
 "$JAVA" -cp "$BUILD" RelayFloor "$JDK" "$FAKE" > "$RUN/jdk.log" 2>&1 & PIDS+=($!)
+JDK_PID=$!
 "$JAVA" -cp "$JAR:target/test-classes" io.chatai.bench.HelidonFloor "$HEL" "$FAKE" > "$RUN/helidon.log" 2>&1 & PIDS+=($!)
+HELIDON_PID=$!
 ADMIN=floor-admin-key-0123456789abcdef0123
 CHATAI_HOST=127.0.0.1 CHATAI_PORT=$CHA CHATAI_DATA_DIR="$RUN/data" CHATAI_ADMIN_KEY=$ADMIN CHATAI_RATE_LIMIT_PER_MINUTE=0 \
   CHATAI_USER_RATE_LIMIT_PER_MINUTE=0 "$JAVA" -jar "$JAR" > "$RUN/chatai.log" 2>&1 & PIDS+=($!)
@@ -70,7 +72,7 @@ KEY=$(admin /api/keys '{"name":"floor"}' | python3 -c 'import json,sys; print(js
 pids_of() { # the processes whose CPU a window counts
   case $1 in
     nginx) pgrep -P "$(cat "$RUN/nginx/nginx.pid")" | tr '\n' ' '; cat "$RUN/nginx/nginx.pid";;
-    jdk) echo "${PIDS[2]}";; helidon) echo "${PIDS[3]}";; chatai) echo "$CHATAI_PID";;
+    jdk) echo "$JDK_PID";; helidon) echo "$HELIDON_PID";; chatai) echo "$CHATAI_PID";;
   esac
 }
 port_of() { case $1 in nginx) echo $NGX;; jdk) echo $JDK;; helidon) echo $HEL;; chatai) echo $CHA;; esac; }
